@@ -1,0 +1,131 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_chimecall_global_optspecs
+    string join \n profile= region= endpoint-url= o/output= v/verbose q/quiet h/help V/version
+end
+
+function __fish_chimecall_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_chimecall_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_chimecall_using_subcommand
+    set -l cmd (__fish_chimecall_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c chimecall -n "__fish_chimecall_needs_command" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_needs_command" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c chimecall -n "__fish_chimecall_needs_command" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l to -d 'Number to call, E.164 (e.g. +12065550123)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l from -d 'Caller id: a number of the account\'s inventory, E.164' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sma-id -d 'SIP media application that handles the call' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l arg -d 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sip-header -d 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l dry-run -d 'Show the request that would be sent, and send nothing'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l sma-id -d 'SIP media application that handles the call' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l sma-id -d 'SIP media application that handles the call' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l arg -d 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l port -d 'Port to listen on (0 picks a free one)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l bind -d 'Address to listen on; anything but loopback exposes the sandbox to the network' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l sandbox-region -d 'Region the sandbox\'s account lives in (requests must be signed for it)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l sip-media-applications -d 'How many SIP media applications the account has (the first is CHIMECALL_SMA_ID)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l answer-after -d 'How long a callee takes to answer (e.g. 2s, 300ms)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l to -d 'Number the demo calls (it only rings inside the sandbox)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l dir -d 'Write the script into this directory instead of stdout' -r -F
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,197 @@
+//! The command line, as clap derive types and nothing else. `config.rs` turns these into the
+//! plain settings the commands use, so clap types never reach the code that does the work.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success
+  1    service error or unexpected failure
+  2    usage error or invalid input (nothing was sent)
+  3    configuration, credentials or endpoint unreachable
+  4    throttled after retries
+  5    call ended unanswered
+  6    wait timed out
+  7    transaction not found or already ended
+  8    dial outcome unknown: a call may have been placed
+  130  interrupted";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chimecall",
+    version,
+    about = "Place, end and follow outbound phone calls through Amazon Chime SDK PSTN audio",
+    long_about = "Place, end and follow outbound phone calls through Amazon Chime SDK PSTN audio.\n\n\
+        chimecall talks to AWS through the AWS SDK for Rust, configured by the standard chain \
+        (environment, ~/.aws/config, --profile, --region, --endpoint-url). `chimecall sandbox` runs \
+        a local Chime SDK Voice endpoint to try everything without an AWS account.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region (default: AWS_REGION, then the profile's region)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send requests to this endpoint instead of AWS's (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Output format: text for people and $(...), json (one object per line) for programs
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)
+    #[arg(long, short = 'v', global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId
+    Dial(DialArgs),
+    /// End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}
+    Hangup(HangupArgs),
+    /// Send Arguments to a call's handler (UpdateSipMediaApplicationCall)
+    Update(UpdateArgs),
+    /// Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)
+    Sandbox(SandboxArgs),
+    /// Walk through a real dial and hangup against an in-process sandbox
+    Demo(DemoArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CallTarget {
+    /// SIP media application that handles the call
+    #[arg(long, env = "CHIMECALL_SMA_ID", value_name = "ID")]
+    pub sma_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DialArgs {
+    /// Number to call, E.164 (e.g. +12065550123)
+    #[arg(long, value_name = "E164")]
+    pub to: String,
+
+    /// Caller id: a number of the account's inventory, E.164
+    #[arg(long, env = "CHIMECALL_FROM", value_name = "E164")]
+    pub from: Option<String>,
+
+    #[command(flatten)]
+    pub target: CallTarget,
+
+    /// Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)
+    #[arg(long = "arg", value_name = "KEY=VALUE")]
+    pub args: Vec<String>,
+
+    /// SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)
+    #[arg(long = "sip-header", value_name = "NAME=VALUE")]
+    pub sip_headers: Vec<String>,
+
+    /// Show the request that would be sent, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HangupArgs {
+    /// TransactionIds of the calls to end
+    #[arg(value_name = "TRANSACTION_ID", required = true)]
+    pub transaction_ids: Vec<String>,
+
+    #[command(flatten)]
+    pub target: CallTarget,
+
+    /// Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)
+    #[arg(long = "arg", value_name = "KEY=VALUE")]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// TransactionId of the call
+    #[arg(value_name = "TRANSACTION_ID")]
+    pub transaction_id: String,
+
+    #[command(flatten)]
+    pub target: CallTarget,
+
+    /// Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})
+    #[arg(long = "arg", value_name = "KEY=VALUE")]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Address to listen on; anything but loopback exposes the sandbox to the network
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: IpAddr,
+
+    /// Region the sandbox's account lives in (requests must be signed for it)
+    #[arg(
+        long = "sandbox-region",
+        default_value = "us-east-1",
+        value_name = "REGION"
+    )]
+    pub sandbox_region: String,
+
+    /// How many SIP media applications the account has (the first is CHIMECALL_SMA_ID)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub sip_media_applications: u16,
+
+    /// How long a callee takes to answer (e.g. 2s, 300ms)
+    #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub answer_after: std::time::Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number the demo calls (it only rings inside the sandbox)
+    #[arg(long, default_value = "+12065550123", value_name = "E164")]
+    pub to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+
+    /// Write the script into this directory instead of stdout
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub dir: Option<PathBuf>,
+}

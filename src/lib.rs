@@ -1,0 +1,167 @@
+//! chimecall: place, end and follow outbound phone calls through Amazon Chime SDK PSTN audio.
+//!
+//! `run` is the whole program after argument parsing; `main.rs` only maps its outcome to an exit
+//! code. The library is public so tests and benchmarks can use the same pieces.
+
+pub mod aws;
+pub mod call;
+pub mod cli;
+pub mod commands;
+pub mod duration;
+pub mod exit;
+pub mod logging;
+pub mod output;
+pub mod rules;
+pub mod sandbox;
+pub mod signals;
+
+use cli::{Cli, Command};
+use exit::{Exit, Failure};
+use output::Output;
+
+/// Runs a parsed command line and returns how the process should exit.
+pub fn run(cli: Cli) -> Exit {
+    let output = Output::new(cli.global.output, cli.global.quiet);
+    // Special modes need no runtime, no configuration and no credentials.
+    let result = match &cli.command {
+        Command::Completions(args) => generate_completions(args),
+        Command::Man => {
+            commands::generate::man_page(&mut std::io::stdout().lock()).map_err(anyhow::Error::from)
+        }
+        _ => {
+            logging::init(
+                cli.global.verbose,
+                cli.global.quiet,
+                is_server(&cli.command),
+            );
+            run_async(cli, &output)
+        }
+    };
+    match result {
+        Ok(()) => Exit::Ok,
+        Err(error) => {
+            let exit = exit::exit_for(&error);
+            if !exit::is_broken_pipe(&error) {
+                let message = format!("{error:#}");
+                if !message.is_empty() {
+                    output::print_error(&message);
+                }
+            }
+            exit
+        }
+    }
+}
+
+fn is_server(command: &Command) -> bool {
+    matches!(command, Command::Sandbox(_))
+}
+
+fn generate_completions(args: &cli::CompletionsArgs) -> anyhow::Result<()> {
+    match &args.dir {
+        Some(dir) => {
+            let path = dir.join(commands::generate::completion_file_name(args.shell));
+            let mut file = std::fs::File::create(&path)?;
+            commands::generate::completions(args.shell, &mut file)?;
+        }
+        None => commands::generate::completions(args.shell, &mut std::io::stdout().lock())?,
+    }
+    Ok(())
+}
+
+fn run_async(cli: Cli, output: &Output) -> anyhow::Result<()> {
+    let runtime = if is_server(&cli.command) || matches!(cli.command, Command::Demo(_)) {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    };
+    runtime.block_on(dispatch(cli, output))
+}
+
+fn aws_settings(global: &cli::GlobalArgs) -> aws::AwsSettings {
+    aws::AwsSettings {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+    }
+}
+
+async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
+    let settings = aws_settings(&cli.global);
+    match cli.command {
+        Command::Dial(args) => {
+            let call = call::CallRequest {
+                sma_id: commands::require_sma_id(args.target.sma_id)?,
+                from: args.from.filter(|f| !f.is_empty()).ok_or_else(|| {
+                    Failure::usage("no caller id: pass --from or set CHIMECALL_FROM")
+                })?,
+                to: args.to,
+                arguments: call::parse_pairs("--arg", &args.args)?,
+                sip_headers: call::parse_pairs("--sip-header", &args.sip_headers)?,
+            };
+            call.validate()?;
+            if args.dry_run {
+                let config = aws::load_config_for_display(&settings).await?;
+                output.result(&commands::dial::DryRun::new(&call, &config))?;
+                return Ok(());
+            }
+            let config = aws::load_config(&settings).await?;
+            let dialed = commands::dial::dial(call, &config).await?;
+            output.result(&dialed)?;
+            Ok(())
+        }
+        Command::Hangup(args) => {
+            let sma_id = commands::require_sma_id(args.target.sma_id)?;
+            let arguments = if args.args.is_empty() {
+                commands::update::hangup_arguments()
+            } else {
+                call::parse_pairs("--arg", &args.args)?
+            };
+            let config = aws::load_config(&settings).await?;
+            commands::update::update_calls(
+                &sma_id,
+                &args.transaction_ids,
+                &arguments,
+                &config,
+                output,
+            )
+            .await
+        }
+        Command::Update(args) => {
+            let sma_id = commands::require_sma_id(args.target.sma_id)?;
+            let arguments = call::parse_pairs("--arg", &args.args)?;
+            let config = aws::load_config(&settings).await?;
+            commands::update::update_calls(
+                &sma_id,
+                std::slice::from_ref(&args.transaction_id),
+                &arguments,
+                &config,
+                output,
+            )
+            .await
+        }
+        Command::Sandbox(args) => {
+            let config = sandbox::SandboxConfig {
+                bind: args.bind,
+                port: args.port,
+                region: args.sandbox_region,
+                sip_media_applications: usize::from(args.sip_media_applications),
+                answer_after: args.answer_after,
+            };
+            commands::sandbox::run(config, output).await
+        }
+        Command::Demo(args) => commands::demo::run(args.to).await,
+        Command::Completions(_) | Command::Man => Ok(()),
+    }
+}
+
+/// Exit codes, for `--help`-like listings and the README table test.
+pub fn exit_code_table() -> String {
+    Exit::ALL
+        .iter()
+        .map(|exit| format!("{:>3}  {}\n", exit.code(), exit.meaning()))
+        .collect()
+}

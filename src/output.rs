@@ -1,0 +1,94 @@
+//! Where everything chimecall prints goes: results to stdout (text for people and `$(...)`, or
+//! one JSON object per line for programs), and everything for humans to stderr. Text that came
+//! from outside (service messages, log lines) is neutralised before it reaches a terminal.
+
+use std::borrow::Cow;
+use std::fmt::Display;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+
+/// A command's result: `Display` is its text form, `Serialize` its JSON form.
+pub trait Report: Serialize + Display {}
+impl<T: Serialize + Display> Report for T {}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub format: OutputFormat,
+    pub quiet: bool,
+}
+
+impl Output {
+    pub fn new(format: OutputFormat, quiet: bool) -> Output {
+        Output { format, quiet }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// One result on stdout, flushed at once so a reader sees it while the command goes on.
+    pub fn result(&self, report: &impl Report) -> io::Result<()> {
+        let line = match self.format {
+            OutputFormat::Text => sanitize(&report.to_string()).into_owned(),
+            OutputFormat::Json => serde_json::to_string(report).map_err(io::Error::other)?,
+        };
+        let mut stdout = io::stdout().lock();
+        writeln!(stdout, "{line}")?;
+        stdout.flush()
+    }
+
+    /// Progress and explanations for a person; silenced by --quiet.
+    pub fn note(&self, message: impl Display) {
+        if !self.quiet {
+            eprintln!("{}", sanitize(&message.to_string()));
+        }
+    }
+
+    /// Something went wrong with one item; always shown.
+    pub fn error(&self, message: impl Display) {
+        print_error(&message.to_string());
+    }
+}
+
+/// The one format for errors on stderr.
+pub fn print_error(message: &str) {
+    eprintln!("chimecall: error: {}", sanitize(message));
+}
+
+/// Replaces control characters (escape sequences, carriage returns, bells...) with visible
+/// `\u{..}` escapes. Newlines and tabs are kept: they cannot rewrite what is already on screen.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if unsafe_char(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_neutralised() {
+        assert_eq!(sanitize("plain text"), "plain text");
+        let hostile = "ok\x1b[2J\x1b]0;pwned\x07\rdone\u{9b}";
+        let clean = sanitize(hostile);
+        assert!(!clean.chars().any(|c| c.is_control()), "{clean:?}");
+        assert!(clean.contains("\\u{1b}[2J"));
+        assert_eq!(sanitize("a\nb\tc"), "a\nb\tc");
+    }
+}

@@ -1,0 +1,207 @@
+//! The service model's input rules, written once and used twice: by the CLI to refuse bad input
+//! before anything is sent, and by the sandbox to answer bad requests the way the service does.
+//!
+//! Sources: the Chime SDK Voice service model (patterns, map sizes) and the developer guide's
+//! "Using SIP headers" page (header names, reserved prefix, length).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// ArgumentsMap, SipHeaders and Arguments each hold 0 to 20 entries.
+pub const MAX_MAP_ENTRIES: usize = 20;
+/// "The headers can be a maximum length of 2048 characters."
+pub const MAX_SIP_HEADER_CHARS: usize = 2048;
+
+/// A rule broken by one field of a request. `field` is the model's member name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleViolation {
+    pub field: String,
+    pub problem: String,
+}
+
+impl RuleViolation {
+    fn new(field: impl Into<String>, problem: impl Into<String>) -> RuleViolation {
+        RuleViolation {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl fmt::Display for RuleViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for RuleViolation {}
+
+/// The model's E164PhoneNumber pattern, `^\+?[1-9]\d{1,14}$`, with `\d` as ASCII digits only.
+pub fn is_e164(number: &str) -> bool {
+    let digits = number.strip_prefix('+').unwrap_or(number);
+    let bytes = digits.as_bytes();
+    (2..=15).contains(&bytes.len())
+        && (b'1'..=b'9').contains(&bytes[0])
+        && bytes.iter().all(u8::is_ascii_digit)
+}
+
+pub fn check_phone_number(field: &str, number: &str) -> Result<(), RuleViolation> {
+    if is_e164(number) {
+        Ok(())
+    } else {
+        Err(RuleViolation::new(
+            field,
+            format!(
+                "{:?} is not an E.164 phone number (expected + then 2 to 15 digits, the first not 0, e.g. +12065550100)",
+                number
+            ),
+        ))
+    }
+}
+
+pub fn check_map_size<V>(field: &str, map: &BTreeMap<String, V>) -> Result<(), RuleViolation> {
+    if map.len() > MAX_MAP_ENTRIES {
+        return Err(RuleViolation::new(
+            field,
+            format!(
+                "has {} entries; at most {MAX_MAP_ENTRIES} are allowed",
+                map.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// RFC 3261 `token` characters, the only ones a SIP header name may hold.
+fn is_sip_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-.!%*_+`'~".contains(c)
+}
+
+/// One SIP header: name rules from the guide, value length, no line breaks (they would split the header).
+pub fn check_sip_header(name: &str, value: &str) -> Result<(), RuleViolation> {
+    let field = format!("SipHeaders[{name:?}]");
+    if name.is_empty() || !name.chars().all(is_sip_token_char) {
+        return Err(RuleViolation::new(
+            field,
+            "is not a valid SIP header name (letters, digits and - . ! % * _ + ` ' ~ only)",
+        ));
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("x-amzn") {
+        return Err(RuleViolation::new(
+            field,
+            "X-AMZN headers are reserved by the service",
+        ));
+    }
+    let allowed = lower.starts_with("x-") || lower == "user-to-user" || lower == "diversion";
+    if !allowed {
+        return Err(RuleViolation::new(
+            field,
+            "custom SIP header names must start with x- (only User-to-User and Diversion are allowed otherwise)",
+        ));
+    }
+    let chars = value.chars().count();
+    if chars > MAX_SIP_HEADER_CHARS {
+        return Err(RuleViolation::new(
+            field,
+            format!("value is {chars} characters; at most {MAX_SIP_HEADER_CHARS} are allowed"),
+        ));
+    }
+    if value.chars().any(|c| c == '\r' || c == '\n' || c == '\0') {
+        return Err(RuleViolation::new(
+            field,
+            "value contains a line break or NUL",
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_sip_headers(headers: &BTreeMap<String, String>) -> Result<(), RuleViolation> {
+    check_map_size("SipHeaders", headers)?;
+    headers
+        .iter()
+        .try_for_each(|(name, value)| check_sip_header(name, value))
+}
+
+/// The whole CreateSipMediaApplicationCall input, minus the SMA id (a path parameter).
+pub fn check_create_call(
+    from: &str,
+    to: &str,
+    arguments: &BTreeMap<String, String>,
+    sip_headers: &BTreeMap<String, String>,
+) -> Result<(), RuleViolation> {
+    check_phone_number("FromPhoneNumber", from)?;
+    check_phone_number("ToPhoneNumber", to)?;
+    check_map_size("ArgumentsMap", arguments)?;
+    check_sip_headers(sip_headers)
+}
+
+/// Path parameters (SMA id, transaction id) must be non-empty and free of whitespace-only values
+/// (the model's NonEmptyString); a `/` would change the path, so it is refused too.
+pub fn check_path_id(field: &str, id: &str) -> Result<(), RuleViolation> {
+    if id.trim().is_empty() {
+        return Err(RuleViolation::new(field, "must not be empty"));
+    }
+    if id.contains('/') || id.chars().any(char::is_control) {
+        return Err(RuleViolation::new(
+            field,
+            format!("{id:?} contains a character an id cannot hold"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e164_follows_the_model_pattern() {
+        for good in ["+12065550100", "12065550100", "+44", "+123456789012345"] {
+            assert!(is_e164(good), "{good}");
+        }
+        for bad in [
+            "",
+            "+",
+            "+1",
+            "+0123",
+            "+1234567890123456",
+            "+1 206 555 0100",
+            "+1206555010a",
+            "++1206",
+            "+１２０６５５５",
+            "1-206-555-0100",
+        ] {
+            assert!(!is_e164(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sip_header_names() {
+        assert!(check_sip_header("x-foo", "v").is_ok());
+        assert!(check_sip_header("X-Account-Id", "v").is_ok());
+        assert!(check_sip_header("User-to-User", "v").is_ok());
+        assert!(check_sip_header("user-to-user", "v").is_ok());
+        assert!(check_sip_header("Diversion", "v").is_ok());
+        assert!(check_sip_header("Foo", "v").is_err());
+        assert!(check_sip_header("X-AMZN-Thing", "v").is_err());
+        assert!(check_sip_header("x-amzn", "v").is_err());
+        assert!(check_sip_header("x-a b", "v").is_err());
+        assert!(check_sip_header("", "v").is_err());
+        assert!(check_sip_header("x-ok", &"a".repeat(2048)).is_ok());
+        assert!(check_sip_header("x-ok", &"a".repeat(2049)).is_err());
+        assert!(check_sip_header("x-ok", "a\r\nx-evil: 1").is_err());
+    }
+
+    #[test]
+    fn map_sizes() {
+        let twenty: BTreeMap<String, String> =
+            (0..20).map(|i| (format!("k{i}"), "v".into())).collect();
+        assert!(check_map_size("ArgumentsMap", &twenty).is_ok());
+        let mut twenty_one = twenty.clone();
+        twenty_one.insert("k20".into(), "v".into());
+        let err = check_map_size("ArgumentsMap", &twenty_one).unwrap_err();
+        assert_eq!(err.field, "ArgumentsMap");
+        assert!(err.problem.contains("21"));
+    }
+}

@@ -1,0 +1,127 @@
+//! The sandbox's world, in memory: one account, its SIP media applications, its phone-number
+//! inventory, and every call it has placed.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+/// The account id every sandbox resource lives in (the documentation's example account).
+pub const ACCOUNT_ID: &str = "111122223333";
+
+#[derive(Debug, Clone)]
+pub struct SipMediaApplication {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub lambda_arn: String,
+    pub created: SystemTime,
+}
+
+impl SipMediaApplication {
+    pub fn arn(&self) -> String {
+        format!("arn:aws:chime:{}:{ACCOUNT_ID}:sma/{}", self.region, self.id)
+    }
+
+    /// The handler's function name, from the last `:function:NAME` part of the LambdaArn.
+    pub fn function_name(&self) -> &str {
+        self.lambda_arn
+            .rsplit_once(":function:")
+            .map(|(_, name)| name.split(':').next().unwrap_or(name))
+            .unwrap_or(&self.lambda_arn)
+    }
+}
+
+/// Where a call is in its life. Calls only move forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallStatus {
+    Created,
+    Connected,
+    Ended,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub transaction_id: String,
+    pub sma_id: String,
+    pub from: String,
+    pub to: String,
+    pub arguments: std::collections::BTreeMap<String, String>,
+    pub sip_headers: std::collections::BTreeMap<String, String>,
+    pub status: CallStatus,
+    pub created: SystemTime,
+}
+
+#[derive(Debug)]
+pub struct World {
+    pub region: String,
+    /// In creation order, which is also ListSipMediaApplications order.
+    pub sip_media_applications: Vec<SipMediaApplication>,
+    /// E.164 numbers the account owns: the only valid FromPhoneNumber values.
+    pub inventory: Vec<String>,
+    pub calls: HashMap<String, Call>,
+}
+
+impl World {
+    /// A fresh account with `sma_count` SIP media applications and a small number inventory.
+    pub fn new(region: &str, sma_count: usize) -> World {
+        let now = SystemTime::now();
+        let sip_media_applications = (0..sma_count.max(1))
+            .map(|index| {
+                let function = if index == 0 {
+                    "chimecall-sandbox-handler".to_string()
+                } else {
+                    format!("chimecall-sandbox-handler-{}", index + 1)
+                };
+                SipMediaApplication {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    name: if index == 0 {
+                        "chimecall-sandbox".to_string()
+                    } else {
+                        format!("chimecall-sandbox-{}", index + 1)
+                    },
+                    region: region.to_string(),
+                    lambda_arn: format!("arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{function}"),
+                    created: now,
+                }
+            })
+            .collect();
+        World {
+            region: region.to_string(),
+            sip_media_applications,
+            inventory: (100..110).map(|n| format!("+1206555{n:04}")).collect(),
+            calls: HashMap::new(),
+        }
+    }
+
+    pub fn sma(&self, id: &str) -> Option<&SipMediaApplication> {
+        self.sip_media_applications.iter().find(|sma| sma.id == id)
+    }
+
+    pub fn owns_number(&self, number: &str) -> bool {
+        self.inventory.iter().any(|owned| owned == number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_name_comes_from_the_lambda_arn() {
+        let world = World::new("us-east-1", 2);
+        assert_eq!(
+            world.sip_media_applications[0].function_name(),
+            "chimecall-sandbox-handler"
+        );
+        let mut sma = world.sip_media_applications[1].clone();
+        sma.lambda_arn = "arn:aws:lambda:us-east-1:111122223333:function:my-fn:live".into();
+        assert_eq!(sma.function_name(), "my-fn");
+    }
+
+    #[test]
+    fn inventory_numbers_are_e164() {
+        let world = World::new("us-east-1", 1);
+        assert!(world.inventory.iter().all(|n| crate::rules::is_e164(n)));
+        assert!(world.owns_number("+12065550100"));
+        assert!(!world.owns_number("+12065550199"));
+    }
+}

@@ -1,0 +1,265 @@
+//! The Chime SDK Voice operations the sandbox serves, at the model's paths and status codes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::aws_error::AwsError;
+use super::handler;
+use super::state::{Call, CallStatus, SipMediaApplication};
+use super::Sandbox;
+use crate::rules;
+
+pub fn routes() -> Router<Arc<Sandbox>> {
+    Router::new()
+        .route("/sip-media-applications", get(list_sip_media_applications))
+        .route(
+            "/sip-media-applications/{sma_id}",
+            get(get_sip_media_application),
+        )
+        .route("/sip-media-applications/{sma_id}/calls", post(create_call))
+        .route(
+            "/sip-media-applications/{sma_id}/calls/{transaction_id}",
+            post(update_call),
+        )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateCallInput {
+    from_phone_number: Option<String>,
+    to_phone_number: Option<String>,
+    #[serde(default)]
+    sip_headers: BTreeMap<String, String>,
+    #[serde(default)]
+    arguments_map: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateCallInput {
+    arguments: Option<BTreeMap<String, String>>,
+}
+
+/// restJson1 bodies: an empty body is an empty structure; anything else must be a JSON object.
+fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AwsError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        &b"{}"[..]
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| AwsError::bad_request(format!("Request body is not valid: {e}")))
+}
+
+fn required(field: &str, value: Option<String>) -> Result<String, AwsError> {
+    value.ok_or_else(|| AwsError::bad_request(format!("{field}: must be provided")))
+}
+
+fn call_response(status: StatusCode, transaction_id: &str) -> Response {
+    (
+        status,
+        Json(json!({ "SipMediaApplicationCall": { "TransactionId": transaction_id } })),
+    )
+        .into_response()
+}
+
+async fn create_call(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path(sma_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    let input: CreateCallInput = parse_body(&body)?;
+    let from = required("FromPhoneNumber", input.from_phone_number)?;
+    let to = required("ToPhoneNumber", input.to_phone_number)?;
+    rules::check_create_call(&from, &to, &input.arguments_map, &input.sip_headers)?;
+
+    let transaction_id = uuid::Uuid::new_v4().to_string();
+    {
+        let mut world = sandbox.world.lock().expect("world lock");
+        // CreateSipMediaApplicationCall models no NotFoundException: an unknown SMA is a bad request.
+        if world.sma(&sma_id).is_none() {
+            return Err(AwsError::bad_request(format!(
+                "SipMediaApplicationId: {sma_id:?} is not a SIP media application in this account"
+            )));
+        }
+        if !world.owns_number(&from) {
+            return Err(AwsError::bad_request(format!(
+                "FromPhoneNumber: {from} is not a phone number in this account's inventory"
+            )));
+        }
+        world.calls.insert(
+            transaction_id.clone(),
+            Call {
+                transaction_id: transaction_id.clone(),
+                sma_id: sma_id.clone(),
+                from,
+                to,
+                arguments: input.arguments_map,
+                sip_headers: input.sip_headers,
+                status: CallStatus::Created,
+                created: SystemTime::now(),
+            },
+        );
+    }
+    tracing::info!(%transaction_id, sma_id = %sma_id, "call created");
+    sandbox.start_call(&transaction_id);
+    Ok(call_response(StatusCode::CREATED, &transaction_id))
+}
+
+async fn update_call(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path((sma_id, transaction_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    let input: UpdateCallInput = parse_body(&body)?;
+    let arguments = input
+        .arguments
+        .ok_or_else(|| AwsError::bad_request("Arguments: must be provided"))?;
+    rules::check_map_size("Arguments", &arguments)?;
+
+    let mut world = sandbox.world.lock().expect("world lock");
+    if world.sma(&sma_id).is_none() {
+        return Err(AwsError::not_found(format!(
+            "SipMediaApplicationId: {sma_id:?} is not a SIP media application in this account"
+        )));
+    }
+    let call = world
+        .calls
+        .get_mut(&transaction_id)
+        .filter(|call| call.sma_id == sma_id && call.status != CallStatus::Ended)
+        .ok_or_else(|| {
+            AwsError::not_found(format!(
+                "TransactionId: {transaction_id:?} is not a call in progress on this SIP media application"
+            ))
+        })?;
+    // The built-in handler answers CALL_UPDATE_REQUESTED at once, so its decision is applied
+    // before the 202: the next request already sees the call ended.
+    match handler::on_call_update_requested(&arguments) {
+        Some(handler::Action::Hangup) => {
+            call.status = CallStatus::Ended;
+            tracing::info!(%transaction_id, "call ended by hangup");
+        }
+        None => tracing::info!(%transaction_id, "call updated"),
+    }
+    Ok(call_response(StatusCode::ACCEPTED, &transaction_id))
+}
+
+fn iso8601(time: SystemTime) -> String {
+    let time: time::OffsetDateTime = time.into();
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time.format(format).expect("formattable timestamp")
+}
+
+fn sma_json(sma: &SipMediaApplication) -> Value {
+    json!({
+        "SipMediaApplicationId": sma.id,
+        "AwsRegion": sma.region,
+        "Name": sma.name,
+        "Endpoints": [{ "LambdaArn": sma.lambda_arn }],
+        "CreatedTimestamp": iso8601(sma.created),
+        "UpdatedTimestamp": iso8601(sma.created),
+        "SipMediaApplicationArn": sma.arn(),
+    })
+}
+
+async fn get_sip_media_application(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path(sma_id): Path<String>,
+) -> Result<Json<Value>, AwsError> {
+    let world = sandbox.world.lock().expect("world lock");
+    let sma = world.sma(&sma_id).ok_or_else(|| {
+        AwsError::not_found(format!(
+            "SipMediaApplicationId: {sma_id:?} is not a SIP media application in this account"
+        ))
+    })?;
+    Ok(Json(json!({ "SipMediaApplication": sma_json(sma) })))
+}
+
+/// Page tokens are opaque to clients; here they carry the index of the next item.
+const NEXT_TOKEN_PREFIX: &str = "sma-page-";
+
+fn parse_list_query(query: Option<&str>) -> Result<(usize, usize), AwsError> {
+    let mut max_results = 100;
+    let mut start = 0;
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
+            "max-results" => {
+                max_results = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| {
+                        AwsError::bad_request(format!(
+                            "MaxResults: {value:?} is not an integer from 1 to 100"
+                        ))
+                    })?;
+            }
+            "next-token" => {
+                start = value
+                    .strip_prefix(NEXT_TOKEN_PREFIX)
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .ok_or_else(|| AwsError::bad_request("NextToken: is not a valid token"))?;
+            }
+            _ => {}
+        }
+    }
+    Ok((max_results, start))
+}
+
+async fn list_sip_media_applications(
+    State(sandbox): State<Arc<Sandbox>>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, AwsError> {
+    let (max_results, start) = parse_list_query(query.as_deref())?;
+    let world = sandbox.world.lock().expect("world lock");
+    let all = &world.sip_media_applications;
+    if start > all.len() {
+        return Err(AwsError::bad_request("NextToken: is not a valid token"));
+    }
+    let end = (start + max_results).min(all.len());
+    let page: Vec<Value> = all[start..end].iter().map(sma_json).collect();
+    let mut body = json!({ "SipMediaApplications": page });
+    if end < all.len() {
+        body["NextToken"] = json!(format!("{NEXT_TOKEN_PREFIX}{end}"));
+    }
+    Ok(Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_query_bounds() {
+        assert_eq!(parse_list_query(None).unwrap(), (100, 0));
+        assert_eq!(
+            parse_list_query(Some("max-results=2&next-token=sma-page-4")).unwrap(),
+            (2, 4)
+        );
+        assert!(parse_list_query(Some("max-results=0")).is_err());
+        assert!(parse_list_query(Some("max-results=101")).is_err());
+        assert!(parse_list_query(Some("next-token=garbage")).is_err());
+    }
+
+    #[test]
+    fn empty_body_is_an_empty_structure() {
+        let input: UpdateCallInput = parse_body(b"").unwrap();
+        assert!(input.arguments.is_none());
+        assert!(parse_body::<UpdateCallInput>(b"{not json").is_err());
+        assert!(parse_body::<UpdateCallInput>(b"{\"Arguments\":{\"a\":1}}").is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! The command line itself: help, version, usage errors, generated files, the README's contract.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::support::{chimecall, repo_root, run};
+
+#[test]
+fn help_and_version_succeed_on_stdout() {
+    let out = run(chimecall().arg("--help"));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("Exit codes:"));
+    let out = run(chimecall().arg("--version"));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.starts_with("chimecall "));
+    for command in [
+        "dial",
+        "hangup",
+        "update",
+        "sandbox",
+        "demo",
+        "completions",
+        "man",
+    ] {
+        let out = run(chimecall().args([command, "--help"]));
+        assert_eq!(out.code, 0, "{command} --help");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["--no-such-flag"][..],
+        &["dial"],
+        &["hangup"],
+        &["frobnicate"],
+        &["dial", "--to"],
+    ] {
+        let out = run(chimecall().args(args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "");
+    }
+}
+
+/// completions/ holds generated files; they must match what the binary generates now.
+/// `CHIMECALL_BLESS=1 cargo test` rewrites them.
+#[test]
+fn committed_completions_and_man_page_are_fresh() {
+    let bless = std::env::var_os("CHIMECALL_BLESS").is_some();
+    let files = [
+        ("bash", "chimecall.bash"),
+        ("zsh", "_chimecall"),
+        ("fish", "chimecall.fish"),
+        ("powershell", "_chimecall.ps1"),
+        ("elvish", "chimecall.elv"),
+    ];
+    let mut generated: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(shell, file)| {
+            let out = chimecall().args(["completions", shell]).output().unwrap();
+            assert!(out.status.success(), "completions {shell}");
+            (file.to_string(), out.stdout)
+        })
+        .collect();
+    let man = chimecall().arg("man").output().unwrap();
+    assert!(man.status.success());
+    generated.push(("chimecall.1".to_string(), man.stdout));
+    for (file, bytes) in generated {
+        let path = repo_root().join("completions").join(&file);
+        if bless {
+            std::fs::write(&path, &bytes).unwrap();
+            continue;
+        }
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            committed == bytes,
+            "completions/{file} is stale: run `CHIMECALL_BLESS=1 cargo test committed_completions` and commit"
+        );
+    }
+}
+
+#[test]
+fn completions_need_no_configuration() {
+    let out = run(chimecall()
+        .env("AWS_CONFIG_FILE", "/dev/null/broken")
+        .args(["completions", "bash"]));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("chimecall"));
+}
+
+#[test]
+fn readme_lists_every_exit_code() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    for line in chimecall::exit_code_table().lines() {
+        let (code, meaning) = line.trim().split_once("  ").unwrap();
+        let row = format!("| {code} | {}", meaning.trim());
+        assert!(readme.contains(&row), "README.md lacks the row {row:?}");
+    }
+}
+
+#[test]
+fn a_closed_stdout_exits_0() {
+    let mut child = chimecall()
+        .arg("man")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_demo_places_and_ends_a_call() {
+    let out = run(chimecall().arg("demo"));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    for step in [
+        "CreateSipMediaApplicationCall",
+        "answered",
+        "202",
+        "NotFoundException",
+    ] {
+        assert!(
+            out.stdout.contains(step),
+            "demo output lacks {step:?}:\n{}",
+            out.stdout
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real `chimecall` binary against a real sandbox (or a fake endpoint),
+//! always in a hermetic environment.
+
+mod calls;
+mod cli;
+mod fake_endpoint;
+mod independent_client;
+mod policy;
+mod sandbox;
+mod support;

@@ -1,0 +1,169 @@
+//! The retry policy and the exit codes that depend on what reached the service. A fake endpoint
+//! counts the requests, so "sent exactly once" is measured, not assumed.
+
+use crate::fake_endpoint::{Behaviour, FakeEndpoint};
+use crate::support::{chimecall, run, Finished, Sandbox};
+
+fn dial_against(url: &str) -> Finished {
+    run(chimecall()
+        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+        .env("AWS_SECRET_ACCESS_KEY", "policy-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("CHIMECALL_SMA_ID", "sma")
+        .env("CHIMECALL_FROM", "+12065550100")
+        .args(["--endpoint-url", url, "dial", "--to", "+12065550123"]))
+}
+
+fn hangup_against(url: &str) -> Finished {
+    run(chimecall()
+        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+        .env("AWS_SECRET_ACCESS_KEY", "policy-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("CHIMECALL_SMA_ID", "sma")
+        .args(["--endpoint-url", url, "hangup", "tx-1"]))
+}
+
+#[test]
+fn a_dropped_answer_is_an_unknown_outcome_sent_once() {
+    let endpoint = FakeEndpoint::start(Behaviour::DropAfterRequest);
+    let out = dial_against(&endpoint.url);
+    assert_eq!(out.code, 8, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("may have been placed"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        endpoint.requests(),
+        1,
+        "CreateSipMediaApplicationCall must not be retried"
+    );
+}
+
+#[test]
+fn a_server_error_is_an_unknown_outcome_sent_once() {
+    for (status, error_type) in [
+        (500, "ServiceFailureException"),
+        (503, "ServiceUnavailableException"),
+    ] {
+        let endpoint = FakeEndpoint::start(Behaviour::Error(status, error_type));
+        let out = dial_against(&endpoint.url);
+        assert_eq!(out.code, 8, "{status}: {}", out.stderr);
+        assert!(out.stderr.contains(error_type), "{}", out.stderr);
+        assert!(out.stderr.contains("fake-request-id"), "{}", out.stderr);
+        assert_eq!(endpoint.requests(), 1, "{status}: retried");
+    }
+}
+
+#[test]
+fn a_throttled_dial_is_retried_then_exits_4() {
+    let endpoint = FakeEndpoint::start(Behaviour::Error(429, "ThrottledClientException"));
+    let out = dial_against(&endpoint.url);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("ThrottledClientException"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        endpoint.requests(),
+        4,
+        "429 is retried: the service did not act on it"
+    );
+}
+
+#[test]
+fn an_update_is_retried_on_server_errors() {
+    let endpoint = FakeEndpoint::start(Behaviour::Error(500, "ServiceFailureException"));
+    let out = hangup_against(&endpoint.url);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        endpoint.requests(),
+        3,
+        "the SDK's standard retries: 3 attempts"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_exits_3() {
+    // Bind then drop a listener: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = dial_against(&format!("http://127.0.0.1:{port}"));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("Connection refused"), "{}", out.stderr);
+}
+
+#[test]
+fn missing_credentials_or_region_exit_3_and_send_nothing() {
+    let endpoint = FakeEndpoint::start(Behaviour::Error(500, "ServiceFailureException"));
+    let out = run(chimecall()
+        .env("AWS_REGION", "us-east-1")
+        .args([
+            "--endpoint-url",
+            &endpoint.url,
+            "dial",
+            "--to",
+            "+12065550123",
+        ])
+        .args(["--sma-id", "sma", "--from", "+12065550100"]));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("credentials"), "{}", out.stderr);
+
+    let out = run(chimecall()
+        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .args([
+            "--endpoint-url",
+            &endpoint.url,
+            "dial",
+            "--to",
+            "+12065550123",
+        ])
+        .args(["--sma-id", "sma", "--from", "+12065550100"]));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("region"), "{}", out.stderr);
+    assert_eq!(endpoint.requests(), 0);
+}
+
+#[test]
+fn a_bad_endpoint_url_is_a_usage_error() {
+    let out = run(chimecall()
+        .env("AWS_REGION", "us-east-1")
+        .args([
+            "--endpoint-url",
+            "localhost:1234",
+            "dial",
+            "--to",
+            "+12065550123",
+        ])
+        .args(["--sma-id", "sma", "--from", "+12065550100"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--endpoint-url"), "{}", out.stderr);
+}
+
+/// Credentials and signatures never reach any output, even at the highest verbosity.
+#[test]
+fn verbose_output_carries_no_secret() {
+    let sandbox = Sandbox::start();
+    let secret = sandbox.var("AWS_SECRET_ACCESS_KEY").to_string();
+    let out = run(sandbox
+        .chimecall()
+        .env("AWS_SESSION_TOKEN", "session-token-that-must-not-leak")
+        .args(["-vvv", "dial", "--to", "+12065550123"]));
+    // The session token is not the sandbox's, but signing includes it: the signature still matches.
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.is_empty(), "-vvv printed nothing");
+    for output in [&out.stdout, &out.stderr] {
+        assert!(!output.contains(&secret), "secret key leaked");
+        assert!(
+            !output.contains("session-token-that-must-not-leak"),
+            "session token leaked"
+        );
+        assert!(!output.contains("Signature="), "signature leaked");
+    }
+}

@@ -1,0 +1,142 @@
+//! Shared test plumbing: a hermetic environment, and a real sandbox process on an ephemeral port.
+//!
+//! Every command a test runs starts from an empty environment, so no ambient AWS configuration,
+//! credentials, endpoint, HOME state or CHIMECALL_* setting can change what the test sees.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_chimecall");
+
+/// A scratch HOME shared by the whole test binary: nothing in it is ever read back.
+pub fn scratch_home() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chimecall-test-home-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create scratch HOME");
+    dir
+}
+
+/// `chimecall` with nothing inherited but PATH: no AWS_*, no CHIMECALL_*, a scratch HOME, no IMDS.
+pub fn hermetic_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let home = scratch_home();
+    let mut cmd = Command::new(program);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("AWS_CONFIG_FILE", home.join("no-such-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-such-aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
+pub fn chimecall() -> Command {
+    hermetic_command(BIN)
+}
+
+/// A `chimecall sandbox --port 0` child process, killed on drop.
+pub struct Sandbox {
+    child: Child,
+    /// The six `export NAME=VALUE` lines the sandbox printed, parsed.
+    pub env: BTreeMap<String, String>,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Sandbox {
+    pub fn start() -> Sandbox {
+        Sandbox::start_with(&[])
+    }
+
+    pub fn start_with(extra_args: &[&str]) -> Sandbox {
+        let mut child = chimecall()
+            .args(["sandbox", "--port", "0"])
+            .args(extra_args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn chimecall sandbox");
+        let mut stdout = BufReader::new(child.stdout.take().expect("sandbox stdout"));
+        let mut env = BTreeMap::new();
+        for _ in 0..6 {
+            let mut line = String::new();
+            stdout
+                .read_line(&mut line)
+                .expect("read sandbox export line");
+            let rest = line
+                .trim_end()
+                .strip_prefix("export ")
+                .unwrap_or_else(|| panic!("sandbox printed {line:?}, not an export line"));
+            let (name, value) = rest.split_once('=').expect("NAME=VALUE");
+            env.insert(name.to_string(), value.to_string());
+        }
+        Sandbox {
+            child,
+            env,
+            _stdout: stdout,
+        }
+    }
+
+    pub fn var(&self, name: &str) -> &str {
+        self.env
+            .get(name)
+            .unwrap_or_else(|| panic!("sandbox did not export {name}"))
+    }
+
+    pub fn endpoint(&self) -> &str {
+        self.var("AWS_ENDPOINT_URL")
+    }
+
+    pub fn sma_id(&self) -> &str {
+        self.var("CHIMECALL_SMA_ID")
+    }
+
+    pub fn from_number(&self) -> &str {
+        self.var("CHIMECALL_FROM")
+    }
+
+    /// `chimecall` in the hermetic environment plus the sandbox's six variables, as after `eval`.
+    pub fn chimecall(&self) -> Command {
+        let mut cmd = chimecall();
+        cmd.envs(&self.env);
+        cmd
+    }
+
+    /// Any program (python, curl) with the hermetic environment plus the sandbox's variables.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = hermetic_command(program);
+        cmd.envs(&self.env);
+        cmd
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Output of a finished command, with the pieces tests look at.
+pub struct Finished {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Finished {
+    let out = cmd.stdin(Stdio::null()).output().expect("run command");
+    Finished {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
