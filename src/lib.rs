@@ -8,6 +8,7 @@ pub mod call;
 pub mod cli;
 pub mod commands;
 pub mod duration;
+pub mod event;
 pub mod exit;
 pub mod logging;
 pub mod output;

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod aws_error;
 pub mod handler;
+pub mod logs;
 pub mod server;
 pub mod state;
 pub mod voice;
@@ -45,6 +46,8 @@ pub struct Sandbox {
     pub config: SandboxConfig,
     pub credentials: SandboxCredentials,
     pub world: Mutex<World>,
+    /// The account's CloudWatch Logs: handler log groups, and anything written with PutLogEvents.
+    pub logs: logs::LogStore,
 }
 
 impl Sandbox {
@@ -52,6 +55,7 @@ impl Sandbox {
         Sandbox {
             credentials: SandboxCredentials::generate(),
             world: Mutex::new(World::new(&config.region, config.sip_media_applications)),
+            logs: logs::LogStore::new(),
             config,
         }
     }

@@ -13,13 +13,14 @@ use axum::Router;
 
 use super::auth::{self, SignedRequest};
 use super::aws_error::AwsError;
-use super::{voice, Sandbox};
+use super::{logs, voice, Sandbox};
 
 /// The largest request body the sandbox reads. The biggest valid Chime request is a few tens of KiB.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(sandbox: Arc<Sandbox>) -> Router {
     voice::routes()
+        .route("/", axum::routing::post(logs::dispatch))
         .fallback(unknown_operation)
         .method_not_allowed_fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(

@@ -45,7 +45,7 @@ fn dial_json_has_the_call() {
         serde_json::from_str(out.stdout.trim()).expect("one JSON object");
     assert!(is_guid(value["transaction_id"].as_str().unwrap()));
     assert_eq!(value["sma_id"], sandbox.sma_id());
-    assert_eq!(value["from"], sandbox.from_number());
+    assert_eq!(value["from"], sandbox.caller_id());
     assert_eq!(value["to"], "+12065550123");
 }
 

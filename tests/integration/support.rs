@@ -95,7 +95,7 @@ impl Sandbox {
         self.var("CHIMECALL_SMA_ID")
     }
 
-    pub fn from_number(&self) -> &str {
+    pub fn caller_id(&self) -> &str {
         self.var("CHIMECALL_FROM")
     }
 
