@@ -455,10 +455,11 @@ def _():
         hang_up_quietly(tid)
 
 
-@check("create_unknown_sma_is_not_found")
+@check("create_unknown_sma_is_bad_request")
 def _():
+    # CreateSipMediaApplicationCall models no NotFoundException: an unknown SMA is a bad request.
     expect_client_error(lambda: create_call(SipMediaApplicationId=str(uuid.uuid4())),
-                        "NotFoundException", 404)
+                        "BadRequestException", 400)
 
 
 # --- raw signed requests -------------------------------------------------------------------
