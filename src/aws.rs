@@ -95,6 +95,84 @@ pub fn voice_client(config: &SdkConfig) -> aws_sdk_chimesdkvoice::Client {
     aws_sdk_chimesdkvoice::Client::new(config)
 }
 
+pub fn logs_client(config: &SdkConfig) -> aws_sdk_cloudwatchlogs::Client {
+    aws_sdk_cloudwatchlogs::Client::new(config)
+}
+
+/// The handler log group of a SIP media application, from GetSipMediaApplication's LambdaArn.
+pub async fn handler_log_group(
+    client: &aws_sdk_chimesdkvoice::Client,
+    sma_id: &str,
+) -> Result<String, Failure> {
+    const OPERATION: &str = "GetSipMediaApplication";
+    let output = retry_throttled(|| async {
+        client
+            .get_sip_media_application()
+            .sip_media_application_id(sma_id)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk(OPERATION, &e))
+    })
+    .await
+    .map_err(|error| {
+        let exit = if error.is_not_found() {
+            Exit::Config
+        } else {
+            error.exit()
+        };
+        Failure::new(
+            exit,
+            format!("cannot find the handler's logs: {}", error.describe()),
+        )
+    })?;
+    let arn = output
+        .sip_media_application()
+        .and_then(|sma| sma.endpoints().first())
+        .and_then(|endpoint| endpoint.lambda_arn())
+        .unwrap_or_default();
+    crate::follow::log_group_for_lambda_arn(arn).ok_or_else(|| {
+        Failure::new(
+            Exit::Config,
+            format!(
+                "SIP media application {sma_id} has no Lambda endpoint to read logs from; pass --log-group"
+            ),
+        )
+    })
+}
+
+/// Every log event of `group` from `start_ms` on that matches `pattern`, all pages.
+pub async fn filter_log_events(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    pattern: &str,
+    start_ms: i64,
+) -> Result<Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>, ApiError> {
+    const OPERATION: &str = "FilterLogEvents";
+    let mut events = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = retry_throttled(|| async {
+            client
+                .filter_log_events()
+                .log_group_name(group)
+                .filter_pattern(pattern)
+                .start_time(start_ms)
+                .set_next_token(next_token.clone())
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk(OPERATION, &e))
+        })
+        .await?;
+        events.extend(page.events().iter().cloned());
+        match page.next_token() {
+            Some(token) if Some(token) != next_token.as_deref() => {
+                next_token = Some(token.to_string())
+            }
+            _ => return Ok(events),
+        }
+    }
+}
+
 /// The per-operation override that turns the SDK's own retries off (for non-idempotent calls).
 pub fn no_sdk_retries() -> aws_sdk_chimesdkvoice::config::Builder {
     aws_sdk_chimesdkvoice::config::Builder::default().retry_config(RetryConfig::disabled())

@@ -81,6 +81,8 @@ pub enum Command {
     Hangup(HangupArgs),
     /// Send Arguments to a call's handler (UpdateSipMediaApplicationCall)
     Update(UpdateArgs),
+    /// Show a call's events (its timeline) from its handler's logs; --follow until it ends
+    Tail(TailArgs),
     /// Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)
     Sandbox(SandboxArgs),
     /// Walk through a real dial and hangup against an in-process sandbox
@@ -120,8 +122,33 @@ pub struct DialArgs {
     pub sip_headers: Vec<String>,
 
     /// Show the request that would be sent, and send nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with = "wait")]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// After dialing, follow the call until it is answered or has ended (exit 5 if it ends
+    /// unanswered, 6 at --timeout)
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub wait: Option<WaitState>,
+
+    /// How long --wait waits
+    #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
+    pub timeout: std::time::Duration,
+
+    /// Handler log group to follow (default: /aws/lambda/<function> from the SMA's LambdaArn)
+    #[arg(long, value_name = "NAME")]
+    pub log_group: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaitState {
+    Answered,
+    Ended,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +163,44 @@ pub struct HangupArgs {
     /// Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)
     #[arg(long = "arg", value_name = "KEY=VALUE")]
     pub args: Vec<String>,
+
+    /// Wait until the handler's logs show the call's final HANGUP (exit 6 at --timeout)
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long --wait waits
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
+    pub timeout: std::time::Duration,
+
+    /// Handler log group to follow (default: /aws/lambda/<function> from the SMA's LambdaArn)
+    #[arg(long, value_name = "NAME")]
+    pub log_group: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// TransactionId of the call
+    #[arg(value_name = "TRANSACTION_ID")]
+    pub transaction_id: String,
+
+    #[command(flatten)]
+    pub target: CallTarget,
+
+    /// Handler log group to read (default: /aws/lambda/<function> from the SMA's LambdaArn)
+    #[arg(long, value_name = "NAME")]
+    pub log_group: Option<String>,
+
+    /// How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)
+    #[arg(long, default_value = "24h", value_name = "WHEN", value_parser = crate::duration::parse_since)]
+    pub since: crate::duration::Since,
+
+    /// Keep reading until the call's final HANGUP (exit 0 if it was answered, 5 if not)
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+
+    /// Poll this often (default: 250 ms after activity, backing off to 1 s)
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub interval: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
@@ -174,9 +239,32 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub sip_media_applications: u16,
 
-    /// How long a callee takes to answer (e.g. 2s, 300ms)
+    /// How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480
+    /// never answer, in 487 hang up 1 s after answering
     #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = crate::duration::parse)]
     pub answer_after: std::time::Duration,
+
+    /// How long a phone rings before the call ends unanswered (HANGUP 480)
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub ring_timeout: std::time::Duration,
+
+    /// The longest a call may last before the service ends it
+    #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub max_call_duration: std::time::Duration,
+
+    /// Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local
+    /// start-lambda) instead of the built-in handler
+    #[arg(long, value_name = "URL")]
+    pub handler: Option<String>,
+
+    /// How long the SIP media application waits for its handler before retrying
+    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub handler_timeout: std::time::Duration,
+
+    /// The handler's function name (the SIP media application's LambdaArn ends with it; its logs
+    /// go to /aws/lambda/NAME)
+    #[arg(long, default_value = "chimecall-sandbox-handler", value_name = "NAME")]
+    pub function_name: String,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,38 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{text:?} is not a duration ({e}); use e.g. 300ms, 2s, 1m30s, 1h"))
 }
 
+/// `--since`: how far back (`10m`, `24h`) or from when (`2026-11-29T19:00:00Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    Ago(Duration),
+    At(std::time::SystemTime),
+}
+
+impl Since {
+    pub fn start_ms(self) -> i64 {
+        let at = match self {
+            Since::Ago(ago) => std::time::SystemTime::now()
+                .checked_sub(ago)
+                .unwrap_or(std::time::UNIX_EPOCH),
+            Since::At(at) => at,
+        };
+        at.duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+pub fn parse_since(text: &str) -> Result<Since, String> {
+    if let Ok(ago) = parse(text) {
+        return Ok(Since::Ago(ago));
+    }
+    humantime::parse_rfc3339_weak(text.trim())
+        .map(Since::At)
+        .map_err(|_| {
+            format!("{text:?} is neither a duration (10m, 24h) nor a time (2026-11-29T19:00:00Z)")
+        })
+}
+
 fn seconds_to_duration(seconds: f64, text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|_| {
         format!("{text:?} is not a duration: it must be a non-negative number of seconds")
@@ -29,5 +61,16 @@ mod tests {
         assert_eq!(parse("1.5").unwrap(), Duration::from_millis(1500));
         assert!(parse("-1").is_err());
         assert!(parse("soon").is_err());
+    }
+
+    #[test]
+    fn since_is_a_duration_or_a_time() {
+        assert_eq!(
+            parse_since("10m").unwrap(),
+            Since::Ago(Duration::from_secs(600))
+        );
+        let at = parse_since("2026-11-29T19:00:00Z").unwrap();
+        assert_eq!(at.start_ms(), 1_795_978_800_000);
+        assert!(parse_since("yesterday-ish").is_err());
     }
 }

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod duration;
 pub mod event;
 pub mod exit;
+pub mod follow;
 pub mod logging;
 pub mod output;
 pub mod rules;
@@ -110,9 +111,15 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
                 return Ok(());
             }
             let config = aws::load_config(&settings).await?;
-            let dialed = commands::dial::dial(call, &config).await?;
-            output.result(&dialed)?;
-            Ok(())
+            let wait = args.wait.wait.map(|state| commands::dial::WaitPlan {
+                wanted: match state {
+                    cli::WaitState::Answered => commands::tail::WaitFor::Answered,
+                    cli::WaitState::Ended => commands::tail::WaitFor::Ended,
+                },
+                timeout: args.wait.timeout,
+                log_group: args.wait.log_group,
+            });
+            commands::dial::dial_and_report(call, wait, &config, output).await
         }
         Command::Hangup(args) => {
             let sma_id = commands::require_sma_id(args.target.sma_id)?;
@@ -122,10 +129,15 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
                 call::parse_pairs("--arg", &args.args)?
             };
             let config = aws::load_config(&settings).await?;
-            commands::update::update_calls(
+            let wait = args.wait.then(|| commands::update::HangupWait {
+                timeout: args.timeout,
+                log_group: args.log_group,
+            });
+            commands::update::update_calls_and_wait(
                 &sma_id,
                 &args.transaction_ids,
                 &arguments,
+                wait,
                 &config,
                 output,
             )
@@ -144,6 +156,20 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Tail(args) => {
+            let config = aws::load_config(&settings).await?;
+            let options = commands::tail::TailOptions {
+                transaction_id: args.transaction_id,
+                source: commands::tail::EventSource {
+                    sma_id: args.target.sma_id,
+                    log_group: args.log_group,
+                    start_ms: args.since.start_ms(),
+                },
+                follow: args.follow,
+                interval: args.interval,
+            };
+            commands::tail::tail(options, &config, output).await
+        }
         Command::Sandbox(args) => {
             let config = sandbox::SandboxConfig {
                 bind: args.bind,
@@ -151,7 +177,13 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
                 region: args.sandbox_region,
                 sip_media_applications: usize::from(args.sip_media_applications),
                 answer_after: args.answer_after,
+                ring_timeout: args.ring_timeout,
+                max_call_duration: args.max_call_duration,
+                handler_url: args.handler,
+                handler_timeout: args.handler_timeout,
+                function_name: args.function_name,
             };
+            config.validate()?;
             commands::sandbox::run(config, output).await
         }
         Command::Demo(args) => commands::demo::run(args.to).await,

@@ -53,6 +53,54 @@ impl Output {
     }
 }
 
+/// A spinner on stderr while chimecall waits, shown only to a person (stderr is a terminal, not
+/// --quiet); otherwise nothing, so scripts and logs get no control characters.
+pub struct Spinner {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Spinner {
+    pub fn set_message(&self, message: impl Display) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(sanitize(&message.to_string()).into_owned());
+        }
+    }
+
+    /// Prints a line above the spinner (or plainly when there is none).
+    pub fn println(&self, message: impl Display) {
+        let text = sanitize(&message.to_string()).into_owned();
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+impl Output {
+    pub fn spinner(&self, message: impl Display) -> Spinner {
+        use std::io::IsTerminal;
+        if self.quiet || !io::stderr().is_terminal() {
+            return Spinner { bar: None };
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar.set_message(sanitize(&message.to_string()).into_owned());
+        Spinner { bar: Some(bar) }
+    }
+}
+
 /// The one format for errors on stderr.
 pub fn print_error(message: &str) {
     eprintln!("chimecall: error: {}", sanitize(message));

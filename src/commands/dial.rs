@@ -8,7 +8,10 @@ use serde_json::json;
 
 use crate::aws;
 use crate::call::CallRequest;
+use crate::commands::tail::{self, EventSource, WaitFor};
+use crate::event::CallPhase;
 use crate::exit::{Exit, Failure};
+use crate::output::Output;
 
 /// A placed call. Text form: the TransactionId alone, so `TX=$(chimecall dial ...)` works.
 #[derive(Debug, Serialize)]
@@ -17,6 +20,12 @@ pub struct Dialed {
     pub sma_id: String,
     pub from: String,
     pub to: String,
+    /// With --wait: what the call was last known to be ("answered", "ended (not answered, sip 486)"...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// With --wait: whether the call was answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered: Option<bool>,
 }
 
 impl fmt::Display for Dialed {
@@ -77,6 +86,64 @@ impl fmt::Display for DryRun {
     }
 }
 
+/// `--wait`: what to wait for, how long, and where the events are.
+pub struct WaitPlan {
+    pub wanted: WaitFor,
+    pub timeout: std::time::Duration,
+    pub log_group: Option<String>,
+}
+
+/// Places the call, then (with --wait) follows it. Text mode prints the TransactionId as soon as
+/// the call is placed, so it is never lost whatever the wait gives; JSON mode prints one object at
+/// the end, with the state reached.
+pub async fn dial_and_report(
+    call: CallRequest,
+    wait: Option<WaitPlan>,
+    config: &SdkConfig,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let dial_started_ms = tail::now_ms();
+    let sma_id = call.sma_id.clone();
+    let mut dialed = dial(call, config).await?;
+    let Some(plan) = wait else {
+        output.result(&dialed)?;
+        return Ok(());
+    };
+    if !output.is_json() {
+        output.result(&dialed)?;
+    }
+    let source = EventSource {
+        sma_id: Some(sma_id),
+        log_group: plan.log_group,
+        // Clocks differ a little between here and the service.
+        start_ms: dial_started_ms - 5_000,
+    };
+    let outcome = async {
+        let mut follower = tail::follower_for(&dialed.transaction_id, &source, config).await?;
+        let result = tail::wait_for(&mut follower, plan.wanted, plan.timeout, output).await;
+        Ok::<_, Failure>((follower.tracker().phase(), result))
+    }
+    .await;
+    let (phase, result) = match outcome {
+        Ok(pair) => pair,
+        Err(failure) => {
+            if output.is_json() {
+                output.result(&dialed)?;
+            }
+            return Err(failure.into());
+        }
+    };
+    dialed.state = Some(phase.to_string());
+    dialed.answered = Some(matches!(
+        phase,
+        CallPhase::Answered | CallPhase::Ended { answered: true, .. }
+    ));
+    if output.is_json() {
+        output.result(&dialed)?;
+    }
+    result.map(|_| ()).map_err(Into::into)
+}
+
 /// Places the call. Every failure carries its exit code; 8 when a call may have been placed.
 pub async fn dial(call: CallRequest, config: &SdkConfig) -> Result<Dialed, Failure> {
     let client = aws::voice_client(config);
@@ -86,6 +153,8 @@ pub async fn dial(call: CallRequest, config: &SdkConfig) -> Result<Dialed, Failu
             sma_id: call.sma_id,
             from: call.from,
             to: call.to,
+            state: None,
+            answered: None,
         }),
         Err(error) => {
             let exit = error.dial_exit();

@@ -4,6 +4,7 @@ pub mod demo;
 pub mod dial;
 pub mod generate;
 pub mod sandbox;
+pub mod tail;
 pub mod update;
 
 use crate::exit::Failure;

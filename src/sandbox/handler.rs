@@ -1,41 +1,190 @@
-//! The sandbox's built-in SMA handler: the smallest handler that honours the AWS samples' hangup
-//! convention. An update with Arguments {"action": "hangup"} ends the call; anything else runs
-//! no action.
+//! The SIP media application's endpoint: what the sandbox invokes with each invocation event.
+//!
+//! Either the built-in handler, the smallest one that honours the AWS samples' hangup convention,
+//! or an external function reached through the Lambda Invoke API
+//! (`POST {URL}/2015-03-31/functions/{name}/invocations`), which is what `cargo lambda watch`,
+//! `sam local start-lambda` and AWS itself serve. Function errors come back as a 200 with an
+//! `X-Amz-Function-Error` header.
 
-use std::collections::BTreeMap;
+use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Hang up LEG-A.
-    Hangup,
+use axum::body::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{json, Value};
+
+/// Where invocation events go.
+#[derive(Clone)]
+pub enum Handler {
+    BuiltIn,
+    Lambda(LambdaEndpoint),
 }
 
-/// The handler's answer to CALL_UPDATE_REQUESTED with these Arguments.
-pub fn on_call_update_requested(arguments: &BTreeMap<String, String>) -> Option<Action> {
-    (arguments.get("action").map(String::as_str) == Some("hangup")).then_some(Action::Hangup)
+#[derive(Clone)]
+pub struct LambdaEndpoint {
+    base_url: String,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Handler::BuiltIn => f.write_str("built-in handler"),
+            Handler::Lambda(endpoint) => write!(f, "Lambda Invoke API at {}", endpoint.base_url),
+        }
+    }
+}
+
+/// Why an invocation produced no usable answer. Each is retried by the SMA's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvokeError {
+    /// No answer within the SMA's wait (5 s at AWS).
+    Timeout,
+    /// The function ran and failed (`X-Amz-Function-Error`), or the invoke API said 5xx.
+    FunctionError(String),
+    /// The invoke API refused the request (4xx): retried only once.
+    ClientError(u16, String),
+    /// Could not reach the endpoint at all.
+    Unreachable(String),
+}
+
+impl std::fmt::Display for InvokeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InvokeError::Timeout => f.write_str("the function did not answer in time"),
+            InvokeError::FunctionError(text) => write!(f, "function error: {text}"),
+            InvokeError::ClientError(status, text) => {
+                write!(f, "invoke refused ({status}): {text}")
+            }
+            InvokeError::Unreachable(text) => write!(f, "function unreachable: {text}"),
+        }
+    }
+}
+
+impl Handler {
+    /// `--handler URL`: the base URL of a Lambda Invoke API endpoint.
+    pub fn lambda(base_url: &str) -> Handler {
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        Handler::Lambda(LambdaEndpoint {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client,
+        })
+    }
+
+    pub fn is_built_in(&self) -> bool {
+        matches!(self, Handler::BuiltIn)
+    }
+
+    /// One invocation, bounded by `wait`. Retries are the caller's (the SMA's) business.
+    pub async fn invoke(
+        &self,
+        function_name: &str,
+        event: &Value,
+        wait: Duration,
+    ) -> Result<Value, InvokeError> {
+        match self {
+            Handler::BuiltIn => Ok(built_in_response(event)),
+            Handler::Lambda(endpoint) => {
+                match tokio::time::timeout(wait, endpoint.invoke(function_name, event)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(InvokeError::Timeout),
+                }
+            }
+        }
+    }
+}
+
+impl LambdaEndpoint {
+    async fn invoke(&self, function_name: &str, event: &Value) -> Result<Value, InvokeError> {
+        let uri = format!(
+            "{}/2015-03-31/functions/{function_name}/invocations",
+            self.base_url
+        );
+        let request = http::Request::post(&uri)
+            .header("content-type", "application/json")
+            .header("x-amz-invocation-type", "RequestResponse")
+            .body(Full::new(Bytes::from(event.to_string())))
+            .map_err(|e| InvokeError::Unreachable(e.to_string()))?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| InvokeError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        let function_error = response
+            .headers()
+            .get("x-amz-function-error")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| InvokeError::Unreachable(e.to_string()))?
+            .to_bytes();
+        let text = String::from_utf8_lossy(&body).into_owned();
+        if let Some(kind) = function_error {
+            return Err(InvokeError::FunctionError(format!("{kind}: {text}")));
+        }
+        if status.is_client_error() {
+            return Err(InvokeError::ClientError(status.as_u16(), text));
+        }
+        if !status.is_success() {
+            return Err(InvokeError::FunctionError(format!("HTTP {status}: {text}")));
+        }
+        // A function's payload that is not JSON is still an answer: the SMA judges it.
+        Ok(serde_json::from_slice(&body).unwrap_or(Value::String(text)))
+    }
+}
+
+/// The built-in handler: `{"action":"hangup"}` in a CALL_UPDATE_REQUESTED becomes a Hangup of
+/// LEG-A; every other event is answered with no actions.
+pub fn built_in_response(event: &Value) -> Value {
+    let is_update = event["InvocationEventType"] == "CALL_UPDATE_REQUESTED";
+    let verb = &event["ActionData"]["Parameters"]["Arguments"]["action"];
+    if is_update && verb == "hangup" {
+        json!({
+            "SchemaVersion": "1.0",
+            "Actions": [{
+                "Type": "Hangup",
+                "Parameters": { "SipResponseCode": "0", "ParticipantTag": "LEG-A" }
+            }]
+        })
+    } else {
+        json!({ "SchemaVersion": "1.0", "Actions": [] })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn update_event(arguments: Value) -> Value {
+        json!({
+            "InvocationEventType": "CALL_UPDATE_REQUESTED",
+            "ActionData": { "Type": "CallUpdateRequest", "Parameters": { "Arguments": arguments } }
+        })
+    }
+
     #[test]
     fn only_the_hangup_verb_hangs_up() {
-        let args = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
+        let hangup = built_in_response(&update_event(json!({"action": "hangup"})));
+        assert_eq!(hangup["Actions"][0]["Type"], "Hangup");
         assert_eq!(
-            on_call_update_requested(&args(&[("action", "hangup")])),
-            Some(Action::Hangup)
+            hangup["Actions"][0]["Parameters"]["ParticipantTag"],
+            "LEG-A"
         );
-        assert_eq!(on_call_update_requested(&args(&[])), None);
-        assert_eq!(on_call_update_requested(&args(&[("action", "play")])), None);
-        assert_eq!(
-            on_call_update_requested(&args(&[("Action", "hangup")])),
-            None
-        );
+        for other in [
+            json!({}),
+            json!({"action": "play"}),
+            json!({"Action": "hangup"}),
+        ] {
+            let answer = built_in_response(&update_event(other));
+            assert_eq!(answer["Actions"], json!([]));
+        }
+        let answered = built_in_response(&json!({"InvocationEventType": "CALL_ANSWERED"}));
+        assert_eq!(answered["Actions"], json!([]));
     }
 }

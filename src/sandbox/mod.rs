@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod aws_error;
 pub mod handler;
+pub mod invocation;
+pub mod lifecycle;
 pub mod logs;
 pub mod server;
 pub mod state;
@@ -27,6 +29,16 @@ pub struct SandboxConfig {
     pub sip_media_applications: usize,
     /// How long the callee takes to answer.
     pub answer_after: Duration,
+    /// How long a phone rings before the call ends unanswered (480).
+    pub ring_timeout: Duration,
+    /// The longest a call may last.
+    pub max_call_duration: Duration,
+    /// `--handler URL`: a Lambda Invoke API endpoint; `None` runs the built-in handler.
+    pub handler_url: Option<String>,
+    /// How long the SMA waits for its handler before retrying (5 s at AWS).
+    pub handler_timeout: Duration,
+    /// The first SIP media application's function name (its LambdaArn's last part).
+    pub function_name: String,
 }
 
 impl Default for SandboxConfig {
@@ -37,7 +49,47 @@ impl Default for SandboxConfig {
             region: "us-east-1".to_string(),
             sip_media_applications: 1,
             answer_after: Duration::from_secs(2),
+            ring_timeout: Duration::from_secs(30),
+            max_call_duration: Duration::from_secs(3600),
+            handler_url: None,
+            handler_timeout: Duration::from_secs(5),
+            function_name: state::DEFAULT_FUNCTION_NAME.to_string(),
         }
+    }
+}
+
+impl SandboxConfig {
+    /// Refuses settings the sandbox cannot run with, naming the flag.
+    pub fn validate(&self) -> Result<(), crate::exit::Failure> {
+        use crate::exit::Failure;
+        let name_ok = !self.function_name.is_empty()
+            && self.function_name.len() <= 64
+            && self
+                .function_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name_ok {
+            return Err(Failure::usage(format!(
+                "--function-name {:?}: a Lambda function name is 1 to 64 letters, digits, - and _",
+                self.function_name
+            )));
+        }
+        if let Some(url) = &self.handler_url {
+            crate::aws::check_endpoint_url(url).map_err(|_| {
+                Failure::usage(format!(
+                    "--handler {url:?} must be an http:// URL with a host"
+                ))
+            })?;
+            if url.starts_with("https://") {
+                return Err(Failure::usage(format!(
+                    "--handler {url:?}: the sandbox invokes local functions over plain http://"
+                )));
+            }
+        }
+        if self.handler_timeout.is_zero() {
+            return Err(Failure::usage("--handler-timeout must be more than 0"));
+        }
+        Ok(())
     }
 }
 
@@ -48,32 +100,38 @@ pub struct Sandbox {
     pub world: Mutex<World>,
     /// The account's CloudWatch Logs: handler log groups, and anything written with PutLogEvents.
     pub logs: logs::LogStore,
+    /// Where invocation events go.
+    pub handler: handler::Handler,
+    /// The log stream handler logs go to, like one warm Lambda instance's.
+    pub log_stream: String,
 }
 
 impl Sandbox {
     pub fn new(config: SandboxConfig) -> Sandbox {
+        let handler = match &config.handler_url {
+            Some(url) => handler::Handler::lambda(url),
+            None => handler::Handler::BuiltIn,
+        };
+        let today = time::OffsetDateTime::now_utc().date();
+        let log_stream = format!(
+            "{:04}/{:02}/{:02}/[$LATEST]{}",
+            today.year(),
+            u8::from(today.month()),
+            today.day(),
+            uuid::Uuid::new_v4().simple()
+        );
         Sandbox {
             credentials: SandboxCredentials::generate(),
-            world: Mutex::new(World::new(&config.region, config.sip_media_applications)),
+            world: Mutex::new(World::new(
+                &config.region,
+                config.sip_media_applications,
+                &config.function_name,
+            )),
             logs: logs::LogStore::new(),
+            handler,
+            log_stream,
             config,
         }
-    }
-
-    /// Runs the callee's side of a new call: it answers after `answer_after`.
-    fn start_call(self: &Arc<Self>, transaction_id: &str) {
-        let sandbox = Arc::clone(self);
-        let transaction_id = transaction_id.to_string();
-        tokio::spawn(async move {
-            tokio::time::sleep(sandbox.config.answer_after).await;
-            let mut world = sandbox.world.lock().expect("world lock");
-            if let Some(call) = world.calls.get_mut(&transaction_id) {
-                if call.status == CallStatus::Created {
-                    call.status = CallStatus::Connected;
-                    tracing::info!(%transaction_id, "call answered");
-                }
-            }
-        });
     }
 }
 

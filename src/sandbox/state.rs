@@ -6,6 +6,8 @@ use std::time::SystemTime;
 
 /// The account id every sandbox resource lives in (the documentation's example account).
 pub const ACCOUNT_ID: &str = "111122223333";
+/// The first SIP media application's handler function, unless `--function-name` says otherwise.
+pub const DEFAULT_FUNCTION_NAME: &str = "chimecall-sandbox-handler";
 
 #[derive(Debug, Clone)]
 pub struct SipMediaApplication {
@@ -48,6 +50,8 @@ pub struct Call {
     pub sip_headers: std::collections::BTreeMap<String, String>,
     pub status: CallStatus,
     pub created: SystemTime,
+    /// The running call's task; `None` once it has ended.
+    pub inbox: Option<tokio::sync::mpsc::Sender<super::lifecycle::CallMessage>>,
 }
 
 #[derive(Debug)]
@@ -62,14 +66,14 @@ pub struct World {
 
 impl World {
     /// A fresh account with `sma_count` SIP media applications and a small number inventory.
-    pub fn new(region: &str, sma_count: usize) -> World {
+    pub fn new(region: &str, sma_count: usize, function_name: &str) -> World {
         let now = SystemTime::now();
         let sip_media_applications = (0..sma_count.max(1))
             .map(|index| {
                 let function = if index == 0 {
-                    "chimecall-sandbox-handler".to_string()
+                    function_name.to_string()
                 } else {
-                    format!("chimecall-sandbox-handler-{}", index + 1)
+                    format!("{function_name}-{}", index + 1)
                 };
                 SipMediaApplication {
                     id: uuid::Uuid::new_v4().to_string(),
@@ -107,7 +111,7 @@ mod tests {
 
     #[test]
     fn function_name_comes_from_the_lambda_arn() {
-        let world = World::new("us-east-1", 2);
+        let world = World::new("us-east-1", 2, DEFAULT_FUNCTION_NAME);
         assert_eq!(
             world.sip_media_applications[0].function_name(),
             "chimecall-sandbox-handler"
@@ -119,7 +123,7 @@ mod tests {
 
     #[test]
     fn inventory_numbers_are_e164() {
-        let world = World::new("us-east-1", 1);
+        let world = World::new("us-east-1", 1, DEFAULT_FUNCTION_NAME);
         assert!(world.inventory.iter().all(|n| crate::rules::is_e164(n)));
         assert!(world.owns_number("+12065550100"));
         assert!(!world.owns_number("+12065550199"));

@@ -15,10 +15,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::aws_error::AwsError;
-use super::handler;
+use super::lifecycle::{self, CallMessage};
 use super::state::{Call, CallStatus, SipMediaApplication};
 use super::Sandbox;
 use crate::rules;
+use tokio::sync::mpsc::error::TrySendError;
+
+/// How long an update waits for the built-in handler's answer to be applied.
+const BUILT_IN_HANDLER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub fn routes() -> Router<Arc<Sandbox>> {
     Router::new()
@@ -109,11 +113,21 @@ async fn create_call(
                 sip_headers: input.sip_headers,
                 status: CallStatus::Created,
                 created: SystemTime::now(),
+                inbox: None,
             },
         );
     }
     tracing::info!(%transaction_id, sma_id = %sma_id, "call created");
-    sandbox.start_call(&transaction_id);
+    let inbox = lifecycle::spawn(&sandbox, &transaction_id);
+    if let Some(call) = sandbox
+        .world
+        .lock()
+        .expect("world lock")
+        .calls
+        .get_mut(&transaction_id)
+    {
+        call.inbox = inbox;
+    }
     Ok(call_response(StatusCode::CREATED, &transaction_id))
 }
 
@@ -128,30 +142,40 @@ async fn update_call(
         .ok_or_else(|| AwsError::bad_request("Arguments: must be provided"))?;
     rules::check_map_size("Arguments", &arguments)?;
 
-    let mut world = sandbox.world.lock().expect("world lock");
-    if world.sma(&sma_id).is_none() {
-        return Err(AwsError::not_found(format!(
-            "SipMediaApplicationId: {sma_id:?} is not a SIP media application in this account"
-        )));
-    }
-    let call = world
-        .calls
-        .get_mut(&transaction_id)
-        .filter(|call| call.sma_id == sma_id && call.status != CallStatus::Ended)
-        .ok_or_else(|| {
-            AwsError::not_found(format!(
-                "TransactionId: {transaction_id:?} is not a call in progress on this SIP media application"
-            ))
-        })?;
-    // The built-in handler answers CALL_UPDATE_REQUESTED at once, so its decision is applied
-    // before the 202: the next request already sees the call ended.
-    match handler::on_call_update_requested(&arguments) {
-        Some(handler::Action::Hangup) => {
-            call.status = CallStatus::Ended;
-            tracing::info!(%transaction_id, "call ended by hangup");
+    let inbox = {
+        let world = sandbox.world.lock().expect("world lock");
+        if world.sma(&sma_id).is_none() {
+            return Err(AwsError::not_found(format!(
+                "SipMediaApplicationId: {sma_id:?} is not a SIP media application in this account"
+            )));
         }
-        None => tracing::info!(%transaction_id, "call updated"),
+        world
+            .calls
+            .get(&transaction_id)
+            .filter(|call| call.sma_id == sma_id && call.status != CallStatus::Ended)
+            .and_then(|call| call.inbox.clone())
+            .ok_or_else(|| {
+                AwsError::not_found(format!(
+                    "TransactionId: {transaction_id:?} is not a call in progress on this SIP media application"
+                ))
+            })?
+    };
+    let (done, applied) = tokio::sync::oneshot::channel();
+    let message = CallMessage::Update { arguments, done };
+    if let Err(error) = inbox.try_send(message) {
+        return Err(match error {
+            TrySendError::Full(_) => AwsError::throttled("Too many updates are pending for this call"),
+            TrySendError::Closed(_) => AwsError::not_found(format!(
+                "TransactionId: {transaction_id:?} is not a call in progress on this SIP media application"
+            )),
+        });
     }
+    // At AWS the handler runs after the 202. The built-in handler answers at once, so the sandbox
+    // waits for it: the next request then already sees what a hangup did.
+    if sandbox.handler.is_built_in() {
+        let _ = tokio::time::timeout(BUILT_IN_HANDLER_WAIT, applied).await;
+    }
+    tracing::info!(%transaction_id, "call update accepted");
     Ok(call_response(StatusCode::ACCEPTED, &transaction_id))
 }
 

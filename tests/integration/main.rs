@@ -5,6 +5,7 @@ mod calls;
 mod cli;
 mod fake_endpoint;
 mod independent_client;
+mod logs_api;
 mod policy;
 mod sandbox;
 mod support;

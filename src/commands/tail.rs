@@ -1,0 +1,237 @@
+//! `chimecall tail`: a call's timeline from its handler's logs, and the `--wait` of dial and
+//! hangup, which follow the same events until the call reaches a state.
+
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+
+use crate::aws;
+use crate::event::{self, CallPhase};
+use crate::exit::{Exit, Failure};
+use crate::follow::{CallFollower, ObservedEvent, PollSchedule};
+use crate::output::Output;
+
+/// Where to read a call's events, and from when.
+#[derive(Debug, Clone)]
+pub struct EventSource {
+    pub sma_id: Option<String>,
+    pub log_group: Option<String>,
+    pub start_ms: i64,
+}
+
+pub struct TailOptions {
+    pub transaction_id: String,
+    pub source: EventSource,
+    pub follow: bool,
+    pub interval: Option<Duration>,
+}
+
+/// One event on stdout: a timeline line (text) or an object (JSON).
+struct EventReport<'a>(&'a ObservedEvent);
+
+impl serde::Serialize for EventReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let e = self.0;
+        event::event_json(&e.event, e.timestamp_ms, Some(&e.event_id)).serialize(serializer)
+    }
+}
+
+impl std::fmt::Display for EventReport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&event::timeline_line(&self.0.event, self.0.timestamp_ms))
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The log group to read: `--log-group`, or the SMA's handler's from its LambdaArn.
+pub async fn resolve_log_group(
+    source: &EventSource,
+    config: &SdkConfig,
+) -> Result<String, Failure> {
+    match (&source.log_group, &source.sma_id) {
+        (Some(group), _) => Ok(group.clone()),
+        (None, Some(sma_id)) => aws::handler_log_group(&aws::voice_client(config), sma_id).await,
+        (None, None) => Err(Failure::usage(
+            "no log group: pass --log-group, or --sma-id (or CHIMECALL_SMA_ID) to find it",
+        )),
+    }
+}
+
+pub async fn follower_for(
+    transaction_id: &str,
+    source: &EventSource,
+    config: &SdkConfig,
+) -> Result<CallFollower, Failure> {
+    let log_group = resolve_log_group(source, config).await?;
+    Ok(CallFollower::new(
+        aws::logs_client(config),
+        log_group,
+        transaction_id.to_string(),
+        source.start_ms,
+    ))
+}
+
+fn read_failure(error: aws::ApiError) -> Failure {
+    Failure::new(error.exit(), error.describe())
+}
+
+pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> anyhow::Result<()> {
+    let mut follower = follower_for(&options.transaction_id, &options.source, config).await?;
+    let mut schedule = options
+        .interval
+        .map(PollSchedule::fixed)
+        .unwrap_or_else(PollSchedule::live);
+    let spinner = if options.follow {
+        Some(output.spinner(format!(
+            "following {} in {}",
+            options.transaction_id,
+            follower.log_group()
+        )))
+    } else {
+        None
+    };
+    let interrupted = crate::signals::shutdown_requested();
+    tokio::pin!(interrupted);
+    loop {
+        let events = follower.poll().await.map_err(read_failure)?;
+        for observed in &events {
+            match &spinner {
+                // Keep the spinner below the lines it would otherwise overwrite.
+                Some(spinner) if !output.is_json() => spinner.println(EventReport(observed)),
+                _ => output.result(&EventReport(observed))?,
+            }
+        }
+        if let Some(spinner) = &spinner {
+            spinner.set_message(format!(
+                "{}: {}",
+                options.transaction_id,
+                follower.tracker().phase()
+            ));
+        }
+        if !options.follow {
+            if follower.tracker().events_observed() == 0 {
+                output.note(format!(
+                    "no events for {} in {} (looked back from {})",
+                    options.transaction_id,
+                    follower.log_group(),
+                    iso_8601(options.source.start_ms)
+                ));
+            }
+            return Ok(());
+        }
+        if follower.tracker().is_ended() {
+            drop(spinner);
+            return if follower.tracker().was_answered() {
+                Ok(())
+            } else {
+                Err(Failure::new(Exit::Unanswered, "the call ended without being answered").into())
+            };
+        }
+        let pause = schedule.next(!events.is_empty());
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = &mut interrupted => {
+                return Err(Failure::new(Exit::Interrupted, "").into());
+            }
+        }
+    }
+}
+
+/// The state `--wait` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaitFor {
+    Answered,
+    Ended,
+}
+
+/// Follows a call until it reaches `wanted`: Ok with the phase reached; Err 5 when it ended
+/// unanswered (waiting for an answer, or for the end of a call that was never answered), 6 at
+/// the timeout, 130 on Ctrl-C.
+pub async fn wait_for(
+    follower: &mut CallFollower,
+    wanted: WaitFor,
+    timeout: Duration,
+    output: &Output,
+) -> Result<CallPhase, Failure> {
+    let transaction_id = follower_transaction(follower);
+    let spinner = output.spinner(format!(
+        "{transaction_id}: waiting for the call to be {}",
+        wanted_word(wanted)
+    ));
+    let deadline = Instant::now() + timeout;
+    let mut schedule = PollSchedule::live();
+    let interrupted = crate::signals::shutdown_requested();
+    tokio::pin!(interrupted);
+    loop {
+        let events = follower.poll().await.map_err(read_failure)?;
+        let phase = follower.tracker().phase();
+        spinner.set_message(format!("{transaction_id}: {phase}"));
+        match (&phase, wanted) {
+            (CallPhase::Answered, WaitFor::Answered) => return Ok(phase),
+            (CallPhase::Ended { answered: true, .. }, _) => return Ok(phase),
+            (
+                CallPhase::Ended {
+                    answered: false,
+                    sip_response_code,
+                },
+                _,
+            ) => {
+                let code = sip_response_code.as_deref().unwrap_or("none");
+                return Err(Failure::new(
+                    Exit::Unanswered,
+                    format!("{transaction_id}: the call ended without being answered (SIP {code})"),
+                ));
+            }
+            _ => {}
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(Failure::new(
+                Exit::WaitTimedOut,
+                format!(
+                    "{transaction_id}: not {} after {:?} (last known: {phase})",
+                    wanted_word(wanted),
+                    timeout
+                ),
+            ));
+        }
+        let pause = schedule.next(!events.is_empty()).min(deadline - now);
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = &mut interrupted => {
+                return Err(Failure::new(
+                    Exit::Interrupted,
+                    format!("{transaction_id}: stopped waiting (last known: {phase})"),
+                ));
+            }
+        }
+    }
+}
+
+fn wanted_word(wanted: WaitFor) -> &'static str {
+    match wanted {
+        WaitFor::Answered => "answered",
+        WaitFor::Ended => "ended",
+    }
+}
+
+fn iso_8601(timestamp_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(timestamp_ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| timestamp_ms.to_string())
+}
+
+fn follower_transaction(follower: &CallFollower) -> String {
+    follower.transaction_id().to_string()
+}

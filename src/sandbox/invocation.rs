@@ -1,0 +1,278 @@
+//! The SMA's side of the handler contract: the invocation events it sends, and how it reads the
+//! handler's answer (actions, TransactionAttributes) and refuses a bad one.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::state::ACCOUNT_ID;
+
+/// "At most 10 actions per response": the rest are not run.
+pub const MAX_ACTIONS_PER_RESPONSE: usize = 10;
+/// TransactionAttributes: at most 100 pairs and 20 KB.
+pub const MAX_TRANSACTION_ATTRIBUTES: usize = 100;
+pub const MAX_TRANSACTION_ATTRIBUTES_BYTES: usize = 20 * 1024;
+
+/// What every event of one call says about the call.
+#[derive(Debug, Clone)]
+pub struct CallIdentity {
+    pub transaction_id: String,
+    pub sma_id: String,
+    pub region: String,
+    /// LEG-A's CallId.
+    pub call_id: String,
+    pub from: String,
+    pub to: String,
+    pub start_ms: i64,
+    pub sip_headers: BTreeMap<String, String>,
+}
+
+/// One invocation event, as the service builds it.
+pub struct EventSpec<'a> {
+    pub sequence: u64,
+    pub event_type: &'a str,
+    pub action_data: Option<Value>,
+    /// LEG-A's Status; none before the call is answered, as in the guide's samples.
+    pub leg_status: Option<&'static str>,
+    pub attributes: Option<&'a Map<String, Value>>,
+    /// INVALID_LAMBDA_RESPONSE carries ErrorType and ErrorMessage at the top level.
+    pub error: Option<(&'a str, &'a str)>,
+}
+
+pub fn build_event(call: &CallIdentity, spec: EventSpec<'_>) -> Value {
+    let mut leg = json!({
+        "CallId": call.call_id,
+        "ParticipantTag": "LEG-A",
+        "To": call.to,
+        "From": call.from,
+        "Direction": "Outbound",
+        "StartTimeInMilliseconds": call.start_ms.to_string(),
+    });
+    if let Some(status) = spec.leg_status {
+        leg["Status"] = json!(status);
+    }
+    if !call.sip_headers.is_empty() {
+        leg["SipHeaders"] = json!(call.sip_headers);
+    }
+    let mut details = json!({
+        "TransactionId": call.transaction_id,
+        "AwsAccountId": ACCOUNT_ID,
+        "AwsRegion": call.region,
+        "SipMediaApplicationId": call.sma_id,
+        "Participants": [leg],
+    });
+    if let Some(attributes) = spec.attributes {
+        details["TransactionAttributes"] = Value::Object(attributes.clone());
+    }
+    let mut event = json!({
+        "SchemaVersion": "1.0",
+        "Sequence": spec.sequence,
+        "InvocationEventType": spec.event_type,
+    });
+    if let Some(action_data) = spec.action_data {
+        event["ActionData"] = action_data;
+    }
+    event["CallDetails"] = details;
+    if let Some((error_type, message)) = spec.error {
+        event["ErrorType"] = json!(error_type);
+        event["ErrorMessage"] = json!(message);
+    }
+    event
+}
+
+/// A handler's answer the SMA accepted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HandlerAnswer {
+    pub actions: Vec<Value>,
+    /// `Some` when the answer set TransactionAttributes (`{}` clears them).
+    pub attributes: Option<Map<String, Value>>,
+}
+
+/// Why an answer was refused: becomes an INVALID_LAMBDA_RESPONSE event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidAnswer {
+    pub error_type: &'static str,
+    pub message: String,
+}
+
+fn invalid(error_type: &'static str, message: impl Into<String>) -> InvalidAnswer {
+    InvalidAnswer {
+        error_type,
+        message: message.into(),
+    }
+}
+
+/// The action types the PSTN Audio service knows.
+pub const KNOWN_ACTIONS: &[&str] = &[
+    "CallAndBridge",
+    "Hangup",
+    "JoinChimeMeeting",
+    "ModifyChimeMeetingAttendees",
+    "Pause",
+    "PlayAudio",
+    "PlayAudioAndGetDigits",
+    "ReceiveDigits",
+    "RecordAudio",
+    "SendDigits",
+    "Speak",
+    "SpeakAndGetDigits",
+    "StartBotConversation",
+    "StartCallRecording",
+    "StopCallRecording",
+    "PauseCallRecording",
+    "ResumeCallRecording",
+    "VoiceFocus",
+    "StartVoiceToneAnalysis",
+];
+
+pub fn parse_answer(answer: &Value) -> Result<HandlerAnswer, InvalidAnswer> {
+    let Some(object) = answer.as_object() else {
+        return Err(invalid(
+            "InvalidLambdaResponse",
+            "The Lambda response is not a JSON object",
+        ));
+    };
+    match object.get("SchemaVersion") {
+        Some(Value::String(version)) if version == "1.0" => {}
+        _ => {
+            return Err(invalid(
+                "InvalidSchemaVersion",
+                "SchemaVersion must be \"1.0\"",
+            ))
+        }
+    }
+    let actions = match object.get("Actions") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(actions)) => actions.clone(),
+        Some(_) => return Err(invalid("InvalidActions", "Actions must be a list")),
+    };
+    for action in &actions {
+        match action.get("Type").and_then(Value::as_str) {
+            Some(kind) if KNOWN_ACTIONS.contains(&kind) => {}
+            Some(kind) => {
+                return Err(invalid(
+                    "InvalidActionType",
+                    format!("Action type {kind} is not supported"),
+                ))
+            }
+            None => return Err(invalid("InvalidActionType", "An action has no Type")),
+        }
+    }
+    let attributes = match object.get("TransactionAttributes") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => {
+            check_attributes(map)?;
+            Some(map.clone())
+        }
+        Some(_) => {
+            return Err(invalid(
+                "TransactionAttributesInvalidType",
+                "TransactionAttributes must be a map of strings",
+            ))
+        }
+    };
+    let actions = actions.into_iter().take(MAX_ACTIONS_PER_RESPONSE).collect();
+    Ok(HandlerAnswer {
+        actions,
+        attributes,
+    })
+}
+
+fn check_attributes(map: &Map<String, Value>) -> Result<(), InvalidAnswer> {
+    if map.len() > MAX_TRANSACTION_ATTRIBUTES {
+        return Err(invalid(
+            "TransactionAttributesInvalidMapSize",
+            format!(
+                "Transaction Attributes has too many mappings. Maximum number of mappings is {MAX_TRANSACTION_ATTRIBUTES}"
+            ),
+        ));
+    }
+    if !map.values().all(Value::is_string) {
+        return Err(invalid(
+            "TransactionAttributesInvalidType",
+            "TransactionAttributes values must be strings",
+        ));
+    }
+    if Value::Object(map.clone()).to_string().len() > MAX_TRANSACTION_ATTRIBUTES_BYTES {
+        return Err(invalid(
+            "TransactionAttributesInvalidPayloadSize",
+            "Transaction Attributes payload is larger than 20 KB",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity() -> CallIdentity {
+        CallIdentity {
+            transaction_id: "tx".into(),
+            sma_id: "sma".into(),
+            region: "us-east-1".into(),
+            call_id: "call".into(),
+            from: "+12065550100".into(),
+            to: "+12065550123".into(),
+            start_ms: 1_700_000_000_000,
+            sip_headers: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn events_carry_the_documented_envelope() {
+        let event = build_event(
+            &identity(),
+            EventSpec {
+                sequence: 3,
+                event_type: "CALL_ANSWERED",
+                action_data: None,
+                leg_status: Some("Connected"),
+                attributes: None,
+                error: None,
+            },
+        );
+        assert_eq!(event["SchemaVersion"], "1.0");
+        assert_eq!(event["Sequence"], 3);
+        assert_eq!(event["CallDetails"]["SipMediaApplicationId"], "sma");
+        let leg = &event["CallDetails"]["Participants"][0];
+        assert_eq!(leg["ParticipantTag"], "LEG-A");
+        assert_eq!(leg["Direction"], "Outbound");
+        assert_eq!(leg["Status"], "Connected");
+        assert_eq!(leg["StartTimeInMilliseconds"], "1700000000000");
+    }
+
+    #[test]
+    fn answers_are_checked() {
+        let ok =
+            parse_answer(&json!({"SchemaVersion": "1.0", "Actions": [{"Type": "Pause"}]})).unwrap();
+        assert_eq!(ok.actions.len(), 1);
+        assert_eq!(
+            parse_answer(&json!("x")).unwrap_err().error_type,
+            "InvalidLambdaResponse"
+        );
+        assert_eq!(
+            parse_answer(&json!({"SchemaVersion": "2.0"}))
+                .unwrap_err()
+                .error_type,
+            "InvalidSchemaVersion"
+        );
+        assert_eq!(
+            parse_answer(&json!({"SchemaVersion": "1.0", "Actions": [{"Type": "Dance"}]}))
+                .unwrap_err()
+                .error_type,
+            "InvalidActionType"
+        );
+        let many: Vec<Value> = (0..12).map(|_| json!({"Type": "Pause"})).collect();
+        let capped = parse_answer(&json!({"SchemaVersion": "1.0", "Actions": many})).unwrap();
+        assert_eq!(capped.actions.len(), MAX_ACTIONS_PER_RESPONSE);
+        let attributes: Map<String, Value> =
+            (0..101).map(|i| (format!("k{i}"), json!("v"))).collect();
+        assert_eq!(
+            parse_answer(&json!({"SchemaVersion": "1.0", "TransactionAttributes": attributes}))
+                .unwrap_err()
+                .error_type,
+            "TransactionAttributesInvalidMapSize"
+        );
+    }
+}
