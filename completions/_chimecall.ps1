@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('dial', 'dial', [CompletionResultType]::ParameterValue, 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId')
             [CompletionResult]::new('hangup', 'hangup', [CompletionResultType]::ParameterValue, 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through a real dial and hangup against an in-process sandbox')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -50,6 +51,9 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)')
             [CompletionResult]::new('--sip-header', '--sip-header', [CompletionResultType]::ParameterName, 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
@@ -69,11 +73,14 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         'chimecall;hangup' {
             [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the handler''s logs show the call''s final HANGUP (exit 6 at --timeout)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -102,12 +109,39 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'chimecall;tail' {
+            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to read (default: /aws/lambda/<function> from the SMA''s LambdaArn)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Poll this often (default: 250 ms after activity, backing off to 1 s)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading until the call''s final HANGUP (exit 0 if it was answered, 5 if not)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading until the call''s final HANGUP (exit 0 if it was answered, 5 if not)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'chimecall;sandbox' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 picks a free one)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on; anything but loopback exposes the sandbox to the network')
             [CompletionResult]::new('--sandbox-region', '--sandbox-region', [CompletionResultType]::ParameterName, 'Region the sandbox''s account lives in (requests must be signed for it)')
             [CompletionResult]::new('--sip-media-applications', '--sip-media-applications', [CompletionResultType]::ParameterName, 'How many SIP media applications the account has (the first is CHIMECALL_SMA_ID)')
-            [CompletionResult]::new('--answer-after', '--answer-after', [CompletionResultType]::ParameterName, 'How long a callee takes to answer (e.g. 2s, 300ms)')
+            [CompletionResult]::new('--answer-after', '--answer-after', [CompletionResultType]::ParameterName, 'How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480 never answer, in 487 hang up 1 s after answering')
+            [CompletionResult]::new('--ring-timeout', '--ring-timeout', [CompletionResultType]::ParameterName, 'How long a phone rings before the call ends unanswered (HANGUP 480)')
+            [CompletionResult]::new('--max-call-duration', '--max-call-duration', [CompletionResultType]::ParameterName, 'The longest a call may last before the service ends it')
+            [CompletionResult]::new('--handler', '--handler', [CompletionResultType]::ParameterName, 'Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local start-lambda) instead of the built-in handler')
+            [CompletionResult]::new('--handler-timeout', '--handler-timeout', [CompletionResultType]::ParameterName, 'How long the SIP media application waits for its handler before retrying')
+            [CompletionResult]::new('--function-name', '--function-name', [CompletionResultType]::ParameterName, 'The handler''s function name (the SIP media application''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
@@ -177,6 +211,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('dial', 'dial', [CompletionResultType]::ParameterValue, 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId')
             [CompletionResult]::new('hangup', 'hangup', [CompletionResultType]::ParameterValue, 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)')
+            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through a real dial and hangup against an in-process sandbox')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -191,6 +226,9 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;help;update' {
+            break
+        }
+        'chimecall;help;tail' {
             break
         }
         'chimecall;help;sandbox' {

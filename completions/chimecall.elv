@@ -34,6 +34,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand dial 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
             cand hangup 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
             cand update 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)'
+            cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
             cand completions 'Print a shell completion script'
@@ -46,6 +47,9 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --sma-id 'SIP media application that handles the call'
             cand --arg 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)'
             cand --sip-header 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)'
+            cand --wait 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)'
+            cand --timeout 'How long --wait waits'
+            cand --log-group 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)'
             cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
@@ -64,11 +68,14 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;hangup'= {
             cand --sma-id 'SIP media application that handles the call'
             cand --arg 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)'
+            cand --timeout 'How long --wait waits'
+            cand --log-group 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)'
             cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
             cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --wait 'Wait until the handler''s logs show the call''s final HANGUP (exit 6 at --timeout)'
             cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand -q 'Only errors on stderr'
@@ -95,12 +102,38 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'chimecall;tail'= {
+            cand --sma-id 'SIP media application that handles the call'
+            cand --log-group 'Handler log group to read (default: /aws/lambda/<function> from the SMA''s LambdaArn)'
+            cand --since 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)'
+            cand --interval 'Poll this often (default: 250 ms after activity, backing off to 1 s)'
+            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
+            cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand -f 'Keep reading until the call''s final HANGUP (exit 0 if it was answered, 5 if not)'
+            cand --follow 'Keep reading until the call''s final HANGUP (exit 0 if it was answered, 5 if not)'
+            cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'chimecall;sandbox'= {
             cand --port 'Port to listen on (0 picks a free one)'
             cand --bind 'Address to listen on; anything but loopback exposes the sandbox to the network'
             cand --sandbox-region 'Region the sandbox''s account lives in (requests must be signed for it)'
             cand --sip-media-applications 'How many SIP media applications the account has (the first is CHIMECALL_SMA_ID)'
-            cand --answer-after 'How long a callee takes to answer (e.g. 2s, 300ms)'
+            cand --answer-after 'How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480 never answer, in 487 hang up 1 s after answering'
+            cand --ring-timeout 'How long a phone rings before the call ends unanswered (HANGUP 480)'
+            cand --max-call-duration 'The longest a call may last before the service ends it'
+            cand --handler 'Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local start-lambda) instead of the built-in handler'
+            cand --handler-timeout 'How long the SIP media application waits for its handler before retrying'
+            cand --function-name 'The handler''s function name (the SIP media application''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)'
             cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
@@ -166,6 +199,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand dial 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
             cand hangup 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
             cand update 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)'
+            cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
             cand completions 'Print a shell completion script'
@@ -177,6 +211,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;help;hangup'= {
         }
         &'chimecall;help;update'= {
+        }
+        &'chimecall;help;tail'= {
         }
         &'chimecall;help;sandbox'= {
         }

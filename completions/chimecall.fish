@@ -36,6 +36,7 @@ complete -c chimecall -n "__fish_chimecall_needs_command" -s V -l version -d 'Pr
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -46,6 +47,10 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l from -d 'Ca
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sma-id -d 'SIP media application that handles the call' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l arg -d 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sip-header -d 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l wait -d 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)' -r -f -a "answered\t''
+ended\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l timeout -d 'How long --wait waits' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l log-group -d 'Handler log group to follow (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
@@ -58,11 +63,14 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s h -l help -
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l sma-id -d 'SIP media application that handles the call' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l timeout -d 'How long --wait waits' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l log-group -d 'Handler log group to follow (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l wait -d 'Wait until the handler\'s logs show the call\'s final HANGUP (exit 6 at --timeout)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s h -l help -d 'Print help'
@@ -78,11 +86,30 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s v -l verb
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often (default: 250 ms after activity, backing off to 1 s)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s f -l follow -d 'Keep reading until the call\'s final HANGUP (exit 0 if it was answered, 5 if not)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l bind -d 'Address to listen on; anything but loopback exposes the sandbox to the network' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l sandbox-region -d 'Region the sandbox\'s account lives in (requests must be signed for it)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l sip-media-applications -d 'How many SIP media applications the account has (the first is CHIMECALL_SMA_ID)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l answer-after -d 'How long a callee takes to answer (e.g. 2s, 300ms)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l answer-after -d 'How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480 never answer, in 487 hang up 1 s after answering' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l ring-timeout -d 'How long a phone rings before the call ends unanswered (HANGUP 480)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l max-call-duration -d 'The longest a call may last before the service ends it' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler -d 'Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local start-lambda) instead of the built-in handler' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler-timeout -d 'How long the SIP media application waits for its handler before retrying' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l function-name -d 'The handler\'s function name (the SIP media application\'s LambdaArn ends with it; its logs go to /aws/lambda/NAME)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
@@ -121,11 +148,12 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s v -l verbose
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -109,20 +109,23 @@ impl EventSearch {
         let mut from = 0;
         while let Some(offset) = text[from..].find('{') {
             let start = from + offset;
-            match self.leading_json_length(&text[start..])? {
-                Some(length) => match serde_json::from_str(&text[start..start + length]) {
-                    Ok(object) => {
-                        if let Some(event) = self.in_value(object, depth) {
-                            return Some(event);
+            match self.measure_leading_json(&text[start..]) {
+                LeadingJson::Length(length) => {
+                    match serde_json::from_str(&text[start..start + length]) {
+                        Ok(object) => {
+                            if let Some(event) = self.in_value(object, depth) {
+                                return Some(event);
+                            }
+                            // Everything inside that object has been searched: go on after it.
+                            from = start + length;
                         }
-                        // Everything inside that object has been searched: go on after it.
-                        from = start + length;
+                        // The first pass checks neither nesting depth nor number range (1e400):
+                        // an event may still start inside.
+                        Err(_) => from = start + 1,
                     }
-                    // The first pass checks neither nesting depth nor number range (1e400):
-                    // an event may still start inside.
-                    Err(_) => from = start + 1,
-                },
-                None => from = start + 1,
+                }
+                LeadingJson::None => from = start + 1,
+                LeadingJson::BudgetSpent => return None,
             }
         }
         None
@@ -147,27 +150,39 @@ impl EventSearch {
         }
     }
 
-    /// The length in bytes of the JSON value at the very start of `text` (any text may follow
-    /// it): `Some(None)` when none parses there, `None` when the budget is spent.
+    /// Measures the JSON value at the very start of `text`; any text may follow it.
     ///
     /// This pass builds nothing (`IgnoredAny`), so a failed attempt costs no allocation; the
     /// bytes it read are charged to the budget, twice on success since the value is then built.
     /// Building uses serde_json's recursion limit (128), which this pass does not need: it keeps
     /// its own stack of brackets instead of recursing.
-    fn leading_json_length(&mut self, text: &str) -> Option<Option<usize>> {
+    fn measure_leading_json(&mut self, text: &str) -> LeadingJson {
         if self.attempts_left == 0 || self.bytes_left == 0 {
-            return None;
+            return LeadingJson::BudgetSpent;
         }
         self.attempts_left -= 1;
         let mut values = serde_json::Deserializer::from_str(text).into_iter::<IgnoredAny>();
-        let (length, bytes_read) = match values.next() {
-            Some(Ok(_)) => (Some(values.byte_offset()), 2 * values.byte_offset()),
-            Some(Err(error)) => (None, error_offset(text, &error)),
-            None => (None, text.len()),
+        let (found, bytes_read) = match values.next() {
+            Some(Ok(_)) => (
+                LeadingJson::Length(values.byte_offset()),
+                2 * values.byte_offset(),
+            ),
+            Some(Err(error)) => (LeadingJson::None, error_offset(text, &error)),
+            None => (LeadingJson::None, text.len()),
         };
         self.bytes_left = self.bytes_left.saturating_sub(bytes_read.max(1));
-        Some(length)
+        found
     }
+}
+
+/// What starts at a `{`.
+enum LeadingJson {
+    /// A JSON value this many bytes long.
+    Length(usize),
+    /// Nothing that parses.
+    None,
+    /// The search may not parse any more of this message.
+    BudgetSpent,
 }
 
 /// Where in `text` a parse error was detected, from its one-based line and byte column.

@@ -29,8 +29,8 @@ pub struct CallFollower {
     transaction_id: String,
     start_ms: i64,
     seen_event_ids: HashSet<String>,
-    /// (Sequence, event type) already shown: a retried invocation is logged again.
-    seen_invocations: HashSet<(u64, String)>,
+    /// Events already shown, by their JSON: a retried invocation logs the same event again.
+    seen_events: HashSet<String>,
     tracker: CallTracker,
     unreadable: usize,
 }
@@ -44,7 +44,7 @@ impl CallFollower {
             transaction_id,
             start_ms,
             seen_event_ids: HashSet::new(),
-            seen_invocations: HashSet::new(),
+            seen_events: HashSet::new(),
             unreadable: 0,
         }
     }
@@ -93,13 +93,8 @@ impl CallFollower {
             if event.transaction_id.as_deref() != Some(self.transaction_id.as_str()) {
                 continue;
             }
-            if let Some(sequence) = event.sequence {
-                if !self
-                    .seen_invocations
-                    .insert((sequence, event.event_type.clone()))
-                {
-                    continue;
-                }
+            if !self.seen_events.insert(event.raw.to_string()) {
+                continue;
             }
             fresh.push(ObservedEvent {
                 event,

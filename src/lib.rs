@@ -129,7 +129,7 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
                 call::parse_pairs("--arg", &args.args)?
             };
             let config = aws::load_config(&settings).await?;
-            let wait = args.wait.then(|| commands::update::HangupWait {
+            let wait = args.wait.then_some(commands::update::HangupWait {
                 timeout: args.timeout,
                 log_group: args.log_group,
             });

@@ -66,12 +66,11 @@ impl Spinner {
         }
     }
 
-    /// Prints a line above the spinner (or plainly when there is none).
-    pub fn println(&self, message: impl Display) {
-        let text = sanitize(&message.to_string()).into_owned();
+    /// Runs `f` (which writes to stdout) with the spinner hidden, so the two never share a line.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         match &self.bar {
-            Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            Some(bar) => bar.suspend(f),
+            None => f(),
         }
     }
 

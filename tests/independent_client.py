@@ -534,6 +534,56 @@ def _():
 
 # --- the error envelope (runs last: it looks at every error response seen above) -----------
 
+# --- CloudWatch Logs: the call's invocation events, as the handler logged them -----------------
+
+def make_logs_client():
+    return botocore.session.get_session().create_client(
+        "logs",
+        region_name=REGION,
+        endpoint_url=ENDPOINT,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def logged_event_types(logs, group, tid):
+    """InvocationEventType of every logged event of the transaction, in Sequence order."""
+    events = []
+    for page in logs.get_paginator("filter_log_events").paginate(
+            logGroupName=group, filterPattern=f'"{tid}"'):
+        for log_event in page["events"]:
+            message = log_event["message"]
+            start = message.find("{")
+            if start < 0:
+                continue
+            event = json.loads(message[start:])
+            if event.get("CallDetails", {}).get("TransactionId") == tid:
+                events.append(event)
+    events.sort(key=lambda e: e["Sequence"])
+    return [e["InvocationEventType"] for e in events]
+
+
+@check("handler_logs_hold_the_call_events")
+def _():
+    sma = CLIENT.get_sip_media_application(SipMediaApplicationId=SMA_ID)["SipMediaApplication"]
+    function = sma["Endpoints"][0]["LambdaArn"].split(":function:")[1].split(":")[0]
+    group = f"/aws/lambda/{function}"
+    logs = make_logs_client()
+    names = [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]]
+    expect(group in names, f"{group} not among the log groups {names}")
+    tid = live_call()
+    update_call(tid, {"action": "hangup"})
+    deadline = time.time() + 5
+    while True:
+        seen = logged_event_types(logs, group, tid)
+        if seen and seen[-1] == "HANGUP" or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    expect(seen[:2] == ["NEW_OUTBOUND_CALL", "RINGING"], f"events {seen}")
+    expect(seen[-2:] == ["CALL_UPDATE_REQUESTED", "HANGUP"], f"events {seen}")
+
+
 @check("every_error_response_has_the_error_envelope")
 def _():
     expect(len(ERROR_RESPONSES) >= 10, f"only {len(ERROR_RESPONSES)} error responses were seen")

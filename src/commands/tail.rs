@@ -101,10 +101,10 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
     loop {
         let events = follower.poll().await.map_err(read_failure)?;
         for observed in &events {
+            let report = EventReport(observed);
             match &spinner {
-                // Keep the spinner below the lines it would otherwise overwrite.
-                Some(spinner) if !output.is_json() => spinner.println(EventReport(observed)),
-                _ => output.result(&EventReport(observed))?,
+                Some(spinner) => spinner.suspend(|| output.result(&report))?,
+                None => output.result(&report)?,
             }
         }
         if let Some(spinner) = &spinner {

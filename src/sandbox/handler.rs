@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 #[derive(Clone)]
 pub enum Handler {
     BuiltIn,
-    Lambda(LambdaEndpoint),
+    Lambda(Box<LambdaEndpoint>),
 }
 
 #[derive(Clone)]
@@ -67,10 +67,10 @@ impl Handler {
     /// `--handler URL`: the base URL of a Lambda Invoke API endpoint.
     pub fn lambda(base_url: &str) -> Handler {
         let client = Client::builder(TokioExecutor::new()).build_http();
-        Handler::Lambda(LambdaEndpoint {
+        Handler::Lambda(Box::new(LambdaEndpoint {
             base_url: base_url.trim_end_matches('/').to_string(),
             client,
-        })
+        }))
     }
 
     pub fn is_built_in(&self) -> bool {

@@ -1,9 +1,11 @@
 //! Integration tests: the real `chimecall` binary against a real sandbox (or a fake endpoint),
 //! always in a hermetic environment.
 
+mod call_state;
 mod calls;
 mod cli;
 mod fake_endpoint;
+mod fake_lambda;
 mod independent_client;
 mod logs_api;
 mod policy;

@@ -140,3 +140,73 @@ pub fn run(cmd: &mut Command) -> Finished {
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A CloudWatch Logs client pointed at the sandbox (the real SDK, as a handler author would use).
+pub fn logs_client(sandbox: &Sandbox) -> aws_sdk_cloudwatchlogs::Client {
+    let credentials = aws_credential_types::Credentials::new(
+        sandbox.var("AWS_ACCESS_KEY_ID"),
+        sandbox.var("AWS_SECRET_ACCESS_KEY"),
+        None,
+        None,
+        "test",
+    );
+    let config = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+        .region(aws_sdk_cloudwatchlogs::config::Region::new(
+            sandbox.var("AWS_REGION").to_string(),
+        ))
+        .endpoint_url(sandbox.endpoint())
+        .credentials_provider(credentials)
+        .build();
+    aws_sdk_cloudwatchlogs::Client::from_conf(config)
+}
+
+/// Writes `lines` to a new stream of `group` (created if needed), as a handler's runtime would.
+pub fn put_log_lines(sandbox: &Sandbox, group: &str, lines: &[String]) {
+    let client = logs_client(sandbox);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let _ = client.create_log_group().log_group_name(group).send().await;
+        let stream = format!("2026/11/29/[$LATEST]{}", std::process::id());
+        let _ = client
+            .create_log_stream()
+            .log_group_name(group)
+            .log_stream_name(&stream)
+            .send()
+            .await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let events: Vec<_> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                    .timestamp(now + i as i64)
+                    .message(line)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        client
+            .put_log_events()
+            .log_group_name(group)
+            .log_stream_name(&stream)
+            .set_log_events(Some(events))
+            .send()
+            .await
+            .expect("PutLogEvents");
+    });
+}
+
+/// Every JSON line of a command's stdout.
+pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
+        .collect()
+}
