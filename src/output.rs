@@ -18,11 +18,25 @@ impl<T: Serialize + Display> Report for T {}
 pub struct Output {
     pub format: OutputFormat,
     pub quiet: bool,
+    /// Prints nothing at all: for code that runs commands on the user's behalf (the demo).
+    muted: bool,
 }
 
 impl Output {
     pub fn new(format: OutputFormat, quiet: bool) -> Output {
-        Output { format, quiet }
+        Output {
+            format,
+            quiet,
+            muted: false,
+        }
+    }
+
+    pub fn muted() -> Output {
+        Output {
+            format: OutputFormat::Text,
+            quiet: true,
+            muted: true,
+        }
     }
 
     pub fn is_json(&self) -> bool {
@@ -31,6 +45,9 @@ impl Output {
 
     /// One result on stdout, flushed at once so a reader sees it while the command goes on.
     pub fn result(&self, report: &impl Report) -> io::Result<()> {
+        if self.muted {
+            return Ok(());
+        }
         let line = match self.format {
             OutputFormat::Text => sanitize(&report.to_string()).into_owned(),
             OutputFormat::Json => serde_json::to_string(report).map_err(io::Error::other)?,
@@ -49,7 +66,9 @@ impl Output {
 
     /// Something went wrong with one item; always shown.
     pub fn error(&self, message: impl Display) {
-        print_error(&message.to_string());
+        if !self.muted {
+            print_error(&message.to_string());
+        }
     }
 }
 

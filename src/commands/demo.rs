@@ -1,6 +1,7 @@
 //! `chimecall demo`: the one-command tour. It starts a sandbox in this process on a free port and
-//! runs the real dial and hangup code through the AWS SDK over HTTP against it, narrating each
-//! step. Nothing of the user's AWS configuration is read: the demo cannot reach AWS.
+//! runs the real dial, tail and hangup code through the AWS SDK over HTTP against it, narrating
+//! each step and showing the call's timeline live. Nothing of the user's AWS configuration is
+//! read: the demo cannot reach AWS.
 
 use std::time::{Duration, Instant};
 
@@ -9,9 +10,11 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
 use crate::call::CallRequest;
-use crate::commands::{dial, update};
+use crate::commands::{dial, tail, update};
+use crate::event;
 use crate::exit::{Exit, Failure};
-use crate::sandbox::state::CallStatus;
+use crate::follow::CallFollower;
+use crate::output::Output;
 use crate::sandbox::{RunningSandbox, SandboxConfig, SandboxInfo};
 
 /// An SDK configuration that points at the sandbox and nowhere else.
@@ -34,24 +37,40 @@ fn say(text: impl AsRef<str>) {
     println!("{}", text.as_ref());
 }
 
-async fn wait_for_status(
-    sandbox: &RunningSandbox,
-    transaction_id: &str,
-    wanted: CallStatus,
+/// Prints the call's events as they reach the handler's logs, until `done` says the call got
+/// where the step expects (or `limit` passes).
+async fn show_timeline_until(
+    follower: &mut CallFollower,
+    done: impl Fn(&CallFollower) -> bool,
     limit: Duration,
-) -> bool {
+) -> Result<(), Failure> {
     let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if sandbox.call_status(transaction_id) == Some(wanted) {
-            return true;
+    loop {
+        let events = follower
+            .poll()
+            .await
+            .map_err(|e| Failure::new(e.exit(), e.describe()))?;
+        for observed in events {
+            say(format!(
+                "   {}",
+                event::timeline_line(&observed.event, observed.timestamp_ms)
+            ));
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        if done(follower) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(Failure::new(
+                Exit::Failure,
+                "the sandbox's call did not get there in time",
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    false
 }
 
 pub async fn run(to: String) -> anyhow::Result<()> {
-    let answer_after = Duration::from_millis(500);
+    let answer_after = Duration::from_millis(800);
     let sandbox = RunningSandbox::start(SandboxConfig {
         answer_after,
         ..SandboxConfig::default()
@@ -68,7 +87,7 @@ pub async fn run(to: String) -> anyhow::Result<()> {
         info.endpoint_url, info.region, info.sma_id, info.from_number
     ));
 
-    say(format!("\n2. $ chimecall dial --to {to}"));
+    say(format!("\n2. $ chimecall dial --to {to} --wait answered"));
     let call = CallRequest {
         sma_id: info.sma_id.clone(),
         from: info.from_number.clone(),
@@ -84,47 +103,45 @@ pub async fn run(to: String) -> anyhow::Result<()> {
         "   CreateSipMediaApplicationCall answered 201 in {} ms: TransactionId {transaction_id}",
         started.elapsed().as_millis()
     ));
-    say("   sandbox: the callee's phone is ringing");
-    if !wait_for_status(
-        &sandbox,
-        &transaction_id,
-        CallStatus::Connected,
-        answer_after * 10,
-    )
-    .await
-    {
-        return Err(Failure::new(Exit::Failure, "the sandbox's callee never answered").into());
-    }
     say(format!(
-        "   sandbox: answered after {} ms: the call is connected",
-        started.elapsed().as_millis()
+        "   Its handler logs each invocation event to /aws/lambda/{}; this is what `chimecall tail` reads:",
+        crate::sandbox::state::DEFAULT_FUNCTION_NAME
     ));
+    let source = tail::EventSource {
+        sma_id: Some(info.sma_id.clone()),
+        log_group: None,
+        start_ms: tail::now_ms() - 5_000,
+    };
+    let mut follower = tail::follower_for(&transaction_id, &source, &config).await?;
+    show_timeline_until(
+        &mut follower,
+        |f| f.tracker().was_answered(),
+        answer_after * 20,
+    )
+    .await?;
+    say("   The callee answered: `dial --wait answered` exits 0 here.");
 
-    say(format!("\n3. $ chimecall hangup {transaction_id}"));
-    let output = crate::output::Output::new(crate::cli::OutputFormat::Text, true);
+    say(format!("\n3. $ chimecall hangup --wait {transaction_id}"));
+    let quiet = Output::muted();
     let hangup = update::hangup_arguments();
     let ids = [transaction_id.clone()];
-    // The real hangup prints the accepted TransactionId as its result; here it goes to stdout too.
-    update::update_calls(&info.sma_id, &ids, &hangup, &config, &output).await?;
-    say("   UpdateSipMediaApplicationCall with Arguments {\"action\":\"hangup\"} answered 202 (accepted)");
-    if !wait_for_status(
-        &sandbox,
-        &transaction_id,
-        CallStatus::Ended,
-        Duration::from_secs(5),
+    update::update_calls(&info.sma_id, &ids, &hangup, &config, &quiet).await?;
+    say("   UpdateSipMediaApplicationCall with Arguments {\"action\":\"hangup\"} answered 202; the handler");
+    say("   answers the CALL_UPDATE_REQUESTED with a Hangup action:");
+    show_timeline_until(
+        &mut follower,
+        |f| f.tracker().is_ended(),
+        Duration::from_secs(10),
     )
-    .await
-    {
-        return Err(
-            Failure::new(Exit::Failure, "the sandbox's handler did not end the call").into(),
-        );
-    }
-    say("   sandbox: the handler returned a Hangup action: the call has ended");
+    .await?;
+    say(format!(
+        "   The call is over: {}.",
+        follower.tracker().phase()
+    ));
 
     say(format!(
         "\n4. $ chimecall hangup {transaction_id}   # again"
     ));
-    let quiet = crate::output::Output::new(crate::cli::OutputFormat::Text, true);
     match update::update_calls(&info.sma_id, &ids, &hangup, &config, &quiet).await {
         Err(error) if crate::exit::exit_for(&error) == Exit::NotFound => {
             say("   NotFoundException (HTTP 404): exit code 7, the transaction has already ended")
@@ -137,6 +154,7 @@ pub async fn run(to: String) -> anyhow::Result<()> {
 
     sandbox.stop().await?;
     say("\nDone. To keep a sandbox running and use chimecall against it yourself:\n   \
-         chimecall sandbox > sandbox.env &   then   . ./sandbox.env && chimecall dial --to +12065550123");
+         chimecall sandbox > sandbox.env &\n   \
+         . ./sandbox.env && TX=$(chimecall dial --to +12065550123 --wait answered) && chimecall tail \"$TX\"");
     Ok(())
 }

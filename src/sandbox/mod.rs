@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use auth::SandboxCredentials;
-use state::{CallStatus, World};
+use state::World;
 
 /// How the sandbox is started.
 #[derive(Debug, Clone)]
@@ -166,7 +166,6 @@ impl SandboxInfo {
 pub struct RunningSandbox {
     pub info: SandboxInfo,
     pub address: SocketAddr,
-    sandbox: Arc<Sandbox>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -199,16 +198,9 @@ impl RunningSandbox {
         Ok(RunningSandbox {
             info,
             address,
-            sandbox,
             shutdown,
             task,
         })
-    }
-
-    /// The sandbox's own view of a call (what the simulated network knows).
-    pub fn call_status(&self, transaction_id: &str) -> Option<CallStatus> {
-        let world = self.sandbox.world.lock().expect("world lock");
-        world.calls.get(transaction_id).map(|call| call.status)
     }
 
     /// Stops accepting, lets requests in flight finish.
