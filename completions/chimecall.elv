@@ -34,6 +34,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand dial 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
             cand hangup 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
             cand update 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)'
+            cand calls 'List the calls in the journal (every dial chimecall made)'
             cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
@@ -50,12 +51,18 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --wait 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)'
             cand --timeout 'How long --wait waits'
             cand --log-group 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)'
+            cand --file 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME'
+            cand --rate 'Calls started per second, fractions allowed; 0 means no limit'
+            cand --concurrency 'Requests in flight at most'
             cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
             cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
             cand --dry-run 'Show the request that would be sent, and send nothing'
+            cand --resume 'Skip every row that already has an outcome in the journal'
+            cand --retry-unknown 'With --resume: dial again the rows whose outcome is unknown (they may ring twice)'
+            cand --strict 'Check every row first; dial nothing if any is invalid'
             cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand -q 'Only errors on stderr'
@@ -66,6 +73,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --version 'Print version'
         }
         &'chimecall;hangup'= {
+            cand --since 'With --all: only calls placed this recently (10m, 24h) or since this time'
             cand --sma-id 'SIP media application that handles the call'
             cand --arg 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)'
             cand --timeout 'How long --wait waits'
@@ -75,6 +83,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
             cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --all 'End every call in the journal not known to have ended'
             cand --wait 'Wait until the handler''s logs show the call''s final HANGUP (exit 6 at --timeout)'
             cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
@@ -93,6 +102,23 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
             cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'chimecall;calls'= {
+            cand --since 'Only dials this recent (10m, 24h) or since this time'
+            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
+            cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --active 'Only calls placed and not known to have ended'
             cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand -q 'Only errors on stderr'
@@ -199,6 +225,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand dial 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
             cand hangup 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
             cand update 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)'
+            cand calls 'List the calls in the journal (every dial chimecall made)'
             cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
@@ -211,6 +238,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;help;hangup'= {
         }
         &'chimecall;help;update'= {
+        }
+        &'chimecall;help;calls'= {
         }
         &'chimecall;help;tail'= {
         }

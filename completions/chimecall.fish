@@ -36,6 +36,7 @@ complete -c chimecall -n "__fish_chimecall_needs_command" -s V -l version -d 'Pr
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
@@ -51,16 +52,23 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l wait -d 'Af
 ended\t''"
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l timeout -d 'How long --wait waits' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l log-group -d 'Handler log group to follow (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l file -d 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME' -r -F
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l rate -d 'Calls started per second, fractions allowed; 0 means no limit' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l concurrency -d 'Requests in flight at most' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l dry-run -d 'Show the request that would be sent, and send nothing'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l resume -d 'Skip every row that already has an outcome in the journal'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l retry-unknown -d 'With --resume: dial again the rows whose outcome is unknown (they may ring twice)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l strict -d 'Check every row first; dial nothing if any is invalid'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l since -d 'With --all: only calls placed this recently (10m, 24h) or since this time' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l sma-id -d 'SIP media application that handles the call' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l timeout -d 'How long --wait waits' -r
@@ -70,6 +78,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l all -d 'End every call in the journal not known to have ended'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l wait -d 'Wait until the handler\'s logs show the call\'s final HANGUP (exit 6 at --timeout)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s q -l quiet -d 'Only errors on stderr'
@@ -86,6 +95,17 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s v -l verb
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l active -d 'Only calls placed and not known to have ended'
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
@@ -148,12 +168,13 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s v -l verbose
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

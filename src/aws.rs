@@ -184,23 +184,29 @@ pub async fn create_call(
     client: &aws_sdk_chimesdkvoice::Client,
     call: &crate::call::CallRequest,
 ) -> Result<String, ApiError> {
+    retry_throttled(|| create_call_once(client, call)).await
+}
+
+/// One CreateSipMediaApplicationCall request, no retry at all: bulk runs pace their own retries
+/// of throttled rows.
+pub async fn create_call_once(
+    client: &aws_sdk_chimesdkvoice::Client,
+    call: &crate::call::CallRequest,
+) -> Result<String, ApiError> {
     const OPERATION: &str = "CreateSipMediaApplicationCall";
-    retry_throttled(|| async {
-        let output = client
-            .create_sip_media_application_call()
-            .sip_media_application_id(&call.sma_id)
-            .from_phone_number(&call.from)
-            .to_phone_number(&call.to)
-            .set_arguments_map(non_empty(&call.arguments))
-            .set_sip_headers(non_empty(&call.sip_headers))
-            .customize()
-            .config_override(no_sdk_retries())
-            .send()
-            .await
-            .map_err(|e| ApiError::from_sdk(OPERATION, &e))?;
-        transaction_id_of(OPERATION, output.sip_media_application_call())
-    })
-    .await
+    let output = client
+        .create_sip_media_application_call()
+        .sip_media_application_id(&call.sma_id)
+        .from_phone_number(&call.from)
+        .to_phone_number(&call.to)
+        .set_arguments_map(non_empty(&call.arguments))
+        .set_sip_headers(non_empty(&call.sip_headers))
+        .customize()
+        .config_override(no_sdk_retries())
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk(OPERATION, &e))?;
+    transaction_id_of(OPERATION, output.sip_media_application_call())
 }
 
 /// UpdateSipMediaApplicationCall. Arguments are always sent, `{}` when empty: the model requires

@@ -81,6 +81,8 @@ pub enum Command {
     Hangup(HangupArgs),
     /// Send Arguments to a call's handler (UpdateSipMediaApplicationCall)
     Update(UpdateArgs),
+    /// List the calls in the journal (every dial chimecall made)
+    Calls(CallsArgs),
     /// Show a call's events (its timeline) from its handler's logs; --follow until it ends
     Tail(TailArgs),
     /// Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)
@@ -103,8 +105,13 @@ pub struct CallTarget {
 #[derive(Debug, Args)]
 pub struct DialArgs {
     /// Number to call, E.164 (e.g. +12065550123)
-    #[arg(long, value_name = "E164")]
-    pub to: String,
+    #[arg(
+        long,
+        value_name = "E164",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub to: Option<String>,
 
     /// Caller id: a number of the account's inventory, E.164
     #[arg(long, env = "CHIMECALL_FROM", value_name = "E164")]
@@ -127,6 +134,46 @@ pub struct DialArgs {
 
     #[command(flatten)]
     pub wait: WaitArgs,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "bulk_dial")]
+pub struct BulkArgs {
+    /// Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["wait", "dry_run"])]
+    pub file: Option<std::path::PathBuf>,
+
+    /// Calls started per second, fractions allowed; 0 means no limit
+    #[arg(long, default_value_t = 1.0, value_name = "N", requires = "file", value_parser = parse_rate)]
+    pub rate: f64,
+
+    /// Requests in flight at most
+    #[arg(long, default_value_t = 16, value_name = "N", requires = "file", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+
+    /// Skip every row that already has an outcome in the journal
+    #[arg(long, requires = "file")]
+    pub resume: bool,
+
+    /// With --resume: dial again the rows whose outcome is unknown (they may ring twice)
+    #[arg(long, requires = "resume")]
+    pub retry_unknown: bool,
+
+    /// Check every row first; dial nothing if any is invalid
+    #[arg(long, requires = "file")]
+    pub strict: bool,
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate >= 0.0 => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a rate: a number of calls per second, 0 or more"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -153,9 +200,21 @@ pub enum WaitState {
 
 #[derive(Debug, Args)]
 pub struct HangupArgs {
-    /// TransactionIds of the calls to end
-    #[arg(value_name = "TRANSACTION_ID", required = true)]
+    /// TransactionIds of the calls to end; - reads them from stdin, one per line
+    #[arg(
+        value_name = "TRANSACTION_ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
     pub transaction_ids: Vec<String>,
+
+    /// End every call in the journal not known to have ended
+    #[arg(long)]
+    pub all: bool,
+
+    /// With --all: only calls placed this recently (10m, 24h) or since this time
+    #[arg(long, value_name = "WHEN", requires = "all", value_parser = crate::duration::parse_since)]
+    pub since: Option<crate::duration::Since>,
 
     #[command(flatten)]
     pub target: CallTarget,
@@ -175,6 +234,17 @@ pub struct HangupArgs {
     /// Handler log group to follow (default: /aws/lambda/<function> from the SMA's LambdaArn)
     #[arg(long, value_name = "NAME")]
     pub log_group: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CallsArgs {
+    /// Only calls placed and not known to have ended
+    #[arg(long)]
+    pub active: bool,
+
+    /// Only dials this recent (10m, 24h) or since this time
+    #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
+    pub since: Option<crate::duration::Since>,
 }
 
 #[derive(Debug, Args)]

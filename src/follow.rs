@@ -33,6 +33,8 @@ pub struct CallFollower {
     seen_events: HashSet<String>,
     tracker: CallTracker,
     unreadable: usize,
+    /// The last poll found no such log group (yet: a handler's group appears with its first log).
+    group_missing: bool,
 }
 
 impl CallFollower {
@@ -46,6 +48,7 @@ impl CallFollower {
             seen_event_ids: HashSet::new(),
             seen_events: HashSet::new(),
             unreadable: 0,
+            group_missing: false,
         }
     }
 
@@ -59,6 +62,11 @@ impl CallFollower {
 
     pub fn log_group(&self) -> &str {
         &self.log_group
+    }
+
+    /// Whether the log group did not exist at the last poll.
+    pub fn group_missing(&self) -> bool {
+        self.group_missing
     }
 
     /// Log lines that held an event chimecall could not read (reported once by the caller).

@@ -11,8 +11,11 @@ pub mod duration;
 pub mod event;
 pub mod exit;
 pub mod follow;
+pub mod journal;
 pub mod logging;
 pub mod output;
+pub mod pacing;
+pub mod rows;
 pub mod rules;
 pub mod sandbox;
 pub mod signals;
@@ -94,55 +97,8 @@ fn aws_settings(global: &cli::GlobalArgs) -> aws::AwsSettings {
 async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
     let settings = aws_settings(&cli.global);
     match cli.command {
-        Command::Dial(args) => {
-            let call = call::CallRequest {
-                sma_id: commands::require_sma_id(args.target.sma_id)?,
-                from: args.from.filter(|f| !f.is_empty()).ok_or_else(|| {
-                    Failure::usage("no caller id: pass --from or set CHIMECALL_FROM")
-                })?,
-                to: args.to,
-                arguments: call::parse_pairs("--arg", &args.args)?,
-                sip_headers: call::parse_pairs("--sip-header", &args.sip_headers)?,
-            };
-            call.validate()?;
-            if args.dry_run {
-                let config = aws::load_config_for_display(&settings).await?;
-                output.result(&commands::dial::DryRun::new(&call, &config))?;
-                return Ok(());
-            }
-            let config = aws::load_config(&settings).await?;
-            let wait = args.wait.wait.map(|state| commands::dial::WaitPlan {
-                wanted: match state {
-                    cli::WaitState::Answered => commands::tail::WaitFor::Answered,
-                    cli::WaitState::Ended => commands::tail::WaitFor::Ended,
-                },
-                timeout: args.wait.timeout,
-                log_group: args.wait.log_group,
-            });
-            commands::dial::dial_and_report(call, wait, &config, output).await
-        }
-        Command::Hangup(args) => {
-            let sma_id = commands::require_sma_id(args.target.sma_id)?;
-            let arguments = if args.args.is_empty() {
-                commands::update::hangup_arguments()
-            } else {
-                call::parse_pairs("--arg", &args.args)?
-            };
-            let config = aws::load_config(&settings).await?;
-            let wait = args.wait.then_some(commands::update::HangupWait {
-                timeout: args.timeout,
-                log_group: args.log_group,
-            });
-            commands::update::update_calls_and_wait(
-                &sma_id,
-                &args.transaction_ids,
-                &arguments,
-                wait,
-                &config,
-                output,
-            )
-            .await
-        }
+        Command::Dial(args) => dial(args, &settings, output).await,
+        Command::Hangup(args) => hangup(args, &settings, output).await,
         Command::Update(args) => {
             let sma_id = commands::require_sma_id(args.target.sma_id)?;
             let arguments = call::parse_pairs("--arg", &args.args)?;
@@ -156,6 +112,7 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Calls(args) => commands::calls::list(args.active, args.since, output),
         Command::Tail(args) => {
             let config = aws::load_config(&settings).await?;
             let options = commands::tail::TailOptions {
@@ -189,6 +146,137 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
         Command::Demo(args) => commands::demo::run(args.to).await,
         Command::Completions(_) | Command::Man => Ok(()),
     }
+}
+
+async fn dial(
+    args: cli::DialArgs,
+    settings: &aws::AwsSettings,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let sma_id = commands::require_sma_id(args.target.sma_id)?;
+    let from = args.from.filter(|f| !f.is_empty());
+    let arguments = call::parse_pairs("--arg", &args.args)?;
+    let sip_headers = call::parse_pairs("--sip-header", &args.sip_headers)?;
+    if let Some(file) = args.bulk.file {
+        if let Some(from) = &from {
+            rules::check_phone_number("FromPhoneNumber", from)
+                .map_err(|v| Failure::usage(format!("--from: {}", v.problem)))?;
+        }
+        let options = commands::bulk::BulkOptions {
+            file: (file.as_os_str() != "-").then_some(file),
+            defaults: rows::RowDefaults {
+                sma_id,
+                from,
+                arguments,
+                sip_headers,
+            },
+            rate: args.bulk.rate,
+            concurrency: usize::from(args.bulk.concurrency),
+            resume: args.bulk.resume,
+            retry_unknown: args.bulk.retry_unknown,
+            strict: args.bulk.strict,
+        };
+        let config = aws::load_config(settings).await?;
+        let journal = journal::Journal::open(&journal::default_path()?)?;
+        return commands::bulk::run(options, journal, &config, output).await;
+    }
+    let call = call::CallRequest {
+        sma_id,
+        from: from
+            .ok_or_else(|| Failure::usage("no caller id: pass --from or set CHIMECALL_FROM"))?,
+        to: args.to.unwrap_or_default(),
+        arguments,
+        sip_headers,
+    };
+    call.validate()?;
+    if args.dry_run {
+        let config = aws::load_config_for_display(settings).await?;
+        output.result(&commands::dial::DryRun::new(&call, &config))?;
+        return Ok(());
+    }
+    let config = aws::load_config(settings).await?;
+    let wait = args.wait.wait.map(|state| commands::dial::WaitPlan {
+        wanted: match state {
+            cli::WaitState::Answered => commands::tail::WaitFor::Answered,
+            cli::WaitState::Ended => commands::tail::WaitFor::Ended,
+        },
+        timeout: args.wait.timeout,
+        log_group: args.wait.log_group,
+    });
+    let journal = journal::Journal::open(&journal::default_path()?)?;
+    commands::dial::dial_and_report(call, wait, &journal, &config, output).await
+}
+
+async fn hangup(
+    args: cli::HangupArgs,
+    settings: &aws::AwsSettings,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let arguments = if args.args.is_empty() {
+        commands::update::hangup_arguments()
+    } else {
+        call::parse_pairs("--arg", &args.args)?
+    };
+    let targets: Vec<commands::update::Target> = if args.all {
+        commands::calls::load(true, args.since, output)?
+            .into_iter()
+            .filter_map(|entry| {
+                Some(commands::update::Target {
+                    transaction_id: entry.transaction_id?,
+                    sma_id: entry.sma_id,
+                })
+            })
+            .collect()
+    } else {
+        let sma_id = commands::require_sma_id(args.target.sma_id)?;
+        let ids = if args.transaction_ids == ["-"] {
+            read_ids_from_stdin()?
+        } else {
+            args.transaction_ids
+        };
+        ids.into_iter()
+            .map(|transaction_id| commands::update::Target {
+                sma_id: sma_id.clone(),
+                transaction_id,
+            })
+            .collect()
+    };
+    if targets.is_empty() {
+        output.note(if args.all {
+            "no call in the journal is still active"
+        } else {
+            "no transaction ids on stdin"
+        });
+        return Ok(());
+    }
+    let config = aws::load_config(settings).await?;
+    let journal = journal::Journal::open(&journal::default_path()?)?;
+    let job = commands::update::UpdateJob {
+        targets,
+        arguments,
+        wait: args.wait.then_some(commands::update::HangupWait {
+            timeout: args.timeout,
+            log_group: args.log_group,
+        }),
+        journal: Some(&journal),
+        is_hangup: true,
+        gone_is_done: args.all,
+    };
+    commands::update::run(job, &config, output).await
+}
+
+/// `hangup -`: one TransactionId per line; blank lines and surrounding quotes (jq without -r) are ignored.
+fn read_ids_from_stdin() -> Result<Vec<String>, Failure> {
+    use std::io::BufRead;
+    let mut ids = Vec::new();
+    for (number, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.map_err(|e| Failure::usage(format!("stdin line {}: {e}", number + 1)))?;
+        let id = line.trim().trim_matches('"');
+        if !id.is_empty() {
+            ids.push(id.to_string());
+        }
+    }
+    Ok(ids)
 }
 
 /// Exit codes, for `--help`-like listings and the README table test.

@@ -8,9 +8,11 @@ use serde_json::json;
 
 use crate::aws;
 use crate::call::CallRequest;
+use crate::commands::placing::{self, DialResult, PlaceError, ThrottlePolicy};
 use crate::commands::tail::{self, EventSource, WaitFor};
 use crate::event::CallPhase;
 use crate::exit::{Exit, Failure};
+use crate::journal::{Journal, Record, StateNote};
 use crate::output::Output;
 
 /// A placed call. Text form: the TransactionId alone, so `TX=$(chimecall dial ...)` works.
@@ -99,12 +101,40 @@ pub struct WaitPlan {
 pub async fn dial_and_report(
     call: CallRequest,
     wait: Option<WaitPlan>,
+    journal: &Journal,
     config: &SdkConfig,
     output: &Output,
 ) -> anyhow::Result<()> {
     let dial_started_ms = tail::now_ms();
     let sma_id = call.sma_id.clone();
-    let mut dialed = dial(call, config).await?;
+    let client = aws::voice_client(config);
+    let result =
+        match placing::place_call(journal, &client, &call, None, ThrottlePolicy::Retry).await {
+            Ok(result) => result,
+            Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
+            Err(PlaceError::AfterSending(result, failure)) => {
+                // The call's fate stands; only the record of it is missing. Say so, and report the
+                // result as usual: a non-zero exit for a placed call could make a script redial.
+                output.error(format!(
+                    "{failure}; this dial's outcome is not in the journal"
+                ));
+                result
+            }
+        };
+    let mut dialed = match result {
+        DialResult::Placed { transaction_id } => Dialed {
+            transaction_id,
+            sma_id: call.sma_id,
+            from: call.from,
+            to: call.to,
+            state: None,
+            answered: None,
+        },
+        DialResult::Failed(error) => {
+            return Err(Failure::new(error.dial_exit(), error.describe()).into())
+        }
+        DialResult::Unknown(error) => return Err(unknown_outcome(&error).into()),
+    };
     let Some(plan) = wait else {
         output.result(&dialed)?;
         return Ok(());
@@ -141,7 +171,54 @@ pub async fn dial_and_report(
     if output.is_json() {
         output.result(&dialed)?;
     }
+    record_state(
+        journal,
+        &dialed.transaction_id,
+        &phase,
+        "dial --wait",
+        output,
+    )
+    .await;
     result.map(|_| ()).map_err(Into::into)
+}
+
+/// Notes in the journal what a wait learned about a call; a failure to do so is only a warning.
+pub async fn record_state(
+    journal: &Journal,
+    transaction_id: &str,
+    phase: &CallPhase,
+    source: &str,
+    output: &Output,
+) {
+    let (state, answered, sip_response_code) = match phase {
+        CallPhase::Answered => ("answered", Some(true), None),
+        CallPhase::Ended {
+            answered,
+            sip_response_code,
+        } => ("ended", Some(*answered), sip_response_code.clone()),
+        _ => return,
+    };
+    let note = StateNote {
+        transaction_id: transaction_id.to_string(),
+        state: state.to_string(),
+        answered,
+        sip_response_code,
+        source: source.to_string(),
+    };
+    if let Err(failure) = journal.append(Record::State(note)).await {
+        output.error(failure);
+    }
+}
+
+fn unknown_outcome(error: &aws::ApiError) -> Failure {
+    Failure::new(
+        Exit::OutcomeUnknown,
+        format!(
+            "{}\nThe request may have reached the service: a call to this number may have been \
+             placed. Do not redial blindly; check the handler's logs first.",
+            error.describe()
+        ),
+    )
 }
 
 /// Places the call. Every failure carries its exit code; 8 when a call may have been placed.
@@ -156,16 +233,7 @@ pub async fn dial(call: CallRequest, config: &SdkConfig) -> Result<Dialed, Failu
             state: None,
             answered: None,
         }),
-        Err(error) => {
-            let exit = error.dial_exit();
-            let mut message = error.describe();
-            if exit == Exit::OutcomeUnknown {
-                message.push_str(
-                    "\nThe request may have reached the service: a call to this number may have \
-                     been placed. Do not redial blindly; check the handler's logs first.",
-                );
-            }
-            Err(Failure::new(exit, message))
-        }
+        Err(error) if error.dial_exit() == Exit::OutcomeUnknown => Err(unknown_outcome(&error)),
+        Err(error) => Err(Failure::new(error.dial_exit(), error.describe())),
     }
 }

@@ -1,8 +1,11 @@
 //! One module per subcommand: each turns its arguments into results handed to `Output`.
 
+pub mod bulk;
+pub mod calls;
 pub mod demo;
 pub mod dial;
 pub mod generate;
+pub mod placing;
 pub mod sandbox;
 pub mod tail;
 pub mod update;

@@ -115,6 +115,13 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
             ));
         }
         if !options.follow {
+            if follower.group_missing() {
+                return Err(Failure::new(
+                    Exit::Failure,
+                    format!("log group {} does not exist", follower.log_group()),
+                )
+                .into());
+            }
             if follower.tracker().events_observed() == 0 {
                 output.note(format!(
                     "no events for {} in {} (looked back from {})",

@@ -9,5 +9,6 @@ mod fake_lambda;
 mod independent_client;
 mod logs_api;
 mod policy;
+mod runbooks;
 mod sandbox;
 mod support;

@@ -42,6 +42,8 @@ pub fn chimecall() -> Command {
 /// A `chimecall sandbox --port 0` child process, killed on drop.
 pub struct Sandbox {
     child: Child,
+    /// Each sandbox's commands share a journal of their own, so tests never see each other's calls.
+    journal_dir: tempfile::TempDir,
     /// The six `export NAME=VALUE` lines the sandbox printed, parsed.
     pub env: BTreeMap<String, String>,
     _stdout: BufReader<ChildStdout>,
@@ -76,6 +78,7 @@ impl Sandbox {
         }
         Sandbox {
             child,
+            journal_dir: tempfile::tempdir().expect("journal dir"),
             env,
             _stdout: stdout,
         }
@@ -102,8 +105,66 @@ impl Sandbox {
     /// `chimecall` in the hermetic environment plus the sandbox's six variables, as after `eval`.
     pub fn chimecall(&self) -> Command {
         let mut cmd = chimecall();
-        cmd.envs(&self.env);
+        cmd.envs(&self.env).env("CHIMECALL_JOURNAL", self.journal());
         cmd
+    }
+
+    /// The journal the sandbox's `chimecall()` commands write.
+    pub fn journal(&self) -> PathBuf {
+        self.journal_dir.path().join("journal.jsonl")
+    }
+
+    /// The destination of every call the sandbox placed, from its own handler logs
+    /// (one NEW_OUTBOUND_CALL per placed call), in no particular order.
+    pub fn placed_destinations(&self) -> Vec<String> {
+        let client = logs_client(self);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut destinations = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let answer = client
+                    .filter_log_events()
+                    .log_group_name("/aws/lambda/chimecall-sandbox-handler")
+                    .filter_pattern("\"NEW_OUTBOUND_CALL\"")
+                    .set_next_token(token.clone())
+                    .send()
+                    .await;
+                let page = match answer {
+                    Ok(page) => page,
+                    // No call has been logged yet: the group does not exist.
+                    Err(error)
+                        if error
+                            .as_service_error()
+                            .is_some_and(|e| e.is_resource_not_found_exception()) =>
+                    {
+                        return destinations
+                    }
+                    Err(error) => panic!("FilterLogEvents: {error:?}"),
+                };
+                for event in page.events() {
+                    let message = event.message().unwrap_or_default();
+                    let Some(start) = message.find('{') else {
+                        continue;
+                    };
+                    let Ok(value) = serde_json::from_str::<serde_json::Value>(&message[start..])
+                    else {
+                        continue;
+                    };
+                    if value["InvocationEventType"] == "NEW_OUTBOUND_CALL" {
+                        let to = &value["CallDetails"]["Participants"][0]["To"];
+                        destinations.push(to.as_str().unwrap_or_default().to_string());
+                    }
+                }
+                match page.next_token() {
+                    Some(next) => token = Some(next.to_string()),
+                    None => return destinations,
+                }
+            }
+        })
     }
 
     /// Any program (python, curl) with the hermetic environment plus the sandbox's variables.

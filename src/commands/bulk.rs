@@ -1,0 +1,542 @@
+//! `chimecall dial --file`: one call per CSV row, at an exact rate, with bounded concurrency,
+//! progress, a journal record for every request, Ctrl-C that loses nothing, and `--resume`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+use serde::Serialize;
+use tokio::sync::{mpsc, Semaphore};
+
+use crate::aws;
+use crate::commands::placing::{self, DialResult, PlaceError, RowRef, ThrottlePolicy};
+use crate::exit::{Exit, Failure};
+use crate::journal::{self, ErrorNote, Journal, OutcomeKind};
+use crate::output::Output;
+use crate::pacing::Pacer;
+use crate::rows::{Row, RowDefaults, RowReader};
+
+/// A throttled row is tried again this many times before it counts as failed.
+const MAX_THROTTLED_ATTEMPTS: u32 = 8;
+/// Plain progress lines (stderr not a terminal) come this often.
+const PLAIN_PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+pub struct BulkOptions {
+    /// A file, or `None` for stdin (`--file -`).
+    pub file: Option<PathBuf>,
+    pub defaults: RowDefaults,
+    pub rate: f64,
+    pub concurrency: usize,
+    pub resume: bool,
+    pub retry_unknown: bool,
+    pub strict: bool,
+}
+
+/// One row's result on stdout.
+#[derive(Debug, Serialize)]
+pub struct RowReport {
+    pub row: String,
+    pub line: u64,
+    pub to: Option<String>,
+    /// placed, failed, unknown, or invalid (never sent).
+    pub outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorNote>,
+}
+
+impl fmt::Display for RowReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let detail = match (&self.transaction_id, &self.error) {
+            (Some(id), _) => id.clone(),
+            (None, Some(error)) => match &error.code {
+                Some(code) => format!("{code}: {}", one_line(&error.message)),
+                None => one_line(&error.message),
+            },
+            (None, None) => String::new(),
+        };
+        write!(
+            f,
+            "{}\t{}\t{}\t{}",
+            self.row,
+            self.to.as_deref().unwrap_or(""),
+            self.outcome,
+            detail
+        )
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    placed: u64,
+    failed: u64,
+    unknown: u64,
+    invalid: u64,
+    skipped: u64,
+}
+
+impl Tally {
+    fn done(&self) -> u64 {
+        self.placed + self.failed + self.unknown + self.invalid
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} placed, {} failed, {} unknown, {} invalid",
+            self.placed, self.failed, self.unknown, self.invalid
+        )?;
+        if self.skipped > 0 {
+            write!(f, ", {} skipped (already in the journal)", self.skipped)?;
+        }
+        Ok(())
+    }
+}
+
+/// The journal's word on each row of this file, for --resume.
+fn resume_index(
+    journal_path: &Path,
+    batch: &str,
+    output: &Output,
+) -> Result<HashMap<String, OutcomeKind>, Failure> {
+    let contents = journal::read(journal_path)?;
+    for problem in &contents.problems {
+        output.note(format!("warning: {problem}"));
+    }
+    let mut index = HashMap::new();
+    for entry in journal::calls(&contents) {
+        if entry.batch.as_deref() != Some(batch) {
+            continue;
+        }
+        let Some(row) = entry.row else { continue };
+        // The most telling outcome wins: a placed call over an unknown one over a failed one.
+        let rank = |kind: &OutcomeKind| match kind {
+            OutcomeKind::Placed => 2,
+            OutcomeKind::Unknown => 1,
+            OutcomeKind::Failed => 0,
+        };
+        let slot = index.entry(row).or_insert(entry.outcome);
+        if rank(&entry.outcome) > rank(slot) {
+            *slot = entry.outcome;
+        }
+    }
+    Ok(index)
+}
+
+fn batch_name(file: &Option<PathBuf>) -> String {
+    match file {
+        None => "-".to_string(),
+        Some(path) => std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.clone())
+            .display()
+            .to_string(),
+    }
+}
+
+/// Opens the rows' source. Stdin under --strict is spooled to a temporary file so it can be read twice.
+fn open_source(
+    options: &BulkOptions,
+) -> Result<(Box<dyn Read + Send>, Option<tempfile::NamedTempFile>), Failure> {
+    let cannot = |what: &str, e: std::io::Error| Failure::usage(format!("cannot read {what}: {e}"));
+    match &options.file {
+        Some(path) => {
+            let file =
+                std::fs::File::open(path).map_err(|e| cannot(&path.display().to_string(), e))?;
+            Ok((Box::new(std::io::BufReader::new(file)), None))
+        }
+        None if options.strict => {
+            let mut spool = tempfile::NamedTempFile::new().map_err(|e| cannot("stdin", e))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+                .map_err(|e| cannot("stdin", e))?;
+            let reopened = spool.reopen().map_err(|e| cannot("stdin", e))?;
+            Ok((Box::new(std::io::BufReader::new(reopened)), Some(spool)))
+        }
+        None => Ok((Box::new(std::io::BufReader::new(std::io::stdin())), None)),
+    }
+}
+
+/// --strict: every row is checked before anything is dialed; any bad row stops the run (exit 2).
+fn check_all_rows(
+    source: Box<dyn Read + Send>,
+    defaults: &RowDefaults,
+    output: &Output,
+) -> Result<u64, Failure> {
+    let mut reader = RowReader::new(source, defaults.clone())?;
+    let mut bad = 0u64;
+    let mut rows = 0u64;
+    while let Some(row) = reader.next_row() {
+        rows += 1;
+        if let Row::Invalid { problem, .. } = row? {
+            bad += 1;
+            output.error(problem);
+        }
+    }
+    if bad > 0 {
+        return Err(Failure::usage(format!(
+            "--strict: {bad} of {rows} rows are invalid; nothing was dialed"
+        )));
+    }
+    Ok(rows)
+}
+
+pub async fn run(
+    options: BulkOptions,
+    journal: Journal,
+    config: &SdkConfig,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let batch = batch_name(&options.file);
+    let (source, spool) = open_source(&options)?;
+    let source = if options.strict {
+        let rows = check_all_rows(source, &options.defaults, output)?;
+        output.note(format!("--strict: all {rows} rows are valid"));
+        match (&options.file, &spool) {
+            (Some(path), _) => Box::new(std::io::BufReader::new(
+                std::fs::File::open(path)
+                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
+            )) as Box<dyn Read + Send>,
+            (None, Some(spool)) => {
+                Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
+                    Failure::usage(format!("cannot read stdin: {e}"))
+                })?))
+            }
+            (None, None) => unreachable!("stdin under --strict is spooled"),
+        }
+    } else {
+        source
+    };
+    let mut reader = RowReader::new(source, options.defaults.clone())?;
+    let already = if options.resume {
+        resume_index(journal.path(), &batch, output)?
+    } else {
+        HashMap::new()
+    };
+
+    let client = aws::voice_client(config);
+    let pacer = Arc::new(Pacer::new(options.rate));
+    let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let (reports, mut incoming) = mpsc::channel::<RowReport>(options.concurrency.max(1) * 2);
+    let stop = Arc::new(AtomicBool::new(false));
+    let journal_broken = Arc::new(AtomicBool::new(false));
+
+    // One consumer prints every row's report and keeps the count.
+    let printer_output = *output;
+    let started = Instant::now();
+    let printer = tokio::spawn(async move {
+        let mut tally = Tally::default();
+        let mut progress = Progress::new(&printer_output);
+        while let Some(report) = incoming.recv().await {
+            match report.outcome {
+                "placed" => tally.placed += 1,
+                "failed" => tally.failed += 1,
+                "unknown" => tally.unknown += 1,
+                _ => tally.invalid += 1,
+            }
+            if report.outcome != "placed" {
+                if let Some(error) = &report.error {
+                    progress.println(format!(
+                        "row {} ({}): {} {}",
+                        report.row,
+                        report.to.as_deref().unwrap_or(""),
+                        report.outcome,
+                        error.message
+                    ));
+                }
+            }
+            progress.suspend(|| printer_output.result(&report))?;
+            progress.update(&tally, started);
+        }
+        progress.finish();
+        Ok::<_, std::io::Error>(tally)
+    });
+
+    let interrupted = crate::signals::shutdown_requested();
+    tokio::pin!(interrupted);
+    let mut skipped = 0u64;
+    let mut was_interrupted = false;
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let row = match reader.next_row() {
+            None => break,
+            Some(Err(failure)) => {
+                output.error(&failure);
+                break;
+            }
+            Some(Ok(row)) => row,
+        };
+        let (line, key, call) = match row {
+            Row::Invalid {
+                line,
+                key,
+                to,
+                problem,
+            } => {
+                let report = RowReport {
+                    row: key,
+                    line,
+                    to,
+                    outcome: "invalid",
+                    transaction_id: None,
+                    error: Some(ErrorNote {
+                        code: None,
+                        message: problem,
+                        request_id: None,
+                        exit_code: Exit::Usage.code(),
+                    }),
+                };
+                if reports.send(report).await.is_err() {
+                    break;
+                }
+                continue;
+            }
+            Row::Valid { line, key, call } => (line, key, call),
+        };
+        if let Some(outcome) = already.get(&key) {
+            if !(options.retry_unknown && *outcome == OutcomeKind::Unknown) {
+                skipped += 1;
+                continue;
+            }
+        }
+        // A slot in flight, then a start slot; Ctrl-C wins over both.
+        let permit = tokio::select! {
+            permit = Arc::clone(&slots).acquire_owned() => permit.expect("semaphore open"),
+            _ = &mut interrupted => { was_interrupted = true; break; }
+        };
+        tokio::select! {
+            _ = pacer.until_ready() => {}
+            _ = &mut interrupted => { was_interrupted = true; break; }
+        }
+        let row_ref = RowRef {
+            batch: batch.clone(),
+            row: key.clone(),
+            line,
+        };
+        let (journal, client, pacer, reports, stop, journal_broken) = (
+            journal.clone(),
+            client.clone(),
+            Arc::clone(&pacer),
+            reports.clone(),
+            Arc::clone(&stop),
+            Arc::clone(&journal_broken),
+        );
+        tokio::spawn(async move {
+            let report = place_row(
+                &journal,
+                &client,
+                &pacer,
+                call,
+                row_ref,
+                &stop,
+                &journal_broken,
+            )
+            .await;
+            let _ = reports.send(report).await;
+            drop(permit);
+        });
+    }
+    if was_interrupted {
+        output.note("interrupted: no new calls start; waiting for the calls in flight");
+    }
+    // Every task holds a permit until its report is sent: taking them all means all are done.
+    let _all = slots.acquire_many(options.concurrency.max(1) as u32).await;
+    drop(reports);
+    let mut tally = printer
+        .await
+        .map_err(|e| Failure::new(Exit::Failure, format!("the printer stopped: {e}")))??;
+    tally.skipped = skipped;
+    let elapsed = started.elapsed().as_secs_f64();
+    output.note(format!(
+        "{} rows in {:.2} s ({:.1} calls/s): {tally}",
+        tally.done(),
+        elapsed,
+        (tally.placed + tally.failed + tally.unknown) as f64 / elapsed.max(1e-9)
+    ));
+    if journal_broken.load(Ordering::SeqCst) {
+        return Err(Failure::new(
+            Exit::Config,
+            "the journal could not be written: the run was stopped",
+        )
+        .into());
+    }
+    let exit = if was_interrupted {
+        Exit::Interrupted
+    } else if tally.unknown > 0 {
+        Exit::OutcomeUnknown
+    } else if tally.failed + tally.invalid > 0 {
+        Exit::Failure
+    } else {
+        Exit::Ok
+    };
+    if exit == Exit::Ok {
+        return Ok(());
+    }
+    let message = match exit {
+        Exit::OutcomeUnknown => format!(
+            "{} calls have an unknown outcome: they may have been placed; --resume skips them unless --retry-unknown",
+            tally.unknown
+        ),
+        Exit::Interrupted => "interrupted; run the same command with --resume to finish".to_string(),
+        _ => String::new(),
+    };
+    Err(Failure::new(exit, message).into())
+}
+
+/// One row: dial (again after throttles, paced), journaled; its report.
+async fn place_row(
+    journal: &Journal,
+    client: &aws_sdk_chimesdkvoice::Client,
+    pacer: &Pacer,
+    call: crate::call::CallRequest,
+    row: RowRef,
+    stop: &AtomicBool,
+    journal_broken: &AtomicBool,
+) -> RowReport {
+    let mut attempts = 1;
+    let result = loop {
+        match placing::place_call(
+            journal,
+            client,
+            &call,
+            Some(&row),
+            ThrottlePolicy::ReturnAtOnce,
+        )
+        .await
+        {
+            Ok(DialResult::Failed(error))
+                if error.is_throttle() && attempts < MAX_THROTTLED_ATTEMPTS =>
+            {
+                pacer.throttled();
+                attempts += 1;
+                pacer.until_ready().await;
+            }
+            Ok(result) => {
+                if !matches!(&result, DialResult::Failed(e) if e.is_throttle()) {
+                    pacer.succeeded();
+                }
+                break result;
+            }
+            Err(PlaceError::BeforeSending(failure)) => {
+                journal_broken.store(true, Ordering::SeqCst);
+                stop.store(true, Ordering::SeqCst);
+                return RowReport {
+                    row: row.row,
+                    line: row.line,
+                    to: Some(call.to),
+                    outcome: "failed",
+                    transaction_id: None,
+                    error: Some(ErrorNote {
+                        code: None,
+                        message: failure.message,
+                        request_id: None,
+                        exit_code: failure.exit.code(),
+                    }),
+                };
+            }
+            Err(PlaceError::AfterSending(result, _)) => {
+                journal_broken.store(true, Ordering::SeqCst);
+                stop.store(true, Ordering::SeqCst);
+                break result;
+            }
+        }
+    };
+    RowReport {
+        row: row.row,
+        line: row.line,
+        to: Some(call.to),
+        outcome: match result.kind() {
+            OutcomeKind::Placed => "placed",
+            OutcomeKind::Failed => "failed",
+            OutcomeKind::Unknown => "unknown",
+        },
+        transaction_id: match &result {
+            DialResult::Placed { transaction_id } => Some(transaction_id.clone()),
+            _ => None,
+        },
+        error: result.error().map(placing::error_note),
+    }
+}
+
+/// Progress on stderr: a bar for a person, a plain line every few seconds otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: bool,
+    last_plain: Instant,
+}
+
+impl Progress {
+    fn new(output: &Output) -> Progress {
+        use std::io::IsTerminal;
+        if output.quiet {
+            return Progress {
+                bar: None,
+                plain: false,
+                last_plain: Instant::now(),
+            };
+        }
+        if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(100));
+            return Progress {
+                bar: Some(bar),
+                plain: false,
+                last_plain: Instant::now(),
+            };
+        }
+        Progress {
+            bar: None,
+            plain: true,
+            last_plain: Instant::now(),
+        }
+    }
+
+    fn update(&mut self, tally: &Tally, started: Instant) {
+        let rate = tally.done() as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let message = format!("{tally} · {rate:.1} calls/s");
+        if let Some(bar) = &self.bar {
+            bar.set_message(message);
+        } else if self.plain && self.last_plain.elapsed() >= PLAIN_PROGRESS_EVERY {
+            eprintln!("progress: {message}");
+            self.last_plain = Instant::now();
+        }
+    }
+
+    fn println(&self, message: String) {
+        let message = crate::output::sanitize(&message).into_owned();
+        match &self.bar {
+            Some(bar) => bar.println(message),
+            None if self.plain => eprintln!("{message}"),
+            None => {}
+        }
+    }
+
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Placing one call with its journal records: the intent is on disk before the request leaves,
+//! the outcome right after. Used by single dials and bulk runs alike.
+
+use crate::aws::{self, ApiError};
+use crate::call::CallRequest;
+use crate::exit::{Exit, Failure};
+use crate::journal::{self, ErrorNote, Intent, Journal, Outcome, OutcomeKind, Record};
+
+/// Which row of which file a bulk dial came from.
+#[derive(Debug, Clone)]
+pub struct RowRef {
+    /// The file's absolute path, or `-` for stdin.
+    pub batch: String,
+    pub row: String,
+    pub line: u64,
+}
+
+/// What happened to one dial.
+#[derive(Debug, Clone)]
+pub enum DialResult {
+    Placed {
+        transaction_id: String,
+    },
+    /// No call was placed (refused, or never sent).
+    Failed(ApiError),
+    /// A call may have been placed.
+    Unknown(ApiError),
+}
+
+impl DialResult {
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            DialResult::Placed { .. } => OutcomeKind::Placed,
+            DialResult::Failed(_) => OutcomeKind::Failed,
+            DialResult::Unknown(_) => OutcomeKind::Unknown,
+        }
+    }
+
+    pub fn exit(&self) -> Exit {
+        match self {
+            DialResult::Placed { .. } => Exit::Ok,
+            DialResult::Failed(error) | DialResult::Unknown(error) => error.dial_exit(),
+        }
+    }
+
+    pub fn error(&self) -> Option<&ApiError> {
+        match self {
+            DialResult::Placed { .. } => None,
+            DialResult::Failed(error) | DialResult::Unknown(error) => Some(error),
+        }
+    }
+}
+
+pub fn error_note(error: &ApiError) -> ErrorNote {
+    ErrorNote {
+        code: error.code.clone(),
+        message: error.message.clone(),
+        request_id: error.request_id.clone(),
+        exit_code: error.dial_exit().code(),
+    }
+}
+
+/// How to send: single dials retry throttles themselves; bulk runs re-queue the row instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottlePolicy {
+    Retry,
+    ReturnAtOnce,
+}
+
+/// Places `call`: intent record, request, outcome record. An error means the journal failed;
+/// if it failed before the request, nothing was sent (`result` is `None`).
+pub async fn place_call(
+    journal: &Journal,
+    client: &aws_sdk_chimesdkvoice::Client,
+    call: &CallRequest,
+    row: Option<&RowRef>,
+    throttles: ThrottlePolicy,
+) -> Result<DialResult, PlaceError> {
+    let dial_id = uuid::Uuid::new_v4().to_string();
+    journal
+        .append(Record::Intent(Intent {
+            dial_id: dial_id.clone(),
+            sma_id: call.sma_id.clone(),
+            from: call.from.clone(),
+            to: call.to.clone(),
+            arguments: journal::mask_values(&call.arguments),
+            sip_headers: journal::mask_values(&call.sip_headers),
+            batch: row.map(|r| r.batch.clone()),
+            row: row.map(|r| r.row.clone()),
+            line: row.map(|r| r.line),
+        }))
+        .await
+        .map_err(PlaceError::BeforeSending)?;
+    let sent = match throttles {
+        ThrottlePolicy::Retry => aws::create_call(client, call).await,
+        ThrottlePolicy::ReturnAtOnce => aws::create_call_once(client, call).await,
+    };
+    let result = match sent {
+        Ok(transaction_id) => DialResult::Placed { transaction_id },
+        Err(error) if error.dial_exit() == Exit::OutcomeUnknown => DialResult::Unknown(error),
+        Err(error) => DialResult::Failed(error),
+    };
+    let outcome = Outcome {
+        dial_id,
+        outcome: result.kind(),
+        transaction_id: match &result {
+            DialResult::Placed { transaction_id } => Some(transaction_id.clone()),
+            _ => None,
+        },
+        error: result.error().map(error_note),
+        batch: row.map(|r| r.batch.clone()),
+        row: row.map(|r| r.row.clone()),
+    };
+    match journal.append(Record::Outcome(outcome)).await {
+        Ok(()) => Ok(result),
+        Err(failure) => Err(PlaceError::AfterSending(result, failure)),
+    }
+}
+
+/// The journal could not be written.
+#[derive(Debug)]
+pub enum PlaceError {
+    /// Before the request: nothing was sent.
+    BeforeSending(Failure),
+    /// After the request: the result stands, but the journal lacks it.
+    AfterSending(DialResult, Failure),
+}
