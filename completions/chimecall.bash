@@ -551,7 +551,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__sandbox)
-            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --handler --handler-timeout --function-name --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --handler --handler-timeout --detach --function-name --profile --region --endpoint-url --output --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

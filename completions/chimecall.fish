@@ -109,7 +109,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s V -l versi
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often (default: 250 ms after activity, backing off to 1 s)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
@@ -135,6 +135,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l detach -d 'Start in the background and return once it serves: prints the six export lines and a seventh, CHIMECALL_SANDBOX_PID, for `eval "$(chimecall sandbox --detach)"`'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help'

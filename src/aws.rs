@@ -57,7 +57,14 @@ pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Failure> {
             .build(),
     );
     if let Some(profile) = &settings.profile {
-        loader = loader.profile_name(profile);
+        // An explicit profile is the operator's choice of account: its credentials, not whatever
+        // AWS_ACCESS_KEY_ID the environment carries (the default chain would prefer those).
+        let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
+        loader = loader
+            .profile_name(profile)
+            .credentials_provider(credentials);
     }
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));

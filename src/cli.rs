@@ -1,5 +1,5 @@
-//! The command line, as clap derive types and nothing else. `config.rs` turns these into the
-//! plain settings the commands use, so clap types never reach the code that does the work.
+//! The command line, as clap derive types and nothing else. `lib.rs` turns these into the plain
+//! settings the commands take, so clap types never reach the code that does the work.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -268,8 +268,8 @@ pub struct TailArgs {
     #[arg(long, short = 'f')]
     pub follow: bool,
 
-    /// Poll this often (default: 250 ms after activity, backing off to 1 s)
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    /// Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_interval)]
     pub interval: Option<std::time::Duration>,
 }
 
@@ -330,6 +330,11 @@ pub struct SandboxArgs {
     /// How long the SIP media application waits for its handler before retrying
     #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = crate::duration::parse)]
     pub handler_timeout: std::time::Duration,
+
+    /// Start in the background and return once it serves: prints the six export lines and a
+    /// seventh, CHIMECALL_SANDBOX_PID, for `eval "$(chimecall sandbox --detach)"`
+    #[arg(long)]
+    pub detach: bool,
 
     /// The handler's function name (the SIP media application's LambdaArn ends with it; its logs
     /// go to /aws/lambda/NAME)

@@ -2,13 +2,30 @@
 
 use std::time::Duration;
 
+/// The longest duration any flag takes: longer ones are mistakes, and would overflow clocks.
+pub const MAX: Duration = Duration::from_secs(366 * 24 * 3600);
+
 pub fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    if let Ok(seconds) = text.parse::<f64>() {
-        return seconds_to_duration(seconds, text);
+    let duration = match text.parse::<f64>() {
+        Ok(seconds) => seconds_to_duration(seconds, text)?,
+        Err(_) => humantime::parse_duration(text).map_err(|e| {
+            format!("{text:?} is not a duration ({e}); use e.g. 300ms, 2s, 1m30s, 1h")
+        })?,
+    };
+    if duration > MAX {
+        return Err(format!("{text:?} is longer than a year"));
     }
-    humantime::parse_duration(text)
-        .map_err(|e| format!("{text:?} is not a duration ({e}); use e.g. 300ms, 2s, 1m30s, 1h"))
+    Ok(duration)
+}
+
+/// A polling interval: at least 100 ms, so a follow never turns into a busy loop.
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let interval = parse(text)?;
+    if interval < Duration::from_millis(100) {
+        return Err(format!("{text:?} is too short: poll at most every 100ms"));
+    }
+    Ok(interval)
 }
 
 /// `--since`: how far back (`10m`, `24h`) or from when (`2026-11-29T19:00:00Z`).
@@ -61,6 +78,18 @@ mod tests {
         assert_eq!(parse("1.5").unwrap(), Duration::from_millis(1500));
         assert!(parse("-1").is_err());
         assert!(parse("soon").is_err());
+        assert!(parse("1e19").is_err());
+        assert!(parse("500000000000y").is_err());
+        assert!(parse("inf").is_err());
+        assert!(parse("NaN").is_err());
+        assert!(parse_interval("0").is_err());
+        assert_eq!(parse_interval("100ms").unwrap(), Duration::from_millis(100));
+        assert!(parse("1e19").is_err());
+        assert!(parse("500000000000y").is_err());
+        assert!(parse("inf").is_err());
+        assert!(parse("NaN").is_err());
+        assert!(parse_interval("0").is_err());
+        assert_eq!(parse_interval("100ms").unwrap(), Duration::from_millis(100));
     }
 
     #[test]

@@ -367,8 +367,13 @@ impl InvocationEvent {
             action_participant_tag: action_parameter("ParticipantTag")
                 .and_then(Value::as_str)
                 .map(LegTag::parse),
-            error_type: action_data.and_then(|action| text_field(action, "ErrorType")),
-            error_message: action_data.and_then(|action| text_field(action, "ErrorMessage")),
+            // ACTION_FAILED carries them in ActionData; INVALID_LAMBDA_RESPONSE at the top level.
+            error_type: action_data
+                .and_then(|action| text_field(action, "ErrorType"))
+                .or_else(|| text_field(event, "ErrorType")),
+            error_message: action_data
+                .and_then(|action| text_field(action, "ErrorMessage"))
+                .or_else(|| text_field(event, "ErrorMessage")),
             arguments: action_parameter("Arguments")
                 .and_then(Value::as_object)
                 .map(text_map),
@@ -525,6 +530,19 @@ pub enum CallPhase {
         answered: bool,
         sip_response_code: Option<String>,
     },
+}
+
+impl CallPhase {
+    /// One stable word for programs: unknown, dialing, ringing, answered, ended.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CallPhase::Unknown => "unknown",
+            CallPhase::Dialing => "dialing",
+            CallPhase::Ringing => "ringing",
+            CallPhase::Answered => "answered",
+            CallPhase::Ended { .. } => "ended",
+        }
+    }
 }
 
 impl fmt::Display for CallPhase {

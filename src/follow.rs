@@ -78,8 +78,18 @@ impl CallFollower {
     pub async fn poll(&mut self) -> Result<Vec<ObservedEvent>, ApiError> {
         // The transaction id in quotes: an exact-text term, which its dashes need.
         let pattern = format!("\"{}\"", self.transaction_id);
-        let log_events =
-            aws::filter_log_events(&self.logs, &self.log_group, &pattern, self.start_ms).await?;
+        let answer =
+            aws::filter_log_events(&self.logs, &self.log_group, &pattern, self.start_ms).await;
+        let log_events = match answer {
+            Ok(events) => events,
+            // A handler's group appears with its first log line: until then, nothing to read.
+            Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => {
+                self.group_missing = true;
+                return Ok(Vec::new());
+            }
+            Err(error) => return Err(error),
+        };
+        self.group_missing = false;
         let mut fresh = Vec::new();
         for log_event in log_events {
             let event_id = log_event.event_id().unwrap_or_default().to_string();

@@ -114,11 +114,16 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
         }
         Command::Calls(args) => commands::calls::list(args.active, args.since, output),
         Command::Tail(args) => {
+            rules::check_path_id("TransactionId", &args.transaction_id)
+                .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
+            if args.transaction_id.contains('"') {
+                return Err(Failure::usage("TRANSACTION_ID: a TransactionId has no quotes").into());
+            }
             let config = aws::load_config(&settings).await?;
             let options = commands::tail::TailOptions {
                 transaction_id: args.transaction_id,
                 source: commands::tail::EventSource {
-                    sma_id: args.target.sma_id,
+                    sma_id: args.target.sma_id.filter(|id| !id.is_empty()),
                     log_group: args.log_group,
                     start_ms: args.since.start_ms(),
                 },
@@ -127,6 +132,7 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
             };
             commands::tail::tail(options, &config, output).await
         }
+        Command::Sandbox(args) if args.detach => commands::sandbox::detach(),
         Command::Sandbox(args) => {
             let config = sandbox::SandboxConfig {
                 bind: args.bind,

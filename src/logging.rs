@@ -12,7 +12,7 @@ pub fn init(verbose: u8, quiet: bool, server: bool) {
         "error"
     } else {
         match (verbose, server) {
-            (0, false) => "warn,aws_config=error,aws_smithy_runtime=error",
+            (0, false) => "warn,aws_config=error,aws_runtime=error,aws_smithy_runtime=error",
             (0, true) => "warn,chimecall=info",
             (1, _) => "info,chimecall=debug,aws_smithy_runtime::client::retries=debug",
             (2, _) => "debug,hyper=info,h2=info",

@@ -60,7 +60,7 @@ impl Output {
     /// Progress and explanations for a person; silenced by --quiet.
     pub fn note(&self, message: impl Display) {
         if !self.quiet {
-            eprintln!("{}", sanitize(&message.to_string()));
+            to_stderr(&sanitize(&message.to_string()));
         }
     }
 
@@ -121,7 +121,14 @@ impl Output {
 
 /// The one format for errors on stderr.
 pub fn print_error(message: &str) {
-    eprintln!("chimecall: error: {}", sanitize(message));
+    to_stderr(&format!("chimecall: error: {}", sanitize(message)));
+}
+
+/// One line on stderr. A closed stderr is ignored: losing a diagnostic must not stop the work
+/// (eprintln! would panic).
+pub fn to_stderr(line: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
 }
 
 /// Replaces control characters (escape sequences, carriage returns, bells...) with visible

@@ -584,6 +584,20 @@ def _():
     expect(seen[-2:] == ["CALL_UPDATE_REQUESTED", "HANGUP"], f"events {seen}")
 
 
+@check("logs_auth_failure_has_the_json_protocol_shape")
+def _():
+    logs = botocore.session.get_session().create_client(
+        "logs", region_name=REGION, endpoint_url=ENDPOINT, aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key="wrong-secret", config=Config(retries={"max_attempts": 1}))
+    try:
+        logs.describe_log_groups()
+    except ClientError as e:
+        code = e.response["Error"]["Code"]
+        expect(code == "InvalidSignatureException", f"botocore read the error code {code!r}")
+    else:
+        expect(False, "a wrong secret was accepted")
+
+
 @check("every_error_response_has_the_error_envelope")
 def _():
     expect(len(ERROR_RESPONSES) >= 10, f"only {len(ERROR_RESPONSES)} error responses were seen")

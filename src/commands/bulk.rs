@@ -197,6 +197,8 @@ pub async fn run(
     config: &SdkConfig,
     output: &Output,
 ) -> anyhow::Result<()> {
+    // From here a Ctrl-C stops new calls; it never cuts one in flight.
+    let stop_watch = crate::signals::StopWatch::start();
     let batch = batch_name(&options.file);
     let (source, spool) = open_source(&options)?;
     let source = if options.strict {
@@ -262,12 +264,14 @@ pub async fn run(
         Ok::<_, std::io::Error>(tally)
     });
 
-    let interrupted = crate::signals::shutdown_requested();
-    tokio::pin!(interrupted);
     let mut skipped = 0u64;
     let mut was_interrupted = false;
     loop {
         if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        if stop_watch.is_stopped() {
+            was_interrupted = true;
             break;
         }
         let row = match reader.next_row() {
@@ -314,11 +318,11 @@ pub async fn run(
         // A slot in flight, then a start slot; Ctrl-C wins over both.
         let permit = tokio::select! {
             permit = Arc::clone(&slots).acquire_owned() => permit.expect("semaphore open"),
-            _ = &mut interrupted => { was_interrupted = true; break; }
+            _ = stop_watch.stopped() => { was_interrupted = true; break; }
         };
         tokio::select! {
             _ = pacer.until_ready() => {}
-            _ = &mut interrupted => { was_interrupted = true; break; }
+            _ = stop_watch.stopped() => { was_interrupted = true; break; }
         }
         let row_ref = RowRef {
             batch: batch.clone(),
@@ -513,7 +517,7 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.set_message(message);
         } else if self.plain && self.last_plain.elapsed() >= PLAIN_PROGRESS_EVERY {
-            eprintln!("progress: {message}");
+            crate::output::to_stderr(&format!("progress: {message}"));
             self.last_plain = Instant::now();
         }
     }
@@ -522,7 +526,7 @@ impl Progress {
         let message = crate::output::sanitize(&message).into_owned();
         match &self.bar {
             Some(bar) => bar.println(message),
-            None if self.plain => eprintln!("{message}"),
+            None if self.plain => crate::output::to_stderr(&message),
             None => {}
         }
     }

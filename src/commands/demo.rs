@@ -33,8 +33,11 @@ pub fn sandbox_sdk_config(info: &SandboxInfo) -> SdkConfig {
         .build()
 }
 
+/// The demo's narration on stdout; a closed stdout only silences it.
 fn say(text: impl AsRef<str>) {
-    println!("{}", text.as_ref());
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", text.as_ref());
 }
 
 /// Prints the call's events as they reach the handler's logs, until `done` says the call got
@@ -153,8 +156,11 @@ pub async fn run(to: String) -> anyhow::Result<()> {
     }
 
     sandbox.stop().await?;
-    say("\nDone. To keep a sandbox running and use chimecall against it yourself:\n   \
-         chimecall sandbox > sandbox.env &\n   \
-         . ./sandbox.env && TX=$(chimecall dial --to +12065550123 --wait answered) && chimecall tail \"$TX\"");
+    say(
+        "\nDone. To keep a sandbox running and use chimecall against it yourself:\n   \
+         eval \"$(chimecall sandbox --detach)\"\n   \
+         TX=$(chimecall dial --to +12065550123 --wait answered) && chimecall tail \"$TX\"\n   \
+         kill \"$CHIMECALL_SANDBOX_PID\"",
+    );
     Ok(())
 }

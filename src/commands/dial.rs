@@ -22,9 +22,12 @@ pub struct Dialed {
     pub sma_id: String,
     pub from: String,
     pub to: String,
-    /// With --wait: what the call was last known to be ("answered", "ended (not answered, sip 486)"...).
+    /// With --wait: what the call was last known to be: dialing, ringing, answered, ended, unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<&'static str>,
+    /// With --wait, once ended: the final HANGUP's SIP response code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sip_response_code: Option<String>,
     /// With --wait: whether the call was answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answered: Option<bool>,
@@ -61,8 +64,8 @@ impl DryRun {
             body["SipHeaders"] = json!(call.sip_headers);
         }
         let region = config.region().map(|r| r.to_string());
-        let endpoint = match (config.endpoint_url(), &region) {
-            (Some(url), _) => url.to_string(),
+        let endpoint = match (endpoint_override(config), &region) {
+            (Some(url), _) => url,
             (None, Some(region)) => format!("https://voice-chime.{region}.amazonaws.com"),
             (None, None) => "(no region configured)".to_string(),
         };
@@ -75,6 +78,25 @@ impl DryRun {
             endpoint,
             body,
         }
+    }
+}
+
+/// The endpoint a request would go to when not AWS's own, by the SDK's precedence: an endpoint set
+/// on the command line (already in `config`), the Chime SDK Voice variable, then the global one.
+fn endpoint_override(config: &SdkConfig) -> Option<String> {
+    let from_flag_or_global = config.endpoint_url().map(str::to_string);
+    let service_variable = std::env::var("AWS_ENDPOINT_URL_CHIME_SDK_VOICE")
+        .ok()
+        .filter(|url| !url.is_empty());
+    let global_variable = std::env::var("AWS_ENDPOINT_URL").ok();
+    match (&from_flag_or_global, service_variable) {
+        // The config's endpoint came from AWS_ENDPOINT_URL (or the profile): the service's own
+        // variable wins over it.
+        (Some(url), Some(service)) if global_variable.as_deref() == Some(url.as_str()) => {
+            Some(service)
+        }
+        (Some(url), _) => Some(url.clone()),
+        (None, service) => service,
     }
 }
 
@@ -106,6 +128,9 @@ pub async fn dial_and_report(
     output: &Output,
 ) -> anyhow::Result<()> {
     let dial_started_ms = tail::now_ms();
+    // A Ctrl-C from here on cannot cut the request in flight: its outcome is journaled and
+    // reported, then the command stops (130).
+    let stop = crate::signals::StopWatch::start();
     let sma_id = call.sma_id.clone();
     let client = aws::voice_client(config);
     let result =
@@ -128,6 +153,7 @@ pub async fn dial_and_report(
             from: call.from,
             to: call.to,
             state: None,
+            sip_response_code: None,
             answered: None,
         },
         DialResult::Failed(error) => {
@@ -137,8 +163,12 @@ pub async fn dial_and_report(
     };
     let Some(plan) = wait else {
         output.result(&dialed)?;
-        return Ok(());
+        return interrupted(&stop);
     };
+    if stop.is_stopped() {
+        output.result(&dialed)?;
+        return interrupted(&stop);
+    }
     if !output.is_json() {
         output.result(&dialed)?;
     }
@@ -150,7 +180,7 @@ pub async fn dial_and_report(
     };
     let outcome = async {
         let mut follower = tail::follower_for(&dialed.transaction_id, &source, config).await?;
-        let result = tail::wait_for(&mut follower, plan.wanted, plan.timeout, output).await;
+        let result = tail::wait_for(&mut follower, plan.wanted, plan.timeout, &stop, output).await;
         Ok::<_, Failure>((follower.tracker().phase(), result))
     }
     .await;
@@ -163,7 +193,13 @@ pub async fn dial_and_report(
             return Err(failure.into());
         }
     };
-    dialed.state = Some(phase.to_string());
+    dialed.state = Some(phase.kind());
+    if let CallPhase::Ended {
+        sip_response_code, ..
+    } = &phase
+    {
+        dialed.sip_response_code = sip_response_code.clone();
+    }
     dialed.answered = Some(matches!(
         phase,
         CallPhase::Answered | CallPhase::Ended { answered: true, .. }
@@ -210,6 +246,14 @@ pub async fn record_state(
     }
 }
 
+fn interrupted(stop: &crate::signals::StopWatch) -> anyhow::Result<()> {
+    if stop.is_stopped() {
+        Err(Failure::new(Exit::Interrupted, "interrupted after the call was placed").into())
+    } else {
+        Ok(())
+    }
+}
+
 fn unknown_outcome(error: &aws::ApiError) -> Failure {
     Failure::new(
         Exit::OutcomeUnknown,
@@ -231,6 +275,7 @@ pub async fn dial(call: CallRequest, config: &SdkConfig) -> Result<Dialed, Failu
             from: call.from,
             to: call.to,
             state: None,
+            sip_response_code: None,
             answered: None,
         }),
         Err(error) if error.dial_exit() == Exit::OutcomeUnknown => Err(unknown_outcome(&error)),

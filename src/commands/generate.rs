@@ -9,8 +9,11 @@ use clap_complete::Shell;
 use crate::cli::Cli;
 
 pub fn completions(shell: Shell, out: &mut impl Write) -> std::io::Result<()> {
-    let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "chimecall", out);
+    // clap_complete panics on a write error: generate into memory, then write (a closed pipe
+    // is then an error like any other, and exits 0).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "chimecall", &mut script);
+    out.write_all(&script)?;
     out.flush()
 }
 

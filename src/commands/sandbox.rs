@@ -40,3 +40,50 @@ pub async fn run(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
     sandbox.stop().await?;
     Ok(())
 }
+
+/// `--detach`: runs the same command line (less `--detach`) as a background process, relays its
+/// six export lines and adds its PID. The child gets stdout of its own, so a `$(...)` around this
+/// command returns as soon as the sandbox serves.
+pub fn detach() -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let exe = std::env::current_exe()?;
+    let args: Vec<std::ffi::OsString> = std::env::args_os()
+        .skip(1)
+        .filter(|arg| arg != "--detach")
+        .collect();
+    let mut command = Command::new(exe);
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Out of the terminal's job: a later Ctrl-C does not stop it; `kill PID` does.
+        command.process_group(0);
+    }
+    let mut child = command.spawn()?;
+    let mut lines = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut exports = Vec::new();
+    for _ in 0..6 {
+        let mut line = String::new();
+        if lines.read_line(&mut line)? == 0 {
+            let status = child.wait()?;
+            return Err(crate::exit::Failure::new(
+                crate::exit::Exit::Config,
+                format!("the sandbox did not start ({status}); run it without --detach to see why"),
+            )
+            .into());
+        }
+        exports.push(line);
+    }
+    let mut stdout = std::io::stdout().lock();
+    for line in exports {
+        stdout.write_all(line.as_bytes())?;
+    }
+    writeln!(stdout, "export CHIMECALL_SANDBOX_PID={}", child.id())?;
+    stdout.flush()?;
+    Ok(())
+}

@@ -96,8 +96,7 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
     } else {
         None
     };
-    let interrupted = crate::signals::shutdown_requested();
-    tokio::pin!(interrupted);
+    let stop = crate::signals::StopWatch::start();
     loop {
         let events = follower.poll().await.map_err(read_failure)?;
         for observed in &events {
@@ -117,7 +116,7 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
         if !options.follow {
             if follower.group_missing() {
                 return Err(Failure::new(
-                    Exit::Failure,
+                    Exit::Config,
                     format!("log group {} does not exist", follower.log_group()),
                 )
                 .into());
@@ -134,6 +133,7 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
         }
         if follower.tracker().is_ended() {
             drop(spinner);
+            note_in_journal(&options.transaction_id, &follower.tracker().phase(), output).await;
             return if follower.tracker().was_answered() {
                 Ok(())
             } else {
@@ -143,10 +143,24 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
         let pause = schedule.next(!events.is_empty());
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
-            _ = &mut interrupted => {
+            _ = stop.stopped() => {
                 return Err(Failure::new(Exit::Interrupted, "").into());
             }
         }
+    }
+}
+
+/// `tail --follow` saw the call end: the journal learns it too (a call not in the journal is
+/// noted all the same, and ignored by `calls`). Failing to note it is only a warning.
+async fn note_in_journal(transaction_id: &str, phase: &CallPhase, output: &Output) {
+    let opened =
+        crate::journal::default_path().and_then(|path| crate::journal::Journal::open(&path));
+    match opened {
+        Ok(journal) => {
+            crate::commands::dial::record_state(&journal, transaction_id, phase, "tail", output)
+                .await
+        }
+        Err(failure) => output.note(format!("warning: {failure}")),
     }
 }
 
@@ -165,6 +179,7 @@ pub async fn wait_for(
     follower: &mut CallFollower,
     wanted: WaitFor,
     timeout: Duration,
+    stop: &crate::signals::StopWatch,
     output: &Output,
 ) -> Result<CallPhase, Failure> {
     let transaction_id = follower_transaction(follower);
@@ -174,9 +189,14 @@ pub async fn wait_for(
     ));
     let deadline = Instant::now() + timeout;
     let mut schedule = PollSchedule::live();
-    let interrupted = crate::signals::shutdown_requested();
-    tokio::pin!(interrupted);
     loop {
+        if stop.is_stopped() {
+            let phase = follower.tracker().phase();
+            return Err(Failure::new(
+                Exit::Interrupted,
+                format!("{transaction_id}: stopped waiting (last known: {phase})"),
+            ));
+        }
         let events = follower.poll().await.map_err(read_failure)?;
         let phase = follower.tracker().phase();
         spinner.set_message(format!("{transaction_id}: {phase}"));
@@ -212,12 +232,7 @@ pub async fn wait_for(
         let pause = schedule.next(!events.is_empty()).min(deadline - now);
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
-            _ = &mut interrupted => {
-                return Err(Failure::new(
-                    Exit::Interrupted,
-                    format!("{transaction_id}: stopped waiting (last known: {phase})"),
-                ));
-            }
+            _ = stop.stopped() => {}
         }
     }
 }

@@ -109,6 +109,8 @@ pub async fn update_calls(
 /// accepted, 7 when every failure is "not found or ended", else the first other failure's.
 pub async fn run(job: UpdateJob<'_>, config: &SdkConfig, output: &Output) -> anyhow::Result<()> {
     let updates_started_ms = tail::now_ms();
+    // Updates in flight finish whatever happens; a Ctrl-C only cuts a --wait short.
+    let stop = crate::signals::StopWatch::start();
     rules::check_map_size("Arguments", &job.arguments)
         .map_err(|v| Failure::usage(format!("--arg: {v}")))?;
     for target in &job.targets {
@@ -169,6 +171,7 @@ pub async fn run(job: UpdateJob<'_>, config: &SdkConfig, output: &Output) -> any
     }
     if let Some(wait) = job.wait {
         if let Err(exit) = confirm_hangups(
+            &stop,
             &accepted,
             wait,
             updates_started_ms,
@@ -180,6 +183,9 @@ pub async fn run(job: UpdateJob<'_>, config: &SdkConfig, output: &Output) -> any
         {
             failures.push(exit);
         }
+    }
+    if stop.is_stopped() {
+        return Err(Failure::new(Exit::Interrupted, "interrupted").into());
     }
     match failures.iter().find(|exit| **exit != Exit::NotFound) {
         // Each failure was reported as it happened: only the exit code is left to give.
@@ -230,6 +236,7 @@ async fn note(
 
 /// Waits for the final HANGUP of each call; reports each that does not come.
 async fn confirm_hangups(
+    stop: &crate::signals::StopWatch,
     targets: &[Target],
     wait: HangupWait,
     since_ms: i64,
@@ -267,7 +274,7 @@ async fn confirm_hangups(
         );
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         let transaction_id = &target.transaction_id;
-        match tail::wait_for(&mut follower, WaitFor::Ended, left, output).await {
+        match tail::wait_for(&mut follower, WaitFor::Ended, left, stop, output).await {
             Ok(_) => output.note(format!("{transaction_id}: HANGUP confirmed")),
             // Ended, never answered: the hangup is just as confirmed.
             Err(failure) if failure.exit == Exit::Unanswered => output.note(format!(

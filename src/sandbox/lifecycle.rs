@@ -24,6 +24,8 @@ use super::Sandbox;
 pub const MAX_INVOCATIONS: u64 = 1000;
 /// A callee that answers and then hangs up does so this long after answering.
 const CALLEE_HANGS_UP_AFTER: Duration = Duration::from_secs(1);
+/// The longest an action's own parameters may make it run.
+const MAX_ACTION_SECONDS: f64 = 24.0 * 3600.0;
 /// How long a busy line takes to say so.
 const BUSY_AFTER: Duration = Duration::from_millis(100);
 
@@ -271,27 +273,48 @@ impl CallRun {
         let kind = action["Type"].as_str().unwrap_or_default().to_string();
         let parameters = action.get("Parameters").cloned().unwrap_or(Value::Null);
         let now = Instant::now();
-        let seconds = |d: f64| Duration::from_secs_f64(d.max(0.0));
         let running = |duration: Duration, interruptible: bool| RunningAction {
             action: action.clone(),
             ends_at: now + duration,
             interruptible,
             fails_with: None,
         };
+        // A handler's numbers are untrusted: out of range is the action's failure, not ours.
+        let length = |name: &str, unit_seconds: f64, default: f64| -> Result<Duration, String> {
+            let value = match &parameters[name] {
+                Value::Null => default,
+                other => number(other).ok_or_else(|| format!("{name} is not a number"))?,
+            };
+            let seconds = value * unit_seconds;
+            if !(0.0..=MAX_ACTION_SECONDS).contains(&seconds) {
+                return Err(format!("{name} {value} is out of range"));
+            }
+            Ok(Duration::from_secs_f64(seconds))
+        };
+        let timed = match kind.as_str() {
+            "Pause" => Some((length("DurationInMilliseconds", 0.001, 0.0), true)),
+            "PlayAudio" => Some((
+                length("Repeat", 1.0, 1.0).map(|d| d.max(Duration::from_secs(1))),
+                true,
+            )),
+            "RecordAudio" => Some((length("DurationInSeconds", 1.0, 5.0), true)),
+            _ => None,
+        };
+        if let Some((duration, interruptible)) = timed {
+            return match duration {
+                Ok(duration) => {
+                    self.running = Some(running(duration, interruptible));
+                    Ok(())
+                }
+                Err(problem) => {
+                    self.action_failed(action.clone(), "InvalidActionParameter", &problem)
+                        .await
+                }
+            };
+        }
+        let seconds = Duration::from_secs_f64;
         match kind.as_str() {
             "Hangup" => return self.hang_up(Some(parameters)).await,
-            "Pause" => {
-                let ms = number(&parameters["DurationInMilliseconds"]).unwrap_or(0.0);
-                self.running = Some(running(seconds(ms / 1000.0), true));
-            }
-            "PlayAudio" => {
-                let repeat = number(&parameters["Repeat"]).unwrap_or(1.0).max(1.0);
-                self.running = Some(running(seconds(repeat), true));
-            }
-            "RecordAudio" => {
-                let limit = number(&parameters["DurationInSeconds"]).unwrap_or(5.0);
-                self.running = Some(running(seconds(limit), true));
-            }
             "Speak" | "SendDigits" => self.running = Some(running(seconds(1.0), false)),
             "PlayAudioAndGetDigits" | "SpeakAndGetDigits" => {
                 let mut action = running(seconds(1.0), false);
@@ -387,9 +410,15 @@ impl CallRun {
     /// The handler's Hangup action on LEG-A.
     async fn hang_up(&mut self, parameters: Option<Value>) -> Result<(), Ended> {
         let mut parameters = parameters.unwrap_or_else(|| json!({}));
-        let code = match parameters["SipResponseCode"].as_str() {
-            Some("480") => "480",
-            Some("486") => "486",
+        // The guide shows it both as "486" and as 486.
+        let given = match &parameters["SipResponseCode"] {
+            Value::String(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            _ => String::new(),
+        };
+        let code = match given.as_str() {
+            "480" => "480",
+            "486" => "486",
             _ => "0",
         };
         if let Some(object) = parameters.as_object_mut() {
@@ -475,6 +504,20 @@ impl CallRun {
         action_data: Option<Value>,
         error: Option<(&str, &str)>,
     ) -> Result<Value, Ended> {
+        // The last of the 1,000 invocations is kept for the HANGUP that ends the call.
+        if self.sequence + 1 >= MAX_INVOCATIONS {
+            tracing::warn!(
+                transaction_id = %self.identity.transaction_id,
+                "1,000 invocations: the call ends"
+            );
+            return self
+                .end(Ending {
+                    sip_response_code: "480",
+                    parameters: None,
+                })
+                .await
+                .map(|_| Value::Null);
+        }
         match self.deliver(event_type, action_data, error, 2).await {
             Ok(answer) => Ok(answer),
             Err(DeliveryFailure::Exhausted(error)) => {

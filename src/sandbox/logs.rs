@@ -853,7 +853,7 @@ pub struct LogsError {
 }
 
 impl LogsError {
-    fn new(error_type: &'static str, message: impl Into<String>) -> LogsError {
+    pub fn new(error_type: &'static str, message: impl Into<String>) -> LogsError {
         LogsError {
             error_type,
             message: message.into(),

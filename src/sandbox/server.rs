@@ -55,11 +55,16 @@ async fn aws_front_end(
     next: Next,
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
+    let service = signing_name(&request);
     let mut response = match authenticate(&sandbox, request).await {
         Ok(request) => next.run(request).await,
         Err(error) => {
             tracing::info!(error = error.error_type, "request refused");
-            error.into_response()
+            match service {
+                // awsJson1.1 services answer in their own error shape, with 400.
+                "logs" => logs::LogsError::new(error.error_type, error.message).into_response(),
+                _ => error.into_response(),
+            }
         }
     };
     if let Ok(value) = HeaderValue::from_str(&request_id) {

@@ -577,3 +577,200 @@ fn a_failing_handler_ends_the_call_with_480() {
         assert_eq!(last["sip_response_code"], "480", "{name}");
     }
 }
+
+fn answer(actions: Value) -> Reply {
+    Reply::Answer(json!({"SchemaVersion": "1.0", "Actions": actions}))
+}
+
+fn dial_until_ended(sandbox: &Sandbox) -> (String, Vec<Value>) {
+    let dial = run(sandbox.chimecall().args([
+        "dial",
+        "--to",
+        "+12065550123",
+        "--wait",
+        "ended",
+        "--timeout",
+        "20s",
+    ]));
+    assert!(dial.code == 0 || dial.code == 5, "{}", dial.stderr);
+    let tx = dial.stdout.trim().to_string();
+    let events = tail_json(sandbox, &tx);
+    (tx, events)
+}
+
+#[test]
+fn an_action_the_sandbox_cannot_run_fails_and_the_handler_hears_it() {
+    let lambda = FakeLambda::start(|event| match event["InvocationEventType"].as_str() {
+        Some("CALL_ANSWERED") => answer(json!([
+            {"Type": "CallAndBridge", "Parameters": {"Endpoints": []}},
+            {"Type": "Pause", "Parameters": {"DurationInMilliseconds": "100"}}
+        ])),
+        Some("ACTION_FAILED") => {
+            answer(json!([{"Type": "Hangup", "Parameters": {"SipResponseCode": 486}}]))
+        }
+        _ => answer(json!([])),
+    });
+    let sandbox = Sandbox::start_with(&["--answer-after", "50ms", "--handler", &lambda.url]);
+    let (_, events) = dial_until_ended(&sandbox);
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "NEW_OUTBOUND_CALL",
+            "RINGING",
+            "CALL_ANSWERED",
+            "ACTION_FAILED",
+            "HANGUP"
+        ]
+    );
+    assert_eq!(events[3]["error_type"], "ActionNotSupported");
+    assert_eq!(events[3]["action"], "CallAndBridge");
+    // The Hangup's SipResponseCode was a number, as in the guide's example.
+    assert_eq!(events[4]["sip_response_code"], "486");
+}
+
+#[test]
+fn out_of_range_action_parameters_fail_the_action_not_the_sandbox() {
+    let lambda = FakeLambda::start(|event| match event["InvocationEventType"].as_str() {
+        Some("CALL_ANSWERED") => {
+            answer(json!([{"Type": "Pause", "Parameters": {"DurationInMilliseconds": "1e300"}}]))
+        }
+        Some("ACTION_FAILED")
+            if event["ActionData"]["Type"] == "Pause"
+                && event["ActionData"]["Parameters"]["DurationInMilliseconds"] == "1e300" =>
+        {
+            answer(json!([{"Type": "PlayAudio", "Parameters": {"Repeat": "inf"}}]))
+        }
+        Some("ACTION_FAILED") => answer(json!([{"Type": "Hangup", "Parameters": {}}])),
+        _ => answer(json!([])),
+    });
+    let sandbox = Sandbox::start_with(&["--answer-after", "50ms", "--handler", &lambda.url]);
+    let (_, events) = dial_until_ended(&sandbox);
+    let failures: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["event"] == "ACTION_FAILED")
+        .collect();
+    assert_eq!(failures.len(), 2, "{events:?}");
+    assert!(failures
+        .iter()
+        .all(|e| e["error_type"] == "InvalidActionParameter"));
+    assert_eq!(events.last().unwrap()["event"], "HANGUP");
+}
+
+#[test]
+fn an_invalid_answer_shows_its_error_type_in_tail() {
+    let lambda = FakeLambda::start(|event| match event["InvocationEventType"].as_str() {
+        Some("CALL_ANSWERED") => answer(json!([{"Type": "Dance"}])),
+        Some("INVALID_LAMBDA_RESPONSE") => answer(json!([{"Type": "Hangup"}])),
+        _ => answer(json!([])),
+    });
+    let sandbox = Sandbox::start_with(&["--answer-after", "50ms", "--handler", &lambda.url]);
+    let (tx, events) = dial_until_ended(&sandbox);
+    let invalid = events
+        .iter()
+        .find(|e| e["event"] == "INVALID_LAMBDA_RESPONSE")
+        .unwrap();
+    assert_eq!(invalid["error_type"], "InvalidActionType");
+    let text = run(sandbox.chimecall().args(["tail", &tx]));
+    assert!(
+        text.stdout.contains("error=InvalidActionType"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_refused_invoke_is_retried_once_then_the_call_ends_480() {
+    let lambda = FakeLambda::start(|event| match event["InvocationEventType"].as_str() {
+        Some("CALL_ANSWERED") => Reply::Status(429),
+        _ => answer(json!([])),
+    });
+    let sandbox = Sandbox::start_with(&["--answer-after", "50ms", "--handler", &lambda.url]);
+    let (_, events) = dial_until_ended(&sandbox);
+    let types = lambda.event_types();
+    assert_eq!(
+        types.iter().filter(|t| *t == "CALL_ANSWERED").count(),
+        2,
+        "{types:?}"
+    );
+    assert_eq!(events.last().unwrap()["sip_response_code"], "480");
+}
+
+#[test]
+fn the_thousandth_invocation_is_the_hangup() {
+    let lambda = FakeLambda::start(|event| match event["InvocationEventType"].as_str() {
+        Some("CALL_ANSWERED") | Some("ACTION_SUCCESSFUL") => {
+            answer(json!([{"Type": "ReceiveDigits"}]))
+        }
+        _ => answer(json!([])),
+    });
+    let sandbox = Sandbox::start_with(&["--answer-after", "10ms", "--handler", &lambda.url]);
+    let (tx, events) = dial_until_ended(&sandbox);
+    let last = events.last().unwrap();
+    assert_eq!(last["event"], "HANGUP", "{tx}");
+    assert_eq!(last["sequence"], 1000);
+    assert_eq!(events.len(), 1000);
+    assert_eq!(lambda.invocations().len(), 1000);
+}
+
+#[test]
+fn a_missing_log_group_is_named_and_waits_wait_for_it() {
+    let sandbox = Sandbox::start();
+    let out = run(sandbox
+        .chimecall()
+        .args(["tail", "some-tx", "--log-group", "/aws/lambda/typo"]));
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("/aws/lambda/typo"), "{}", out.stderr);
+    // --wait keeps polling a group that does not exist yet, until its timeout.
+    let out = run(sandbox.chimecall().args([
+        "dial",
+        "--to",
+        "+12065550123",
+        "--wait",
+        "answered",
+        "--timeout",
+        "1s",
+        "--log-group",
+        "/aws/lambda/typo",
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+}
+
+#[test]
+fn absurd_durations_are_usage_errors() {
+    let sandbox = Sandbox::start();
+    for args in [
+        &[
+            "dial",
+            "--to",
+            "+12065550123",
+            "--wait",
+            "answered",
+            "--timeout",
+            "1e19",
+        ][..],
+        &[
+            "dial",
+            "--to",
+            "+12065550123",
+            "--wait",
+            "answered",
+            "--timeout",
+            "inf",
+        ],
+        &["tail", "tx", "--follow", "--interval", "0"],
+        &["tail", "tx", "--since", "garbage"],
+        &["tail", ""],
+        &["tail", "a\"b"],
+    ] {
+        let out = run(sandbox.chimecall().args(args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"));
+    }
+    let out = run(crate::support::chimecall().args(["sandbox", "--ring-timeout", "1e19"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(sandbox.placed_destinations().is_empty());
+}

@@ -471,3 +471,89 @@ fn concurrent_dials_all_get_distinct_transactions() {
     }
     assert_eq!(ids.len(), 16);
 }
+
+#[test]
+fn dry_run_shows_the_service_specific_endpoint() {
+    let out = run(crate::support::chimecall()
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ENDPOINT_URL_CHIME_SDK_VOICE", "http://127.0.0.1:10")
+        .args([
+            "dial",
+            "--to",
+            "+12065550123",
+            "--sma-id",
+            "s",
+            "--from",
+            "+12065550100",
+            "--dry-run",
+        ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("to http://127.0.0.1:10"),
+        "{}",
+        out.stdout
+    );
+    let out = run(crate::support::chimecall()
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL_CHIME_SDK_VOICE", "http://127.0.0.1:10")
+        .args([
+            "--endpoint-url",
+            "http://127.0.0.1:11",
+            "dial",
+            "--to",
+            "+12065550123",
+        ])
+        .args(["--sma-id", "s", "--from", "+12065550100", "--dry-run"]));
+    assert!(
+        out.stdout.contains("to http://127.0.0.1:11"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// --profile picks the profile's credentials even when the environment carries others.
+#[test]
+fn an_explicit_profile_wins_over_environment_credentials() {
+    let sandbox = Sandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[good]\naws_access_key_id = {}\naws_secret_access_key = {}\n\n[stale]\naws_access_key_id = {}\naws_secret_access_key = wrong\n",
+            sandbox.var("AWS_ACCESS_KEY_ID"),
+            sandbox.var("AWS_SECRET_ACCESS_KEY"),
+            sandbox.var("AWS_ACCESS_KEY_ID"),
+        ),
+    )
+    .unwrap();
+    let with_profile = |profile: &str| {
+        run(sandbox
+            .chimecall()
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .args(["--profile", profile, "dial", "--to", "+12065550123"]))
+    };
+    // The environment's credentials are the sandbox's, and good; the profile's are not.
+    let stale = with_profile("stale");
+    assert_eq!(
+        stale.code, 3,
+        "the environment's credentials were used: {}",
+        stale.stderr
+    );
+    assert!(
+        stale.stderr.contains("InvalidSignatureException"),
+        "{}",
+        stale.stderr
+    );
+    let good = run(sandbox
+        .chimecall()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .args(["--profile", "good", "dial", "--to", "+12065550123"]));
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let missing = with_profile("nosuch");
+    assert_eq!(missing.code, 3, "{}", missing.stderr);
+    assert!(missing.stderr.contains("nosuch"), "{}", missing.stderr);
+}

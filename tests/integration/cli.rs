@@ -100,23 +100,53 @@ fn readme_lists_every_exit_code() {
 
 #[test]
 fn a_closed_stdout_exits_0() {
+    let generators: Vec<Vec<&str>> = vec![
+        vec!["man"],
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["completions", "fish"],
+        vec!["completions", "powershell"],
+        vec!["completions", "elvish"],
+    ];
+    for args in generators {
+        let mut child = chimecall()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
     let mut child = chimecall()
-        .arg("man")
+        .args([
+            "hangup",
+            "tx",
+            "--sma-id",
+            "sma",
+            "--endpoint-url",
+            "not a url",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    drop(child.stderr.take());
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(2));
 }
 
 #[test]
@@ -135,4 +165,28 @@ fn the_demo_places_and_ends_a_call() {
             out.stdout
         );
     }
+}
+
+#[test]
+fn a_detached_sandbox_prints_its_exports_and_pid() {
+    let out = run(chimecall().args(["sandbox", "--detach"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 7, "{}", out.stdout);
+    assert!(lines.iter().all(|l| l.starts_with("export ")));
+    let pid = lines[6]
+        .strip_prefix("export CHIMECALL_SANDBOX_PID=")
+        .expect("the PID line");
+    let endpoint = lines[0]
+        .strip_prefix("export AWS_ENDPOINT_URL=http://")
+        .unwrap();
+    assert!(
+        std::net::TcpStream::connect(endpoint).is_ok(),
+        "it serves once the command returns"
+    );
+    assert!(std::process::Command::new("kill")
+        .arg(pid)
+        .status()
+        .unwrap()
+        .success());
 }

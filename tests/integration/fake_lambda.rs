@@ -17,6 +17,8 @@ pub enum Reply {
     FunctionError,
     /// Answers only after this long.
     Slow(Duration, Value),
+    /// The invoke API itself answers with this HTTP status (4xx: refused, retried once).
+    Status(u16),
 }
 
 pub struct FakeLambda {
@@ -68,6 +70,7 @@ impl FakeLambda {
                         }
                         let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                         record.lock().unwrap().push((path, event.clone()));
+                        let mut status = 200;
                         let (payload, error_header) = match function(&event) {
                             Reply::Answer(payload) => (payload, ""),
                             Reply::FunctionError => (
@@ -78,10 +81,14 @@ impl FakeLambda {
                                 std::thread::sleep(delay);
                                 (payload, "")
                             }
+                            Reply::Status(code) => {
+                                status = code;
+                                (serde_json::json!({"message": "refused"}), "")
+                            }
                         };
                         let payload = payload.to_string();
                         let answer = format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{error_header}Content-Length: {}\r\n\r\n{payload}",
+                            "HTTP/1.1 {status} Fake\r\nContent-Type: application/json\r\n{error_header}Content-Length: {}\r\n\r\n{payload}",
                             payload.len()
                         );
                         if reader.get_mut().write_all(answer.as_bytes()).is_err() {

@@ -636,9 +636,11 @@ async fn raw_requests_get_aws_json_errors() {
     );
     assert!(ok.json()["logGroups"].is_array());
 
-    // A Logs target must be signed for `logs`: the front end refuses a `chime` signature.
+    // A Logs target must be signed for `logs`: the front end refuses a `chime` signature, in
+    // the awsJson1.1 error shape (400, `__type`) as JSON-protocol services answer.
     let wrong_service = raw_post(&sandbox, "chime", "Logs_20140328.DescribeLogGroups", "{}").await;
-    assert_eq!(wrong_service.status, 403, "{}", wrong_service.body);
+    assert_eq!(wrong_service.status, 400, "{}", wrong_service.body);
+    assert_eq!(wrong_service.json()["__type"], "InvalidSignatureException");
     assert_eq!(
         wrong_service.header("x-amzn-ErrorType"),
         Some("InvalidSignatureException")

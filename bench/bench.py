@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""The measurements behind bench/run.sh (run that; it sets up the AWS CLI and the release build).
+
+Every figure is taken on one `chimecall sandbox` on this machine. Calls placed are counted, and
+their start times read, from the sandbox's own handler logs (CloudWatch Logs FilterLogEvents),
+not from chimecall's word.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import botocore.session
+
+
+def start_sandbox(binary):
+    env = {"PATH": os.environ["PATH"], "HOME": tempfile.mkdtemp(), "AWS_EC2_METADATA_DISABLED": "true"}
+    process = subprocess.Popen([binary, "sandbox", "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, env=env, text=True)
+    for _ in range(6):
+        name, value = process.stdout.readline().strip().removeprefix("export ").split("=", 1)
+        env[name] = value
+    env["CHIMECALL_JOURNAL"] = os.path.join(env["HOME"], "journal.jsonl")
+    return process, env
+
+
+def new_outbound_call_times(env):
+    """Start time (ms) of every call the sandbox placed, from its handler log group."""
+    logs = botocore.session.get_session().create_client(
+        "logs", region_name=env["AWS_REGION"], endpoint_url=env["AWS_ENDPOINT_URL"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+    times = []
+    for page in logs.get_paginator("filter_log_events").paginate(
+            logGroupName="/aws/lambda/chimecall-sandbox-handler",
+            filterPattern='"Request:" "NEW_OUTBOUND_CALL"'):
+        times.extend(e["timestamp"] for e in page["events"])
+    return sorted(times)
+
+
+def csv_rows(count, first):
+    path = tempfile.mktemp(suffix=".csv")
+    with open(path, "w") as f:
+        f.write("to,id\n")
+        for i in range(count):
+            f.write(f"+1206{first + i:07d},r{i}\n")
+    return path
+
+
+def run_measured(argv, env):
+    """Wall time and peak RSS (KiB) of one command.
+
+    The peak is the process's own VmHWM, sampled until it exits: getrusage(RUSAGE_CHILDREN) would
+    also count the moment between fork and exec, when the child is still a copy of this Python.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - started
+    stderr = process.stderr.read()
+    if process.returncode != 0:
+        sys.exit(f"{argv} failed ({process.returncode}): {stderr[-2000:]}")
+    return elapsed, peak
+
+
+def bulk(binary, rows):
+    sandbox, env = start_sandbox(binary)
+    try:
+        path = csv_rows(rows, 1_000_000)
+        elapsed, rss = run_measured(
+            [binary, "dial", "--file", path, "--rate", "0", "--concurrency", "32"], env)
+        placed = len(new_outbound_call_times(env))
+        return {"rows": rows, "placed": placed, "seconds": elapsed, "calls_per_s": placed / elapsed,
+                "peak_rss_mib": rss / 1024}
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+
+def rate(binary, per_second, seconds):
+    sandbox, env = start_sandbox(binary)
+    try:
+        count = per_second * seconds
+        path = csv_rows(count, 2_000_000)
+        elapsed, _ = run_measured([binary, "dial", "--file", path, "--rate", str(per_second)], env)
+        starts = new_outbound_call_times(env)
+        busiest = max(sum(1 for t in starts if s <= t < s + 1000) for s in starts)
+        return {"calls": len(starts), "wall_s": elapsed, "span_s": (starts[-1] - starts[0]) / 1000,
+                "busiest_window": busiest,
+                "wall_error_pct": 100 * (elapsed - seconds) / seconds}
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+
+def single_dial(binary, aws, runs):
+    sandbox, env = start_sandbox(binary)
+    try:
+        def timed(argv):
+            samples = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                samples.append(time.perf_counter() - started)
+            return statistics.median(samples)
+        ours = timed([binary, "dial", "--to", "+12065550123"])
+        theirs = timed([aws, "chime-sdk-voice", "create-sip-media-application-call",
+                        "--endpoint-url", env["AWS_ENDPOINT_URL"], "--region", env["AWS_REGION"],
+                        "--sip-media-application-id", env["CHIMECALL_SMA_ID"],
+                        "--from-phone-number", env["CHIMECALL_FROM"], "--to-phone-number", "+12065550123"])
+        return {"chimecall_ms": ours * 1000, "aws_cli_ms": theirs * 1000, "ratio": theirs / ours}
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--aws", required=True)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--rate-seconds", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+
+    b = bulk(args.bin, args.rows)
+    r = rate(args.bin, 10, args.rate_seconds)
+    s = single_dial(args.bin, args.aws, args.runs)
+    rows = [
+        ("bulk, --rate 0 --concurrency 32", f"{b['placed']} of {b['rows']} placed in {b['seconds']:.2f} s",
+         f"{b['calls_per_s']:.0f} calls/s", ">= 1000 calls/s"),
+        ("bulk, chimecall peak RSS", f"{b['rows']} rows", f"{b['peak_rss_mib']:.1f} MiB", "< 64 MiB"),
+        (f"--rate 10 for {args.rate_seconds} s", f"{r['calls']} calls, busiest 1 s window: {r['busiest_window']}",
+         f"wall {r['wall_s']:.2f} s ({r['wall_error_pct']:+.2f}%), starts span {r['span_s']:.2f} s",
+         "window <= 10, within 2%"),
+        ("single dial (median of %d)" % args.runs, f"chimecall {s['chimecall_ms']:.1f} ms, AWS CLI {s['aws_cli_ms']:.0f} ms",
+         f"{s['ratio']:.0f}x faster", ">= 30x"),
+    ]
+    widths = [max(len(row[i]) for row in rows + [("measure", "what", "result", "target")]) for i in range(4)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+    print(line(("measure", "what", "result", "target")))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+    print(json.dumps({"bulk": b, "rate": r, "single": s}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# chimecall's benchmark: bulk throughput and peak RSS for 10,000 rows, rate accuracy at --rate 10
+# over 30 s, and a single dial against the AWS CLI's create-sip-media-application-call, all on
+# one sandbox on this machine. Prints a table; see README "Benchmark".
+#
+#   bash bench/run.sh            # builds chimecall --release, installs the AWS CLI into a temp venv
+#
+# Not a test: nothing here runs in CI. Needs Python 3 with venv and access to PyPI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet
+venv=$(mktemp -d)
+trap 'rm -rf "$venv"' EXIT
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check awscli botocore
+exec "$venv/bin/python" bench/bench.py --bin target/release/chimecall --aws "$venv/bin/aws" "$@"
