@@ -37,6 +37,9 @@ _chimecall() {
             chimecall,man)
                 cmd="chimecall__subcmd__man"
                 ;;
+            chimecall,resolve)
+                cmd="chimecall__subcmd__resolve"
+                ;;
             chimecall,sandbox)
                 cmd="chimecall__subcmd__sandbox"
                 ;;
@@ -67,6 +70,9 @@ _chimecall() {
             chimecall__subcmd__help,man)
                 cmd="chimecall__subcmd__help__subcmd__man"
                 ;;
+            chimecall__subcmd__help,resolve)
+                cmd="chimecall__subcmd__help__subcmd__resolve"
+                ;;
             chimecall__subcmd__help,sandbox)
                 cmd="chimecall__subcmd__help__subcmd__sandbox"
                 ;;
@@ -83,7 +89,7 @@ _chimecall() {
 
     case "${cmd}" in
         chimecall)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --help --version dial hangup update calls tail sandbox demo completions man help"
+            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version dial hangup update calls resolve tail sandbox demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,6 +115,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -117,7 +135,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__calls)
-            opts="-o -v -q -h -V --active --since --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --active --since --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,6 +165,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -155,7 +185,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__completions)
-            opts="-o -v -q -h -V --dir --profile --region --endpoint-url --output --verbose --quiet --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --dir --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,6 +215,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -193,7 +235,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__demo)
-            opts="-o -v -q -h -V --to --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --to --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +265,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -231,7 +285,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__dial)
-            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --dry-run --wait --timeout --log-group --file --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --no-request-id --dry-run --wait --timeout --log-group --file --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -301,6 +355,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -309,7 +375,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__hangup)
-            opts="-o -v -q -h -V --all --since --sma-id --arg --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --all --since --sma-id --arg --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +421,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -363,7 +441,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__help)
-            opts="dial hangup update calls tail sandbox demo completions man help"
+            opts="dial hangup update calls resolve tail sandbox demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,6 +552,20 @@ _chimecall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        chimecall__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         chimecall__subcmd__help__subcmd__sandbox)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -517,7 +609,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__man)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +635,76 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__resolve)
+            opts="-o -v -q -h -V --since --settle --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -551,7 +713,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__sandbox)
-            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --handler --handler-timeout --detach --function-name --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --handler --handler-timeout --fault --handler-fault --throttle-cps --fault-seed --detach --function-name --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,6 +755,22 @@ _chimecall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handler-fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --throttle-cps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --function-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -617,6 +795,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -625,7 +815,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__tail)
-            opts="-f -o -v -q -h -V --sma-id --log-group --since --follow --interval --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-f -o -v -q -h -V --sma-id --log-group --since --follow --interval --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -667,6 +857,18 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -675,7 +877,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__update)
-            opts="-o -v -q -h -V --sma-id --arg --profile --region --endpoint-url --output --verbose --quiet --help --version"
+            opts="-o -v -q -h -V --sma-id --arg --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,6 +909,18 @@ _chimecall() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_chimecall_global_optspecs
-    string join \n profile= region= endpoint-url= o/output= v/verbose q/quiet h/help V/version
+    string join \n profile= region= endpoint-url= o/output= v/verbose q/quiet redact connect-timeout= attempt-timeout= operation-timeout= h/help V/version
 end
 
 function __fish_chimecall_needs_command
@@ -29,14 +29,19 @@ complete -c chimecall -n "__fish_chimecall_needs_command" -l region -d 'AWS regi
 complete -c chimecall -n "__fish_chimecall_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_needs_command" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_needs_command" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chimecall -n "__fish_chimecall_needs_command" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "resolve" -d 'Settle the journal\'s unknown dial outcomes from the handler\'s logs'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
@@ -60,12 +65,17 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l no-request-id -d 'Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal\'s dial_id) that lets `resolve` find the call in the handler\'s logs'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l dry-run -d 'Show the request that would be sent, and send nothing'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l resume -d 'Skip every row that already has an outcome in the journal'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l retry-unknown -d 'With --resume: dial again the rows whose outcome is unknown (they may ring twice)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l strict -d 'Check every row first; dial nothing if any is invalid'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l since -d 'With --all: only calls placed this recently (10m, 24h) or since this time' -r
@@ -78,10 +88,14 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l all -d 'End every call in the journal not known to have ended'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l wait -d 'Wait until the handler\'s logs show the call\'s final HANGUP (exit 6 at --timeout)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l sma-id -d 'SIP media application that handles the call' -r
@@ -91,8 +105,12 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l region -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
@@ -101,11 +119,31 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l region -d 
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l active -d 'Only calls placed and not known to have ended'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l settle -d 'How far past a dial the logs must reach before their silence means "not placed"' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l log-group -d 'Handler log group to search (default: each dial\'s SMA\'s /aws/lambda/<function>)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
@@ -115,9 +153,13 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l region -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s f -l follow -d 'Keep reading until the call\'s final HANGUP (exit 0 if it was answered, 5 if not)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l port -d 'Port to listen on (0 picks a free one)' -r
@@ -129,15 +171,23 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l ring-tim
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l max-call-duration -d 'The longest a call may last before the service ends it' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler -d 'Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local start-lambda) instead of the built-in handler' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler-timeout -d 'How long the SIP media application waits for its handler before retrying' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l fault -d 'Inject a fault into CreateSipMediaApplicationCall and UpdateSipMediaApplicationCall with probability P (repeatable): error-before=P (500, nothing done), unavailable-before=P (503, nothing done), error-after=P (done, then 500), drop-after=P (done, then the connection is closed unanswered), slow-after=P (done, the answer held 10 minutes)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler-fault -d 'Make the handler fail with probability P (repeatable): timeout=P (no answer within --handler-timeout), error=P (a function error)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l throttle-cps -d 'Answer 429 ThrottledClientException to creates above N per second (nothing is done)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l fault-seed -d 'Seed the fault dice, for runs that repeat' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l function-name -d 'The handler\'s function name (the SIP media application\'s LambdaArn ends with it; its logs go to /aws/lambda/NAME)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l detach -d 'Start in the background and return once it serves: prints the six export lines and a seventh, CHIMECALL_SANDBOX_PID, for `eval "$(chimecall sandbox --detach)"`'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l to -d 'Number the demo calls (it only rings inside the sandbox)' -r
@@ -146,8 +196,12 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l region -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l dir -d 'Write the script into this directory instead of stdout' -r -F
@@ -156,8 +210,12 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l regi
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
@@ -165,17 +223,22 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l region -d 'A
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "resolve" -d 'Settle the journal\'s unknown dial outcomes from the handler\'s logs'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

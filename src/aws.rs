@@ -25,12 +25,28 @@ pub struct AwsSettings {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    pub timeouts: Timeouts,
 }
 
-/// Phone-call-sized timeouts: connecting takes milliseconds when AWS is reachable, and an API
-/// answer that has not come in 20 s is not coming.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long to wait, per connection, per attempt and per operation (all attempts together).
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub attempt: Duration,
+    pub operation: Duration,
+}
+
+impl Default for Timeouts {
+    /// Phone-call-sized: connecting takes milliseconds when AWS is reachable, an API answer that
+    /// has not come in 10 s is not coming, and an operator waits half a minute at most.
+    fn default() -> Timeouts {
+        Timeouts {
+            connect: Duration::from_secs(3),
+            attempt: Duration::from_secs(10),
+            operation: Duration::from_secs(30),
+        }
+    }
+}
 
 /// How often a 429-throttled request is tried in all, and the first pause between tries.
 const THROTTLE_ATTEMPTS: u32 = 4;
@@ -52,8 +68,9 @@ pub fn check_endpoint_url(url: &str) -> Result<(), Failure> {
 pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Failure> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
         TimeoutConfig::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+            .connect_timeout(settings.timeouts.connect)
+            .operation_attempt_timeout(settings.timeouts.attempt)
+            .operation_timeout(settings.timeouts.operation)
             .build(),
     );
     if let Some(profile) = &settings.profile {
@@ -154,6 +171,34 @@ pub async fn filter_log_events(
     pattern: &str,
     start_ms: i64,
 ) -> Result<Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>, ApiError> {
+    filter_log_events_in(
+        client,
+        group,
+        pattern,
+        LogWindow {
+            start_ms,
+            end_ms: None,
+            limit: None,
+        },
+    )
+    .await
+}
+
+/// Which log events to read.
+#[derive(Debug, Clone, Copy)]
+pub struct LogWindow {
+    pub start_ms: i64,
+    pub end_ms: Option<i64>,
+    /// Stop after this many events (one page).
+    pub limit: Option<i32>,
+}
+
+pub async fn filter_log_events_in(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    pattern: &str,
+    window: LogWindow,
+) -> Result<Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>, ApiError> {
     const OPERATION: &str = "FilterLogEvents";
     let mut events = Vec::new();
     let mut next_token: Option<String> = None;
@@ -163,7 +208,9 @@ pub async fn filter_log_events(
                 .filter_log_events()
                 .log_group_name(group)
                 .filter_pattern(pattern)
-                .start_time(start_ms)
+                .start_time(window.start_ms)
+                .set_end_time(window.end_ms)
+                .set_limit(window.limit)
                 .set_next_token(next_token.clone())
                 .send()
                 .await
@@ -171,6 +218,9 @@ pub async fn filter_log_events(
         })
         .await?;
         events.extend(page.events().iter().cloned());
+        if window.limit.is_some() {
+            return Ok(events);
+        }
         match page.next_token() {
             Some(token) if Some(token) != next_token.as_deref() => {
                 next_token = Some(token.to_string())
@@ -260,6 +310,7 @@ fn transaction_id_of(
             code: None,
             message: "the answer carried no TransactionId".to_string(),
             request_id: None,
+            never_connected: false,
         })
 }
 
@@ -284,6 +335,8 @@ pub struct ApiError {
     pub code: Option<String>,
     pub message: String,
     pub request_id: Option<String>,
+    /// No connection could be made: the request never left (retrying is safe).
+    pub never_connected: bool,
 }
 
 const CREDENTIAL_ERRORS: &[&str] = &[
@@ -336,6 +389,8 @@ impl ApiError {
             code,
             message,
             request_id: error.request_id().map(str::to_string),
+            never_connected: matches!(error, SdkError::DispatchFailure(_))
+                && is_connect_failure(error),
         }
     }
 
@@ -343,6 +398,11 @@ impl ApiError {
         self.reach == Reach::Answered
             && (self.status == Some(429)
                 || self.code.as_deref() == Some("ThrottledClientException"))
+    }
+
+    /// The service cannot have acted on the request: safe to send again, even a create.
+    pub fn not_acted_on(&self) -> bool {
+        self.is_throttle() || self.never_connected
     }
 
     pub fn is_not_found(&self) -> bool {
@@ -415,14 +475,27 @@ fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
 /// True when the request cannot have left this machine: no credentials could be had to sign it,
 /// or the connection was never established.
 fn never_sent(error: &(dyn std::error::Error + 'static)) -> bool {
+    is_connect_failure(error) || {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        let mut found = false;
+        while let Some(current) = cause {
+            if current
+                .downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+                .is_some()
+            {
+                found = true;
+                break;
+            }
+            cause = current.source();
+        }
+        found
+    }
+}
+
+/// True when no connection was made: refused, unreachable, DNS, or a connect timeout.
+fn is_connect_failure(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = cause {
-        if current
-            .downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
-            .is_some()
-        {
-            return true;
-        }
         if let Some(hyper_error) = current.downcast_ref::<hyper_util::client::legacy::Error>() {
             if hyper_error.is_connect() {
                 return true;
@@ -442,8 +515,9 @@ fn never_sent(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Runs `attempt` until it succeeds, fails with anything but a 429, or the attempts run out.
-/// Only a throttle is retried here: the service answered it without acting on the request.
+/// Runs `attempt` until it succeeds, fails in a way the service may have acted on, or the
+/// attempts run out. Retried are only failures the service cannot have acted on: a 429 it
+/// answered, and a connection that was never made.
 pub async fn retry_throttled<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
@@ -452,13 +526,18 @@ where
     let mut tries = 1;
     loop {
         match attempt().await {
-            Err(error) if error.is_throttle() && tries < THROTTLE_ATTEMPTS => {
+            Err(error) if error.not_acted_on() && tries < THROTTLE_ATTEMPTS => {
                 let delay = throttle_delay(tries);
+                let why = if error.is_throttle() {
+                    "throttled (429)"
+                } else {
+                    "no connection"
+                };
                 tracing::info!(
                     operation = error.operation,
                     attempt = tries,
                     delay_ms = delay.as_millis() as u64,
-                    "throttled (429); retrying"
+                    "{why}: the service did not act on it; retrying"
                 );
                 tokio::time::sleep(delay).await;
                 tries += 1;
@@ -489,6 +568,7 @@ mod tests {
             code: Some(code.to_string()),
             message: "m".into(),
             request_id: None,
+            never_connected: false,
         }
     }
 

@@ -7,6 +7,10 @@ use serde::Serialize;
 use crate::exit::Failure;
 use crate::rules;
 
+/// The ArgumentsMap key that carries each dial's client request id (its journal `dial_id`). The
+/// handler receives it in NEW_OUTBOUND_CALL, so its logs show which request placed which call.
+pub const REQUEST_ID_KEY: &str = "chimecall-request-id";
+
 /// Everything CreateSipMediaApplicationCall needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct CallRequest {
@@ -34,6 +38,33 @@ impl CallRequest {
                 Failure::usage(format!("{flag}: {v}"))
             },
         )
+    }
+}
+
+impl CallRequest {
+    /// The request id takes one of the 20 ArgumentsMap entries; the message says what to do.
+    pub fn check_room_for_request_id(&self) -> Result<(), String> {
+        if self.arguments.contains_key(REQUEST_ID_KEY) {
+            return Err(format!(
+                "{REQUEST_ID_KEY} is chimecall's own argument: pass --no-request-id to set it yourself"
+            ));
+        }
+        if self.arguments.len() >= rules::MAX_MAP_ENTRIES {
+            return Err(format!(
+                "{} arguments leave no room for the request id ({REQUEST_ID_KEY}); at most {} with it, or pass --no-request-id",
+                self.arguments.len(),
+                rules::MAX_MAP_ENTRIES - 1
+            ));
+        }
+        Ok(())
+    }
+
+    /// The same call carrying `request_id` in its ArgumentsMap.
+    pub fn with_request_id(&self, request_id: &str) -> CallRequest {
+        let mut call = self.clone();
+        call.arguments
+            .insert(REQUEST_ID_KEY.to_string(), request_id.to_string());
+        call
     }
 }
 

@@ -65,6 +65,27 @@ pub struct GlobalArgs {
     /// Only errors on stderr
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+
+    /// Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact
+    #[arg(
+        long,
+        global = true,
+        env = "CHIMECALL_REDACT",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub redact: bool,
+
+    /// Give up connecting to AWS after this long
+    #[arg(long, global = true, default_value = "3s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub connect_timeout: std::time::Duration,
+
+    /// Give up waiting for one request's answer after this long (a dial's outcome is then unknown)
+    #[arg(long, global = true, default_value = "10s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub attempt_timeout: std::time::Duration,
+
+    /// Give up on an operation, all its retries included, after this long
+    #[arg(long, global = true, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub operation_timeout: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +104,8 @@ pub enum Command {
     Update(UpdateArgs),
     /// List the calls in the journal (every dial chimecall made)
     Calls(CallsArgs),
+    /// Settle the journal's unknown dial outcomes from the handler's logs
+    Resolve(ResolveArgs),
     /// Show a call's events (its timeline) from its handler's logs; --follow until it ends
     Tail(TailArgs),
     /// Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)
@@ -127,6 +150,11 @@ pub struct DialArgs {
     /// SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)
     #[arg(long = "sip-header", value_name = "NAME=VALUE")]
     pub sip_headers: Vec<String>,
+
+    /// Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal's
+    /// dial_id) that lets `resolve` find the call in the handler's logs
+    #[arg(long)]
+    pub no_request_id: bool,
 
     /// Show the request that would be sent, and send nothing
     #[arg(long, conflicts_with = "wait")]
@@ -248,6 +276,21 @@ pub struct CallsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Only dials this recent (10m, 24h) or since this time
+    #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
+    pub since: Option<crate::duration::Since>,
+
+    /// How far past a dial the logs must reach before their silence means "not placed"
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub settle: std::time::Duration,
+
+    /// Handler log group to search (default: each dial's SMA's /aws/lambda/<function>)
+    #[arg(long, value_name = "NAME")]
+    pub log_group: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct TailArgs {
     /// TransactionId of the call
     #[arg(value_name = "TRANSACTION_ID")]
@@ -330,6 +373,26 @@ pub struct SandboxArgs {
     /// How long the SIP media application waits for its handler before retrying
     #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = crate::duration::parse)]
     pub handler_timeout: std::time::Duration,
+
+    /// Inject a fault into CreateSipMediaApplicationCall and UpdateSipMediaApplicationCall with
+    /// probability P (repeatable): error-before=P (500, nothing done), unavailable-before=P (503,
+    /// nothing done), error-after=P (done, then 500), drop-after=P (done, then the connection is
+    /// closed unanswered), slow-after=P (done, the answer held 10 minutes)
+    #[arg(long = "fault", value_name = "NAME=P", value_parser = crate::sandbox::faults::FaultSettings::parse_api)]
+    pub faults: Vec<(crate::sandbox::faults::ApiFault, f64)>,
+
+    /// Make the handler fail with probability P (repeatable): timeout=P (no answer within
+    /// --handler-timeout), error=P (a function error)
+    #[arg(long = "handler-fault", value_name = "NAME=P", value_parser = crate::sandbox::faults::FaultSettings::parse_handler)]
+    pub handler_faults: Vec<(crate::sandbox::faults::HandlerFault, f64)>,
+
+    /// Answer 429 ThrottledClientException to creates above N per second (nothing is done)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub throttle_cps: Option<u32>,
+
+    /// Seed the fault dice, for runs that repeat
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
 
     /// Start in the background and return once it serves: prints the six export lines and a
     /// seventh, CHIMECALL_SANDBOX_PID, for `eval "$(chimecall sandbox --detach)"`

@@ -73,6 +73,9 @@ pub struct Intent {
     pub arguments: BTreeMap<String, String>,
     #[serde(default)]
     pub sip_headers: BTreeMap<String, String>,
+    /// The client request id sent in the ArgumentsMap (`chimecall-request-id`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Bulk runs: the file (absolute path, or `-` for stdin) and the row key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
@@ -106,6 +109,9 @@ pub struct Outcome {
     pub batch: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<String>,
+    /// Set when `resolve` (or dial itself) settled an unknown outcome: "logs".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -357,6 +363,8 @@ pub struct CallEntry {
     pub from: String,
     pub to: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<String>,
@@ -399,6 +407,7 @@ pub fn calls(contents: &Contents) -> Vec<CallEntry> {
                     sma_id: intent.sma_id.clone(),
                     from: intent.from.clone(),
                     to: intent.to.clone(),
+                    request_id: intent.request_id.clone(),
                     batch: intent.batch.clone(),
                     row: intent.row.clone(),
                     outcome: OutcomeKind::Unknown,
@@ -448,6 +457,7 @@ mod tests {
             to: "+12065550123".into(),
             arguments: mask_values(&BTreeMap::from([("ticket".into(), "INC-1".into())])),
             sip_headers: BTreeMap::new(),
+            request_id: None,
             batch: None,
             row: None,
             line: None,
@@ -462,6 +472,7 @@ mod tests {
             error: None,
             batch: None,
             row: None,
+            resolved_by: None,
         })
     }
 

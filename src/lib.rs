@@ -15,6 +15,7 @@ pub mod journal;
 pub mod logging;
 pub mod output;
 pub mod pacing;
+pub mod resolve;
 pub mod rows;
 pub mod rules;
 pub mod sandbox;
@@ -26,7 +27,9 @@ use output::Output;
 
 /// Runs a parsed command line and returns how the process should exit.
 pub fn run(cli: Cli) -> Exit {
-    let output = Output::new(cli.global.output, cli.global.quiet);
+    // --redact: set before anything is printed, for every path to stderr.
+    output::set_stderr_redaction(cli.global.redact);
+    let output = Output::new(cli.global.output, cli.global.quiet).with_redaction(cli.global.redact);
     // Special modes need no runtime, no configuration and no credentials.
     let result = match &cli.command {
         Command::Completions(args) => generate_completions(args),
@@ -38,6 +41,7 @@ pub fn run(cli: Cli) -> Exit {
                 cli.global.verbose,
                 cli.global.quiet,
                 is_server(&cli.command),
+                cli.global.redact,
             );
             run_async(cli, &output)
         }
@@ -91,6 +95,11 @@ fn aws_settings(global: &cli::GlobalArgs) -> aws::AwsSettings {
         profile: global.profile.clone(),
         region: global.region.clone(),
         endpoint_url: global.endpoint_url.clone(),
+        timeouts: aws::Timeouts {
+            connect: global.connect_timeout,
+            attempt: global.attempt_timeout,
+            operation: global.operation_timeout,
+        },
     }
 }
 
@@ -113,6 +122,15 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
             .await
         }
         Command::Calls(args) => commands::calls::list(args.active, args.since, output),
+        Command::Resolve(args) => {
+            let config = aws::load_config(&settings).await?;
+            let options = commands::resolve::ResolveOptions {
+                since: args.since,
+                settle: args.settle,
+                log_group: args.log_group,
+            };
+            commands::resolve::run(options, &config, output).await
+        }
         Command::Tail(args) => {
             rules::check_path_id("TransactionId", &args.transaction_id)
                 .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
@@ -145,6 +163,12 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
                 handler_url: args.handler,
                 handler_timeout: args.handler_timeout,
                 function_name: args.function_name,
+                faults: sandbox::faults::FaultSettings {
+                    api: args.faults,
+                    handler: args.handler_faults,
+                    throttle_cps: args.throttle_cps,
+                    seed: args.fault_seed,
+                },
             };
             config.validate()?;
             commands::sandbox::run(config, output).await
@@ -181,6 +205,7 @@ async fn dial(
             resume: args.bulk.resume,
             retry_unknown: args.bulk.retry_unknown,
             strict: args.bulk.strict,
+            request_id: !args.no_request_id,
         };
         let config = aws::load_config(settings).await?;
         let journal = journal::Journal::open(&journal::default_path()?)?;
@@ -195,9 +220,19 @@ async fn dial(
         sip_headers,
     };
     call.validate()?;
+    let request_id = !args.no_request_id;
+    if request_id {
+        call.check_room_for_request_id()
+            .map_err(|problem| Failure::usage(format!("--arg: {problem}")))?;
+    }
     if args.dry_run {
         let config = aws::load_config_for_display(settings).await?;
-        output.result(&commands::dial::DryRun::new(&call, &config))?;
+        let shown = if request_id {
+            call.with_request_id("<a new id for each dial>")
+        } else {
+            call.clone()
+        };
+        output.result(&commands::dial::DryRun::new(&shown, &config))?;
         return Ok(());
     }
     let config = aws::load_config(settings).await?;
@@ -210,7 +245,7 @@ async fn dial(
         log_group: args.wait.log_group,
     });
     let journal = journal::Journal::open(&journal::default_path()?)?;
-    commands::dial::dial_and_report(call, wait, &journal, &config, output).await
+    commands::dial::dial_and_report(call, request_id, wait, &journal, &config, output).await
 }
 
 async fn hangup(

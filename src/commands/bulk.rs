@@ -14,7 +14,7 @@ use serde::Serialize;
 use tokio::sync::{mpsc, Semaphore};
 
 use crate::aws;
-use crate::commands::placing::{self, DialResult, PlaceError, RowRef, ThrottlePolicy};
+use crate::commands::placing::{self, DialResult, PlaceError, RowRef, SendOptions, ThrottlePolicy};
 use crate::exit::{Exit, Failure};
 use crate::journal::{self, ErrorNote, Journal, OutcomeKind};
 use crate::output::Output;
@@ -35,6 +35,8 @@ pub struct BulkOptions {
     pub resume: bool,
     pub retry_unknown: bool,
     pub strict: bool,
+    /// Send each row's dial id in its ArgumentsMap (`chimecall-request-id`).
+    pub request_id: bool,
 }
 
 /// One row's result on stdout.
@@ -49,6 +51,9 @@ pub struct RowReport {
     pub transaction_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorNote>,
+    /// Set on a second report for a row whose unknown outcome the handler's logs settled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<&'static str>,
 }
 
 impl fmt::Display for RowReport {
@@ -236,6 +241,7 @@ pub async fn run(
     // One consumer prints every row's report and keeps the count.
     let printer_output = *output;
     let started = Instant::now();
+    let run_started_ms = crate::commands::tail::now_ms();
     let printer = tokio::spawn(async move {
         let mut tally = Tally::default();
         let mut progress = Progress::new(&printer_output);
@@ -282,6 +288,21 @@ pub async fn run(
             }
             Some(Ok(row)) => row,
         };
+        // The request id takes an ArgumentsMap entry: a row that leaves no room is invalid.
+        let row = match row {
+            Row::Valid { line, key, call } if options.request_id => {
+                match call.check_room_for_request_id() {
+                    Ok(()) => Row::Valid { line, key, call },
+                    Err(problem) => Row::Invalid {
+                        line,
+                        key,
+                        to: Some(call.to),
+                        problem: format!("line {line}: arg. columns: {problem}"),
+                    },
+                }
+            }
+            row => row,
+        };
         let (line, key, call) = match row {
             Row::Invalid {
                 line,
@@ -295,6 +316,7 @@ pub async fn run(
                     to,
                     outcome: "invalid",
                     transaction_id: None,
+                    resolved_by: None,
                     error: Some(ErrorNote {
                         code: None,
                         message: problem,
@@ -329,6 +351,7 @@ pub async fn run(
             row: key.clone(),
             line,
         };
+        let request_id = options.request_id;
         let (journal, client, pacer, reports, stop, journal_broken) = (
             journal.clone(),
             client.clone(),
@@ -344,6 +367,7 @@ pub async fn run(
                 &pacer,
                 call,
                 row_ref,
+                request_id,
                 &stop,
                 &journal_broken,
             )
@@ -362,6 +386,9 @@ pub async fn run(
         .await
         .map_err(|e| Failure::new(Exit::Failure, format!("the printer stopped: {e}")))??;
     tally.skipped = skipped;
+    if tally.unknown > 0 && options.request_id && !journal_broken.load(Ordering::SeqCst) {
+        settle_unknown_rows(&batch, run_started_ms, &mut tally, &journal, config, output).await;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     output.note(format!(
         "{} rows in {:.2} s ({:.1} calls/s): {tally}",
@@ -399,13 +426,86 @@ pub async fn run(
     Err(Failure::new(exit, message).into())
 }
 
+/// How long a bulk run looks in the handler's logs for the calls of its unknown outcomes.
+const SETTLE_BOUND: Duration = Duration::from_secs(10);
+
+/// After the run: settle this run's unknown outcomes from the handler's logs, report each one
+/// settled (a second line for its row), and count it anew.
+async fn settle_unknown_rows(
+    batch: &str,
+    run_started_ms: i64,
+    tally: &mut Tally,
+    journal: &Journal,
+    config: &SdkConfig,
+    output: &Output,
+) {
+    use crate::resolve::{journal_time_ms, Resolution};
+    let mut pending: Vec<journal::CallEntry> = match journal::read(journal.path()) {
+        Ok(contents) => journal::calls(&contents)
+            .into_iter()
+            .filter(|e| e.outcome == OutcomeKind::Unknown && e.batch.as_deref() == Some(batch))
+            .filter(|e| journal_time_ms(&e.time).is_some_and(|t| t >= run_started_ms - 1000))
+            .collect(),
+        Err(_) => return,
+    };
+    output.note(format!(
+        "{} outcomes unknown: looking for their calls in the handler's logs...",
+        pending.len()
+    ));
+    let deadline = Instant::now() + SETTLE_BOUND;
+    while !pending.is_empty() && Instant::now() < deadline {
+        let settle = Duration::from_secs(2);
+        let Ok(results) =
+            crate::commands::resolve::resolve_entries(&pending, settle, None, journal, config)
+                .await
+        else {
+            return;
+        };
+        let mut still = Vec::new();
+        for (entry, (_, resolution)) in pending.into_iter().zip(results) {
+            let (outcome, transaction_id) = match resolution {
+                Resolution::Placed { transaction_id } => ("placed", Some(transaction_id)),
+                Resolution::NotPlaced => ("failed", None),
+                Resolution::Unknown => {
+                    still.push(entry);
+                    continue;
+                }
+            };
+            tally.unknown -= 1;
+            if outcome == "placed" {
+                tally.placed += 1;
+            } else {
+                tally.failed += 1;
+            }
+            let report = RowReport {
+                row: entry.row.clone().unwrap_or_default(),
+                line: 0,
+                to: Some(entry.to.clone()),
+                outcome,
+                transaction_id,
+                error: None,
+                resolved_by: Some("logs"),
+            };
+            if output.result(&report).is_err() {
+                return;
+            }
+        }
+        pending = still;
+        if !pending.is_empty() {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}
+
 /// One row: dial (again after throttles, paced), journaled; its report.
+#[allow(clippy::too_many_arguments)] // the row, and the run's shared pieces it reports to
 async fn place_row(
     journal: &Journal,
     client: &aws_sdk_chimesdkvoice::Client,
     pacer: &Pacer,
     call: crate::call::CallRequest,
     row: RowRef,
+    request_id: bool,
     stop: &AtomicBool,
     journal_broken: &AtomicBool,
 ) -> RowReport {
@@ -416,18 +516,21 @@ async fn place_row(
             client,
             &call,
             Some(&row),
-            ThrottlePolicy::ReturnAtOnce,
+            SendOptions {
+                throttles: ThrottlePolicy::ReturnAtOnce,
+                request_id,
+            },
         )
         .await
         {
-            Ok(DialResult::Failed(error))
+            Ok((_, DialResult::Failed(error)))
                 if error.is_throttle() && attempts < MAX_THROTTLED_ATTEMPTS =>
             {
                 pacer.throttled();
                 attempts += 1;
                 pacer.until_ready().await;
             }
-            Ok(result) => {
+            Ok((_, result)) => {
                 if !matches!(&result, DialResult::Failed(e) if e.is_throttle()) {
                     pacer.succeeded();
                 }
@@ -442,6 +545,7 @@ async fn place_row(
                     to: Some(call.to),
                     outcome: "failed",
                     transaction_id: None,
+                    resolved_by: None,
                     error: Some(ErrorNote {
                         code: None,
                         message: failure.message,
@@ -471,6 +575,7 @@ async fn place_row(
             _ => None,
         },
         error: result.error().map(placing::error_note),
+        resolved_by: None,
     }
 }
 

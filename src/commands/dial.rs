@@ -8,12 +8,14 @@ use serde_json::json;
 
 use crate::aws;
 use crate::call::CallRequest;
-use crate::commands::placing::{self, DialResult, PlaceError, ThrottlePolicy};
+use crate::commands::placing::{self, DialResult, PlaceError, SendOptions, ThrottlePolicy};
+use crate::commands::resolve as commands_resolve;
 use crate::commands::tail::{self, EventSource, WaitFor};
 use crate::event::CallPhase;
 use crate::exit::{Exit, Failure};
 use crate::journal::{Journal, Record, StateNote};
 use crate::output::Output;
+use crate::resolve::Resolution;
 
 /// A placed call. Text form: the TransactionId alone, so `TX=$(chimecall dial ...)` works.
 #[derive(Debug, Serialize)]
@@ -122,6 +124,7 @@ pub struct WaitPlan {
 /// the end, with the state reached.
 pub async fn dial_and_report(
     call: CallRequest,
+    request_id: bool,
     wait: Option<WaitPlan>,
     journal: &Journal,
     config: &SdkConfig,
@@ -133,19 +136,29 @@ pub async fn dial_and_report(
     let stop = crate::signals::StopWatch::start();
     let sma_id = call.sma_id.clone();
     let client = aws::voice_client(config);
-    let result =
-        match placing::place_call(journal, &client, &call, None, ThrottlePolicy::Retry).await {
-            Ok(result) => result,
-            Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
-            Err(PlaceError::AfterSending(result, failure)) => {
-                // The call's fate stands; only the record of it is missing. Say so, and report the
-                // result as usual: a non-zero exit for a placed call could make a script redial.
-                output.error(format!(
-                    "{failure}; this dial's outcome is not in the journal"
-                ));
-                result
-            }
-        };
+    let send = SendOptions {
+        throttles: ThrottlePolicy::Retry,
+        request_id,
+    };
+    let (dial_id, result) = match placing::place_call(journal, &client, &call, None, send).await {
+        Ok(placed) => placed,
+        Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
+        Err(PlaceError::AfterSending(result, failure)) => {
+            // The call's fate stands; only the record of it is missing. Say so, and report the
+            // result as usual: a non-zero exit for a placed call could make a script redial.
+            output.error(format!(
+                "{failure}; this dial's outcome is not in the journal"
+            ));
+            (String::new(), result)
+        }
+    };
+    // A lost answer: the handler's logs may already say whether the call was placed.
+    let result = match result {
+        DialResult::Unknown(error) if request_id && !dial_id.is_empty() => {
+            settle_unknown(&dial_id, &call, error, journal, config, output).await?
+        }
+        other => other,
+    };
     let mut dialed = match result {
         DialResult::Placed { transaction_id } => Dialed {
             transaction_id,
@@ -244,6 +257,56 @@ pub async fn record_state(
     if let Err(failure) = journal.append(Record::State(note)).await {
         output.error(failure);
     }
+}
+
+/// How long a dial looks in the handler's logs before it says "unknown" (exit 8).
+const SETTLE_BOUND: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn settle_unknown(
+    dial_id: &str,
+    call: &CallRequest,
+    error: aws::ApiError,
+    journal: &Journal,
+    config: &SdkConfig,
+    output: &Output,
+) -> Result<DialResult, Failure> {
+    output.note(format!(
+        "{}; looking for the call in the handler's logs...",
+        error.describe()
+    ));
+    let entry = crate::journal::CallEntry {
+        dial_id: dial_id.to_string(),
+        time: crate::journal::now_rfc3339(),
+        sma_id: call.sma_id.clone(),
+        from: call.from.clone(),
+        to: call.to.clone(),
+        request_id: Some(dial_id.to_string()),
+        batch: None,
+        row: None,
+        outcome: crate::journal::OutcomeKind::Unknown,
+        transaction_id: None,
+        error: None,
+        state: None,
+        answered: None,
+    };
+    Ok(
+        match commands_resolve::settle_one(&entry, SETTLE_BOUND, journal, config).await {
+            Resolution::Placed { transaction_id } => {
+                output.note("the handler's logs show the call: it was placed");
+                DialResult::Placed { transaction_id }
+            }
+            Resolution::NotPlaced => {
+                return Err(Failure::new(
+                    Exit::Failure,
+                    format!(
+                        "{}\nThe handler's logs show no call for this dial: it was not placed.",
+                        error.describe()
+                    ),
+                ))
+            }
+            Resolution::Unknown => DialResult::Unknown(error),
+        },
+    )
 }
 
 fn interrupted(stop: &crate::signals::StopWatch) -> anyhow::Result<()> {

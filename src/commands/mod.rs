@@ -6,6 +6,7 @@ pub mod demo;
 pub mod dial;
 pub mod generate;
 pub mod placing;
+pub mod resolve;
 pub mod sandbox;
 pub mod tail;
 pub mod update;

@@ -67,16 +67,30 @@ pub enum ThrottlePolicy {
     ReturnAtOnce,
 }
 
-/// Places `call`: intent record, request, outcome record. An error means the journal failed;
-/// if it failed before the request, nothing was sent (`result` is `None`).
+/// How one dial is sent.
+#[derive(Debug, Clone, Copy)]
+pub struct SendOptions {
+    pub throttles: ThrottlePolicy,
+    /// Put the dial's id in the ArgumentsMap (`chimecall-request-id`).
+    pub request_id: bool,
+}
+
+/// Places `call`: intent record, request, outcome record; returns the dial's id and result. An
+/// error means the journal failed; if it failed before the request, nothing was sent.
 pub async fn place_call(
     journal: &Journal,
     client: &aws_sdk_chimesdkvoice::Client,
     call: &CallRequest,
     row: Option<&RowRef>,
-    throttles: ThrottlePolicy,
-) -> Result<DialResult, PlaceError> {
+    options: SendOptions,
+) -> Result<(String, DialResult), PlaceError> {
     let dial_id = uuid::Uuid::new_v4().to_string();
+    let sent_call = if options.request_id {
+        call.with_request_id(&dial_id)
+    } else {
+        call.clone()
+    };
+    let call = &sent_call;
     journal
         .append(Record::Intent(Intent {
             dial_id: dial_id.clone(),
@@ -85,13 +99,14 @@ pub async fn place_call(
             to: call.to.clone(),
             arguments: journal::mask_values(&call.arguments),
             sip_headers: journal::mask_values(&call.sip_headers),
+            request_id: options.request_id.then(|| dial_id.clone()),
             batch: row.map(|r| r.batch.clone()),
             row: row.map(|r| r.row.clone()),
             line: row.map(|r| r.line),
         }))
         .await
         .map_err(PlaceError::BeforeSending)?;
-    let sent = match throttles {
+    let sent = match options.throttles {
         ThrottlePolicy::Retry => aws::create_call(client, call).await,
         ThrottlePolicy::ReturnAtOnce => aws::create_call_once(client, call).await,
     };
@@ -101,7 +116,7 @@ pub async fn place_call(
         Err(error) => DialResult::Failed(error),
     };
     let outcome = Outcome {
-        dial_id,
+        dial_id: dial_id.clone(),
         outcome: result.kind(),
         transaction_id: match &result {
             DialResult::Placed { transaction_id } => Some(transaction_id.clone()),
@@ -110,9 +125,10 @@ pub async fn place_call(
         error: result.error().map(error_note),
         batch: row.map(|r| r.batch.clone()),
         row: row.map(|r| r.row.clone()),
+        resolved_by: None,
     };
     match journal.append(Record::Outcome(outcome)).await {
-        Ok(()) => Ok(result),
+        Ok(()) => Ok((dial_id, result)),
         Err(failure) => Err(PlaceError::AfterSending(result, failure)),
     }
 }

@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
 
+use super::faults::HandlerFault;
 use super::handler::InvokeError;
 use super::invocation::{self, CallIdentity, EventSpec, HandlerAnswer};
 use super::state::CallStatus;
@@ -573,7 +574,16 @@ impl CallRun {
                 "{}\t{request_id}\tINFO\tRequest: {event}",
                 iso_now()
             ));
-            let result = handler.invoke(&self.function_name, &event, wait).await;
+            let result = match self.sandbox.faults.draw_handler() {
+                Some(HandlerFault::Timeout) => {
+                    tokio::time::sleep(wait).await;
+                    Err(InvokeError::Timeout)
+                }
+                Some(HandlerFault::Error) => Err(InvokeError::FunctionError(
+                    "Injected fault: handler error".into(),
+                )),
+                None => handler.invoke(&self.function_name, &event, wait).await,
+            };
             match &result {
                 Ok(answer) => self.log_line(format!(
                     "{}\t{request_id}\tINFO\tResponse: {answer}",

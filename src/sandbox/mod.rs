@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod aws_error;
+pub mod faults;
 pub mod handler;
 pub mod invocation;
 pub mod lifecycle;
@@ -39,6 +40,8 @@ pub struct SandboxConfig {
     pub handler_timeout: Duration,
     /// The first SIP media application's function name (its LambdaArn's last part).
     pub function_name: String,
+    /// Injected faults (none by default).
+    pub faults: faults::FaultSettings,
 }
 
 impl Default for SandboxConfig {
@@ -54,6 +57,7 @@ impl Default for SandboxConfig {
             handler_url: None,
             handler_timeout: Duration::from_secs(5),
             function_name: state::DEFAULT_FUNCTION_NAME.to_string(),
+            faults: faults::FaultSettings::default(),
         }
     }
 }
@@ -104,6 +108,7 @@ pub struct Sandbox {
     pub handler: handler::Handler,
     /// The log stream handler logs go to, like one warm Lambda instance's.
     pub log_stream: String,
+    pub faults: faults::Faults,
 }
 
 impl Sandbox {
@@ -130,6 +135,7 @@ impl Sandbox {
             logs: logs::LogStore::new(),
             handler,
             log_stream,
+            faults: faults::Faults::new(config.faults.clone()),
             config,
         }
     }
@@ -188,13 +194,7 @@ impl RunningSandbox {
         };
         let (shutdown, stop) = tokio::sync::oneshot::channel();
         let app = server::router(Arc::clone(&sandbox));
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stop.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(server::serve(listener, app, stop));
         Ok(RunningSandbox {
             info,
             address,

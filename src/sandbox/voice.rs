@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Extension, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::aws_error::AwsError;
+use super::faults::{self, ApiFault};
 use super::lifecycle::{self, CallMessage};
+use super::server::DropConnection;
 use super::state::{Call, CallStatus, SipMediaApplication};
 use super::Sandbox;
 use crate::rules;
@@ -81,8 +83,14 @@ fn call_response(status: StatusCode, transaction_id: &str) -> Response {
 async fn create_call(
     State(sandbox): State<Arc<Sandbox>>,
     Path(sma_id): Path<String>,
+    dropper: Option<Extension<DropConnection>>,
     body: Bytes,
 ) -> Result<Response, AwsError> {
+    if sandbox.faults.throttle_create() {
+        return Err(AwsError::throttled("Rate exceeded"));
+    }
+    let fault = sandbox.faults.draw_api();
+    fail_before(fault)?;
     let input: CreateCallInput = parse_body(&body)?;
     let from = required("FromPhoneNumber", input.from_phone_number)?;
     let to = required("ToPhoneNumber", input.to_phone_number)?;
@@ -128,14 +136,22 @@ async fn create_call(
     {
         call.inbox = inbox;
     }
-    Ok(call_response(StatusCode::CREATED, &transaction_id))
+    answer_after(
+        fault,
+        dropper,
+        call_response(StatusCode::CREATED, &transaction_id),
+    )
+    .await
 }
 
 async fn update_call(
     State(sandbox): State<Arc<Sandbox>>,
     Path((sma_id, transaction_id)): Path<(String, String)>,
+    dropper: Option<Extension<DropConnection>>,
     body: Bytes,
 ) -> Result<Response, AwsError> {
+    let fault = sandbox.faults.draw_api();
+    fail_before(fault)?;
     let input: UpdateCallInput = parse_body(&body)?;
     let arguments = input
         .arguments
@@ -176,7 +192,48 @@ async fn update_call(
         let _ = tokio::time::timeout(BUILT_IN_HANDLER_WAIT, applied).await;
     }
     tracing::info!(%transaction_id, "call update accepted");
-    Ok(call_response(StatusCode::ACCEPTED, &transaction_id))
+    answer_after(
+        fault,
+        dropper,
+        call_response(StatusCode::ACCEPTED, &transaction_id),
+    )
+    .await
+}
+
+/// The faults that strike before anything is done.
+fn fail_before(fault: Option<ApiFault>) -> Result<(), AwsError> {
+    match fault {
+        Some(ApiFault::ErrorBefore) => {
+            Err(AwsError::service_failure("Injected fault: error-before"))
+        }
+        Some(ApiFault::UnavailableBefore) => Err(AwsError::service_unavailable(
+            "Injected fault: unavailable-before",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The operation is done; the faults that strike now hide it from the client.
+async fn answer_after(
+    fault: Option<ApiFault>,
+    dropper: Option<Extension<DropConnection>>,
+    answer: Response,
+) -> Result<Response, AwsError> {
+    match fault {
+        Some(ApiFault::ErrorAfter) => Err(AwsError::service_failure("Injected fault: error-after")),
+        Some(ApiFault::DropAfter) => {
+            if let Some(Extension(dropper)) = dropper {
+                dropper.now();
+            }
+            // The connection is gone; nothing is ever answered.
+            std::future::pending().await
+        }
+        Some(ApiFault::SlowAfter) => {
+            tokio::time::sleep(faults::SLOW_ANSWER_DELAY).await;
+            Ok(answer)
+        }
+        _ => Ok(answer),
+    }
 }
 
 fn iso8601(time: SystemTime) -> String {

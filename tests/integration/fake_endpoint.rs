@@ -19,6 +19,7 @@ pub enum Behaviour {
 pub struct FakeEndpoint {
     pub url: String,
     requests: Arc<AtomicUsize>,
+    creates: Arc<AtomicUsize>,
 }
 
 impl FakeEndpoint {
@@ -26,29 +27,41 @@ impl FakeEndpoint {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind fake endpoint");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&requests);
+        let creates = Arc::new(AtomicUsize::new(0));
+        let (counter, create_counter) = (Arc::clone(&requests), Arc::clone(&creates));
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let counter = Arc::clone(&counter);
-                std::thread::spawn(move || serve(stream, behaviour, &counter));
+                let create_counter = Arc::clone(&create_counter);
+                std::thread::spawn(move || serve(stream, behaviour, &counter, &create_counter));
             }
         });
-        FakeEndpoint { url, requests }
+        FakeEndpoint {
+            url,
+            requests,
+            creates,
+        }
     }
 
-    /// Requests fully received so far.
+    /// Requests fully received so far (of any operation).
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
+
+    /// CreateSipMediaApplicationCall requests (`POST .../calls`) received so far.
+    pub fn creates(&self) -> usize {
+        self.creates.load(Ordering::SeqCst)
+    }
 }
 
-fn serve(stream: TcpStream, behaviour: Behaviour, counter: &AtomicUsize) {
+fn serve(stream: TcpStream, behaviour: Behaviour, counter: &AtomicUsize, creates: &AtomicUsize) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(stream);
     loop {
         // One request: head lines, then Content-Length bytes of body.
         let mut content_length = 0usize;
         let mut first = true;
+        let mut is_create = false;
         loop {
             let mut line = String::new();
             match reader.read_line(&mut line) {
@@ -57,6 +70,11 @@ fn serve(stream: TcpStream, behaviour: Behaviour, counter: &AtomicUsize) {
             }
             if first && line.trim().is_empty() {
                 continue;
+            }
+            if first {
+                let mut parts = line.split_whitespace();
+                is_create = parts.next() == Some("POST")
+                    && parts.next().is_some_and(|path| path.ends_with("/calls"));
             }
             first = false;
             if line == "\r\n" {
@@ -73,6 +91,9 @@ fn serve(stream: TcpStream, behaviour: Behaviour, counter: &AtomicUsize) {
             return;
         }
         counter.fetch_add(1, Ordering::SeqCst);
+        if is_create {
+            creates.fetch_add(1, Ordering::SeqCst);
+        }
         match behaviour {
             Behaviour::DropAfterRequest => return,
             Behaviour::Error(status, error_type) => {

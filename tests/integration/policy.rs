@@ -35,7 +35,7 @@ fn a_dropped_answer_is_an_unknown_outcome_sent_once() {
         out.stderr
     );
     assert_eq!(
-        endpoint.requests(),
+        endpoint.creates(),
         1,
         "CreateSipMediaApplicationCall must not be retried"
     );
@@ -52,7 +52,7 @@ fn a_server_error_is_an_unknown_outcome_sent_once() {
         assert_eq!(out.code, 8, "{status}: {}", out.stderr);
         assert!(out.stderr.contains(error_type), "{}", out.stderr);
         assert!(out.stderr.contains("fake-request-id"), "{}", out.stderr);
-        assert_eq!(endpoint.requests(), 1, "{status}: retried");
+        assert_eq!(endpoint.creates(), 1, "{status}: retried");
     }
 }
 
@@ -67,7 +67,7 @@ fn a_throttled_dial_is_retried_then_exits_4() {
         out.stderr
     );
     assert_eq!(
-        endpoint.requests(),
+        endpoint.creates(),
         4,
         "429 is retried: the service did not act on it"
     );
@@ -78,6 +78,7 @@ fn an_update_is_retried_on_server_errors() {
     let endpoint = FakeEndpoint::start(Behaviour::Error(500, "ServiceFailureException"));
     let out = hangup_against(&endpoint.url);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(endpoint.creates(), 0);
     assert_eq!(
         endpoint.requests(),
         3,

@@ -117,6 +117,11 @@ impl Sandbox {
     /// The destination of every call the sandbox placed, from its own handler logs
     /// (one NEW_OUTBOUND_CALL per placed call), in no particular order.
     pub fn placed_destinations(&self) -> Vec<String> {
+        self.placed_calls().into_iter().map(|(to, _)| to).collect()
+    }
+
+    /// (destination, TransactionId) of every call the sandbox placed, from its handler logs.
+    pub fn placed_calls(&self) -> Vec<(String, String)> {
         let client = logs_client(self);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -156,7 +161,15 @@ impl Sandbox {
                     };
                     if value["InvocationEventType"] == "NEW_OUTBOUND_CALL" {
                         let to = &value["CallDetails"]["Participants"][0]["To"];
-                        destinations.push(to.as_str().unwrap_or_default().to_string());
+                        let tx = &value["CallDetails"]["TransactionId"];
+                        let call = (
+                            to.as_str().unwrap_or_default().to_string(),
+                            tx.as_str().unwrap_or_default().to_string(),
+                        );
+                        // A retried invocation logs the same event twice: one call.
+                        if !destinations.contains(&call) {
+                            destinations.push(call);
+                        }
                     }
                 }
                 match page.next_token() {

@@ -1,0 +1,143 @@
+//! Settling unknown dial outcomes from the handler's logs. A dial whose answer was lost may or
+//! may not have placed a call; the SIP media application invoked its handler with
+//! NEW_OUTBOUND_CALL for every call it placed, carrying the dial's ArgumentsMap, where chimecall
+//! put its request id. Finding that event proves the call was placed (and gives its
+//! TransactionId); proving it was NOT placed needs logs that demonstrably cover the moment.
+
+use std::time::Duration;
+
+use aws_sdk_cloudwatchlogs::Client as LogsClient;
+
+use crate::aws::{self, ApiError, LogWindow};
+use crate::call::REQUEST_ID_KEY;
+use crate::event::{self, event_types};
+use crate::journal::CallEntry;
+
+/// Look this far before the dial's journal time (clocks differ) and this far after it.
+const LOOK_BEFORE_MS: i64 = 60_000;
+const LOOK_AFTER_MS: i64 = 10 * 60_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// The handler saw the call: it was placed.
+    Placed { transaction_id: String },
+    /// The logs cover the moment and show no such call.
+    NotPlaced,
+    /// The logs cannot tell yet.
+    Unknown,
+}
+
+/// Looks for the dial's call in `group`. `settle` is how long after the dial the logs must
+/// reach before their silence counts as "not placed" (ingestion can lag at AWS).
+pub async fn resolve_entry(
+    logs: &LogsClient,
+    group: &str,
+    entry: &CallEntry,
+    dial_ms: i64,
+    settle: Duration,
+) -> Result<Resolution, ApiError> {
+    let window = LogWindow {
+        start_ms: dial_ms - LOOK_BEFORE_MS,
+        end_ms: Some(dial_ms + LOOK_AFTER_MS),
+        limit: None,
+    };
+    let found = match &entry.request_id {
+        Some(request_id) => find_by_request_id(logs, group, request_id, window).await?,
+        None => find_by_destination(logs, group, entry, window).await?,
+    };
+    if let Some(found) = found {
+        return Ok(found);
+    }
+    // Silence means "not placed" only once the logs reach past the moment by `settle`.
+    let later = LogWindow {
+        start_ms: dial_ms + settle.as_millis() as i64,
+        end_ms: None,
+        limit: Some(1),
+    };
+    let covered = match aws::filter_log_events_in(logs, group, "", later).await {
+        Ok(events) => !events.is_empty(),
+        Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => false,
+        Err(error) => return Err(error),
+    };
+    Ok(if covered {
+        Resolution::NotPlaced
+    } else {
+        Resolution::Unknown
+    })
+}
+
+async fn find_by_request_id(
+    logs: &LogsClient,
+    group: &str,
+    request_id: &str,
+    window: LogWindow,
+) -> Result<Option<Resolution>, ApiError> {
+    let pattern = format!("\"{request_id}\"");
+    for event in new_outbound_calls(logs, group, &pattern, window).await? {
+        let carries_it = event
+            .arguments
+            .as_ref()
+            .and_then(|arguments| arguments.get(REQUEST_ID_KEY))
+            .is_some_and(|id| id == request_id);
+        if let (true, Some(transaction_id)) = (carries_it, event.transaction_id) {
+            return Ok(Some(Resolution::Placed { transaction_id }));
+        }
+    }
+    Ok(None)
+}
+
+/// Without a request id, the destination and the time are all there is: one NEW_OUTBOUND_CALL
+/// to that number in the window is taken as the dial's; several leave it unknown.
+async fn find_by_destination(
+    logs: &LogsClient,
+    group: &str,
+    entry: &CallEntry,
+    window: LogWindow,
+) -> Result<Option<Resolution>, ApiError> {
+    let pattern = format!("\"{}\" \"{}\"", event_types::NEW_OUTBOUND_CALL, entry.to);
+    let candidates: Vec<String> = new_outbound_calls(logs, group, &pattern, window)
+        .await?
+        .into_iter()
+        .filter(|event| {
+            event
+                .participants
+                .iter()
+                .any(|leg| leg.to.as_deref() == Some(entry.to.as_str()))
+        })
+        .filter_map(|event| event.transaction_id)
+        .collect();
+    Ok(match candidates.as_slice() {
+        [only] => Some(Resolution::Placed {
+            transaction_id: only.clone(),
+        }),
+        [] => None,
+        _ => Some(Resolution::Unknown),
+    })
+}
+
+async fn new_outbound_calls(
+    logs: &LogsClient,
+    group: &str,
+    pattern: &str,
+    window: LogWindow,
+) -> Result<Vec<event::InvocationEvent>, ApiError> {
+    let events = match aws::filter_log_events_in(logs, group, pattern, window).await {
+        Ok(events) => events,
+        Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => Vec::new(),
+        Err(error) => return Err(error),
+    };
+    Ok(events
+        .iter()
+        .filter_map(|e| e.message())
+        .filter_map(event::read_event)
+        .filter_map(Result::ok)
+        .filter(|event| event.event_type == event_types::NEW_OUTBOUND_CALL)
+        .collect())
+}
+
+/// A journal time (RFC 3339) in epoch milliseconds.
+pub fn journal_time_ms(time: &str) -> Option<i64> {
+    let parsed =
+        time::OffsetDateTime::parse(time, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((parsed.unix_timestamp_nanos() / 1_000_000) as i64)
+}
