@@ -66,6 +66,16 @@ pub fn check_endpoint_url(url: &str) -> Result<(), Failure> {
 
 /// Loads the SDK configuration through aws-config's standard chain, overridden by the flags.
 pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Failure> {
+    let timeouts = settings.timeouts;
+    for (flag, value) in [
+        ("--connect-timeout", timeouts.connect),
+        ("--attempt-timeout", timeouts.attempt),
+        ("--operation-timeout", timeouts.operation),
+    ] {
+        if value.is_zero() {
+            return Err(Failure::usage(format!("{flag} must be more than 0")));
+        }
+    }
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
         TimeoutConfig::builder()
             .connect_timeout(settings.timeouts.connect)

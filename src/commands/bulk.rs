@@ -628,7 +628,7 @@ impl Progress {
     }
 
     fn println(&self, message: String) {
-        let message = crate::output::sanitize(&message).into_owned();
+        let message = crate::output::for_stderr(&message);
         match &self.bar {
             Some(bar) => bar.println(message),
             None if self.plain => crate::output::to_stderr(&message),

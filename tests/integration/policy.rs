@@ -94,9 +94,25 @@ fn an_unreachable_endpoint_exits_3() {
         .local_addr()
         .unwrap()
         .port();
-    let out = dial_against(&format!("http://127.0.0.1:{port}"));
+    let out = run(chimecall()
+        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+        .env("AWS_SECRET_ACCESS_KEY", "policy-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("CHIMECALL_SMA_ID", "sma")
+        .env("CHIMECALL_FROM", "+12065550100")
+        .args(["-v", "--endpoint-url", &format!("http://127.0.0.1:{port}")])
+        .args(["dial", "--to", "+12065550123"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("Connection refused"), "{}", out.stderr);
+    // A connection never made cannot have placed a call: the create is tried again.
+    assert_eq!(
+        out.stderr
+            .matches("no connection: the service did not act on it; retrying")
+            .count(),
+        3,
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
