@@ -35,6 +35,20 @@ pub struct Dialed {
     pub answered: Option<bool>,
 }
 
+impl Dialed {
+    fn placed(transaction_id: String, call: CallRequest) -> Dialed {
+        Dialed {
+            transaction_id,
+            sma_id: call.sma_id,
+            from: call.from,
+            to: call.to,
+            state: None,
+            sip_response_code: None,
+            answered: None,
+        }
+    }
+}
+
 impl fmt::Display for Dialed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.transaction_id)
@@ -160,15 +174,7 @@ pub async fn dial_and_report(
         other => other,
     };
     let mut dialed = match result {
-        DialResult::Placed { transaction_id } => Dialed {
-            transaction_id,
-            sma_id: call.sma_id,
-            from: call.from,
-            to: call.to,
-            state: None,
-            sip_response_code: None,
-            answered: None,
-        },
+        DialResult::Placed { transaction_id } => Dialed::placed(transaction_id, call),
         DialResult::Failed(error) => {
             return Err(Failure::new(error.dial_exit(), error.describe()).into())
         }
@@ -332,15 +338,7 @@ fn unknown_outcome(error: &aws::ApiError) -> Failure {
 pub async fn dial(call: CallRequest, config: &SdkConfig) -> Result<Dialed, Failure> {
     let client = aws::voice_client(config);
     match aws::create_call(&client, &call).await {
-        Ok(transaction_id) => Ok(Dialed {
-            transaction_id,
-            sma_id: call.sma_id,
-            from: call.from,
-            to: call.to,
-            state: None,
-            sip_response_code: None,
-            answered: None,
-        }),
+        Ok(transaction_id) => Ok(Dialed::placed(transaction_id, call)),
         Err(error) if error.dial_exit() == Exit::OutcomeUnknown => Err(unknown_outcome(&error)),
         Err(error) => Err(Failure::new(error.dial_exit(), error.describe())),
     }

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use serde::Serialize;
 use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
 use crate::aws::{self, ApiError};
 use crate::commands::dial::record_state;
@@ -120,21 +119,24 @@ pub async fn run(job: UpdateJob<'_>, config: &SdkConfig, output: &Output) -> any
     let client = aws::voice_client(config);
     let arguments = Arc::new(job.arguments.clone());
     let slots = Arc::new(Semaphore::new(UPDATES_IN_FLIGHT));
-    let mut in_flight = JoinSet::new();
+    // Sent concurrently, reported in the order given.
+    let mut in_flight = Vec::with_capacity(job.targets.len());
     for target in job.targets.iter().cloned() {
         let (client, arguments, slots) =
             (client.clone(), Arc::clone(&arguments), Arc::clone(&slots));
-        in_flight.spawn(async move {
+        in_flight.push(tokio::spawn(async move {
             let _slot = slots.acquire_owned().await;
             let outcome =
                 aws::update_call(&client, &target.sma_id, &target.transaction_id, &arguments).await;
             (target, outcome)
-        });
+        }));
     }
     let mut failures: Vec<Exit> = Vec::new();
     let mut accepted: Vec<Target> = Vec::new();
-    while let Some(joined) = in_flight.join_next().await {
-        let (target, outcome) = joined.map_err(|e| Failure::new(Exit::Failure, e.to_string()))?;
+    for handle in in_flight {
+        let (target, outcome) = handle
+            .await
+            .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?;
         let report = match outcome {
             Ok(_) => {
                 if job.is_hangup {
