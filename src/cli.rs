@@ -421,3 +421,42 @@ pub struct CompletionsArgs {
     #[arg(long, value_name = "DIR", hide = true)]
     pub dir: Option<PathBuf>,
 }
+
+/// The first command-line argument that is not UTF-8, named by its position and the flag it
+/// belongs to (clap's own error names neither). File paths may be any bytes.
+pub fn non_utf8_argument(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<String> {
+    const PATH_FLAGS: &[&str] = &["--file"];
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let text = |i: usize| args[i].to_str().unwrap_or("");
+    let subcommand = args
+        .iter()
+        .skip(1)
+        .filter_map(|arg| arg.to_str())
+        .find(|arg| !arg.starts_with('-'))
+        .unwrap_or("");
+    for index in 1..args.len() {
+        if args[index].to_str().is_some() {
+            continue;
+        }
+        let previous = text(index - 1);
+        let shown = args[index].to_string_lossy();
+        let flag = if index > 1 && previous.starts_with("--") && !previous.contains('=') {
+            Some(previous.to_string())
+        } else {
+            shown
+                .split_once('=')
+                .filter(|(flag, _)| flag.starts_with("--"))
+                .map(|(flag, _)| flag.to_string())
+        };
+        let place = match (&flag, subcommand) {
+            (Some(flag), _) if PATH_FLAGS.contains(&flag.as_str()) => continue,
+            (Some(flag), _) => format!("the value of {flag}"),
+            (None, "hangup" | "update" | "tail") => "TRANSACTION_ID".to_string(),
+            (None, _) => "a positional argument".to_string(),
+        };
+        return Some(format!(
+            "argument {index} ({place}) is not valid UTF-8: {shown:?}"
+        ));
+    }
+    None
+}

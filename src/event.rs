@@ -31,8 +31,6 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use crate::output::sanitize;
-
 /// Messages longer than this are not searched. CloudWatch Logs accepts at most 256 KiB per log
 /// event, so a longer message is not a real log line, and parsing it would only cost time.
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
@@ -780,7 +778,8 @@ fn leg_json(leg: &Participant) -> Value {
 }
 
 /// Log text made safe for one terminal line: line breaks (CR included) and tabs become spaces,
-/// other control characters (ESC, BEL, backspace...) become visible escapes.
+/// other control characters (ESC, BEL, backspace...) and bidirectional formatting characters
+/// (U+202E would show the rest of the line reversed) become visible escapes.
 fn one_line(text: &str) -> String {
     let flattened: String = text
         .chars()
@@ -789,7 +788,7 @@ fn one_line(text: &str) -> String {
             other => other,
         })
         .collect();
-    sanitize(&flattened).into_owned()
+    crate::rules::printable(&flattened).into_owned()
 }
 
 fn utc_time(timestamp_ms: i64) -> Option<OffsetDateTime> {
@@ -1618,6 +1617,16 @@ mod tests {
         &["CallDetails", "TransactionId"],
     ];
 
+    /// Text fields a timeline line shows.
+    const TEXT_PATHS: &[&[&str]] = &[
+        &["InvocationEventType"],
+        &["ErrorType"],
+        &["ActionData", "Type"],
+        &["ActionData", "ErrorType"],
+        &["ActionData", "Parameters", "SipResponseCode"],
+        &["ActionData", "Parameters", "ParticipantTag"],
+    ];
+
     fn with_field_replaced(path: &[&str], replacement: Value) -> Value {
         let mut event = outbound_value(4, "HANGUP", Some("Disconnected"), Some(hangup_action("0")));
         let mut target = &mut event;
@@ -1674,6 +1683,28 @@ mod tests {
             if let Ok(event) = InvocationEvent::from_value(&event) {
                 let _ = timeline_line(&event, -1);
             }
+        }
+
+        #[test]
+        fn a_timeline_line_holds_nothing_that_drives_a_terminal(
+            path in prop::sample::select(TEXT_PATHS), text in any::<String>()
+        ) {
+            let mut event = with_field_replaced(path, Value::from(text.clone()));
+            event["CallDetails"]["Participants"]
+                .as_array_mut()
+                .expect("participants")
+                .push(json!({"ParticipantTag": text.clone(), "Status": text}));
+            let event = match InvocationEvent::from_value(&event) {
+                Ok(event) => event,
+                // An empty InvocationEventType: nothing to show.
+                Err(_) => return Ok(()),
+            };
+            let line = timeline_line(&event, 0);
+            prop_assert!(
+                !line.chars().any(crate::rules::is_unprintable),
+                "{:?}",
+                line
+            );
         }
 
         #[test]

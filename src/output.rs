@@ -69,7 +69,9 @@ impl Output {
         }
         let line = match self.format {
             OutputFormat::Text => self.for_people(&report.to_string()),
-            OutputFormat::Json => serde_json::to_string(report).map_err(io::Error::other)?,
+            OutputFormat::Json => {
+                escape_json_controls(serde_json::to_string(report).map_err(io::Error::other)?)
+            }
         };
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "{line}")?;
@@ -175,6 +177,24 @@ fn error_line(message: &str, redact: bool) -> String {
     format!("chimecall: error: {}", for_people(message, redact))
 }
 
+/// serde_json escapes only U+0000 to U+001F; DEL, the C1 controls (an 8-bit CSI among them) and
+/// the bidirectional controls would reach a terminal that shows the JSON. In JSON text they can
+/// only stand inside strings, where `\uXXXX` means the same character.
+pub fn escape_json_controls(json: String) -> String {
+    if !json.chars().any(crate::rules::is_unprintable) {
+        return json;
+    }
+    json.chars()
+        .map(|c| {
+            if crate::rules::is_unprintable(c) && !matches!(c, '\n' | '\t' | '\r') {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The one format for errors on stderr.
 pub fn print_error(message: &str) {
     write_stderr(&error_line(message, stderr_redaction()));
@@ -239,7 +259,8 @@ pub fn redact_phone_numbers(text: &str) -> Cow<'_, str> {
 /// Replaces control characters (escape sequences, carriage returns, bells...) with visible
 /// `\u{..}` escapes. Newlines and tabs are kept: they cannot rewrite what is already on screen.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    // Control characters, and the bidirectional controls that reorder what a terminal shows.
+    let unsafe_char = |c: char| crate::rules::is_unprintable(c) && c != '\n' && c != '\t';
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }

@@ -12,6 +12,55 @@ pub const MAX_MAP_ENTRIES: usize = 20;
 /// "The headers can be a maximum length of 2048 characters."
 pub const MAX_SIP_HEADER_CHARS: usize = 2048;
 
+/// At most this many characters of a refused value are quoted back in an error message: a
+/// 2 MiB cell is not worth repeating, and an error is read on a terminal.
+pub const MAX_QUOTED_CHARS: usize = 64;
+
+/// A refused value as an error message shows it: quoted, every control and bidirectional
+/// formatting character escaped (`{:?}`), and cut to [`MAX_QUOTED_CHARS`] characters with its
+/// whole length said.
+pub fn quoted(value: &str) -> String {
+    let mut head = value.char_indices().skip(MAX_QUOTED_CHARS);
+    match head.next() {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!(
+            "{:?}... ({} characters)",
+            &value[..cut],
+            value.chars().count()
+        ),
+    }
+}
+
+/// Characters that can rewrite or reorder what a terminal shows: controls (C0, DEL, C1, which
+/// hold ESC, CSI, CR and backspace), Unicode bidirectional formatting characters (U+202E turns
+/// `exe.txt` into `txt.exe`) and the line and paragraph separators. No id, phone number or
+/// header name holds one.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// Text from outside made safe to print on one line: every [`is_unprintable`] character
+/// (newlines and tabs too) becomes a visible `\u{..}` escape.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unprintable(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
 /// A rule broken by one field of a request. `field` is the model's member name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleViolation {
@@ -52,8 +101,8 @@ pub fn check_phone_number(field: &str, number: &str) -> Result<(), RuleViolation
         Err(RuleViolation::new(
             field,
             format!(
-                "{:?} is not an E.164 phone number (expected + then 2 to 15 digits, the first not 0, e.g. +12065550100)",
-                number
+                "{} is not an E.164 phone number (expected + then 2 to 15 digits, the first not 0, e.g. +12065550100)",
+                quoted(number)
             ),
         ))
     }
@@ -79,7 +128,7 @@ fn is_sip_token_char(c: char) -> bool {
 
 /// One SIP header: name rules from the guide, value length, no line breaks (they would split the header).
 pub fn check_sip_header(name: &str, value: &str) -> Result<(), RuleViolation> {
-    let field = format!("SipHeaders[{name:?}]");
+    let field = format!("SipHeaders[{}]", quoted(name));
     if name.is_empty() || !name.chars().all(is_sip_token_char) {
         return Err(RuleViolation::new(
             field,
@@ -116,11 +165,27 @@ pub fn check_sip_header(name: &str, value: &str) -> Result<(), RuleViolation> {
     Ok(())
 }
 
+/// SIP header names ignore case (RFC 3261 7.3.1): `X-Ticket` and `x-ticket` are one header given
+/// twice, which the map's keys alone would not show.
 pub fn check_sip_headers(headers: &BTreeMap<String, String>) -> Result<(), RuleViolation> {
     check_map_size("SipHeaders", headers)?;
     headers
         .iter()
-        .try_for_each(|(name, value)| check_sip_header(name, value))
+        .try_for_each(|(name, value)| check_sip_header(name, value))?;
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for name in headers.keys() {
+        if let Some(first) = seen.insert(name.to_ascii_lowercase(), name) {
+            return Err(RuleViolation::new(
+                format!("SipHeaders[{}]", quoted(name)),
+                format!(
+                    "is given twice ({} and {}): SIP header names ignore case",
+                    quoted(first),
+                    quoted(name)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The whole CreateSipMediaApplicationCall input, minus the SMA id (a path parameter).
@@ -142,10 +207,10 @@ pub fn check_path_id(field: &str, id: &str) -> Result<(), RuleViolation> {
     if id.trim().is_empty() {
         return Err(RuleViolation::new(field, "must not be empty"));
     }
-    if id.contains('/') || id.chars().any(char::is_control) {
+    if id.contains('/') || id.chars().any(is_unprintable) {
         return Err(RuleViolation::new(
             field,
-            format!("{id:?} contains a character an id cannot hold"),
+            format!("{} contains a character an id cannot hold", quoted(id)),
         ));
     }
     Ok(())
@@ -191,6 +256,47 @@ mod tests {
         assert!(check_sip_header("x-ok", &"a".repeat(2048)).is_ok());
         assert!(check_sip_header("x-ok", &"a".repeat(2049)).is_err());
         assert!(check_sip_header("x-ok", "a\r\nx-evil: 1").is_err());
+    }
+
+    #[test]
+    fn sip_header_names_ignore_case_when_counting_twice() {
+        let headers: BTreeMap<String, String> = [("X-Ticket", "1"), ("x-ticket", "2")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let err = check_sip_headers(&headers).unwrap_err();
+        assert!(err.problem.contains("given twice"), "{err}");
+        let distinct: BTreeMap<String, String> = [("X-A", "1"), ("x-b", "2")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert!(check_sip_headers(&distinct).is_ok());
+    }
+
+    #[test]
+    fn refused_values_are_quoted_escaped_and_short() {
+        assert_eq!(quoted("+1 206"), "\"+1 206\"");
+        assert_eq!(quoted("a\u{1b}[2J\u{202e}"), "\"a\\u{1b}[2J\\u{202e}\"");
+        let long = "9".repeat(10_000);
+        let shown = quoted(&long);
+        assert!(shown.len() < 100, "{shown}");
+        assert!(shown.ends_with("... (10000 characters)"), "{shown}");
+        let err = check_phone_number("ToPhoneNumber", &long).unwrap_err();
+        assert!(err.problem.len() < 200, "{}", err.problem);
+    }
+
+    #[test]
+    fn unprintable_characters() {
+        for c in [
+            '\u{1b}', '\u{9b}', '\r', '\u{8}', '\0', '\u{7f}', '\u{202e}', '\u{2066}', '\n',
+        ] {
+            assert!(is_unprintable(c), "{c:?}");
+        }
+        for c in ['a', '+', ' ', 'é', '١', '\u{ff11}'] {
+            assert!(!is_unprintable(c), "{c:?}");
+        }
+        assert_eq!(printable("a\tb\u{202e}"), "a\\u{9}b\\u{202e}");
+        assert!(check_path_id("TransactionId", "tx\u{202e}").is_err());
     }
 
     #[test]

@@ -173,9 +173,26 @@ fn open_source(
 }
 
 /// --strict: every row is checked before anything is dialed; any bad row stops the run (exit 2).
+/// The request id takes an ArgumentsMap entry: a row that leaves no room for it is invalid.
+fn needing_room_for_request_id(row: Row, request_id: bool) -> Row {
+    match row {
+        Row::Valid { line, key, call } if request_id => match call.check_room_for_request_id() {
+            Ok(()) => Row::Valid { line, key, call },
+            Err(problem) => Row::Invalid {
+                line,
+                key,
+                to: Some(call.to),
+                problem: format!("line {line}: arg. columns: {problem}"),
+            },
+        },
+        row => row,
+    }
+}
+
 fn check_all_rows(
     source: Box<dyn Read + Send>,
     defaults: &RowDefaults,
+    request_id: bool,
     output: &Output,
 ) -> Result<u64, Failure> {
     let mut reader = RowReader::new(source, defaults.clone())?;
@@ -183,7 +200,7 @@ fn check_all_rows(
     let mut rows = 0u64;
     while let Some(row) = reader.next_row() {
         rows += 1;
-        if let Row::Invalid { problem, .. } = row? {
+        if let Row::Invalid { problem, .. } = needing_room_for_request_id(row?, request_id) {
             bad += 1;
             output.error(problem);
         }
@@ -207,7 +224,7 @@ pub async fn run(
     let batch = batch_name(&options.file);
     let (source, spool) = open_source(&options)?;
     let source = if options.strict {
-        let rows = check_all_rows(source, &options.defaults, output)?;
+        let rows = check_all_rows(source, &options.defaults, options.request_id, output)?;
         output.note(format!("--strict: all {rows} rows are valid"));
         match (&options.file, &spool) {
             (Some(path), _) => Box::new(std::io::BufReader::new(
@@ -272,6 +289,7 @@ pub async fn run(
 
     let mut skipped = 0u64;
     let mut was_interrupted = false;
+    let mut unreadable = false;
     loop {
         if stop.load(Ordering::SeqCst) {
             break;
@@ -283,26 +301,14 @@ pub async fn run(
         let row = match reader.next_row() {
             None => break,
             Some(Err(failure)) => {
+                // The rest of the file cannot be read: what was dialed stands, the run failed.
                 output.error(&failure);
+                unreadable = true;
                 break;
             }
             Some(Ok(row)) => row,
         };
-        // The request id takes an ArgumentsMap entry: a row that leaves no room is invalid.
-        let row = match row {
-            Row::Valid { line, key, call } if options.request_id => {
-                match call.check_room_for_request_id() {
-                    Ok(()) => Row::Valid { line, key, call },
-                    Err(problem) => Row::Invalid {
-                        line,
-                        key,
-                        to: Some(call.to),
-                        problem: format!("line {line}: arg. columns: {problem}"),
-                    },
-                }
-            }
-            row => row,
-        };
+        let row = needing_room_for_request_id(row, options.request_id);
         let (line, key, call) = match row {
             Row::Invalid {
                 line,
@@ -407,7 +413,7 @@ pub async fn run(
         Exit::Interrupted
     } else if tally.unknown > 0 {
         Exit::OutcomeUnknown
-    } else if tally.failed + tally.invalid > 0 {
+    } else if tally.failed + tally.invalid > 0 || unreadable {
         Exit::Failure
     } else {
         Exit::Ok

@@ -22,15 +22,17 @@ impl fmt::Display for Listed<'_> {
             OutcomeKind::Failed => "failed",
             OutcomeKind::Unknown => "unknown",
         };
+        // The journal is a file anyone can edit: each field stays on its line.
+        let cell = |text: &str| crate::rules::printable(text).into_owned();
         write!(
             f,
             "{:<24}  {:<16}  {:<8}  {:<16}  {:<36}  {}",
-            entry.time,
-            entry.to,
+            cell(&entry.time),
+            cell(&entry.to),
             outcome,
-            entry.state.as_deref().unwrap_or("-"),
-            entry.transaction_id.as_deref().unwrap_or("-"),
-            entry.row.as_deref().unwrap_or("")
+            cell(entry.state.as_deref().unwrap_or("-")),
+            cell(entry.transaction_id.as_deref().unwrap_or("-")),
+            cell(entry.row.as_deref().unwrap_or(""))
         )
     }
 }

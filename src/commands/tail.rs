@@ -97,6 +97,7 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
         None
     };
     let stop = crate::signals::StopWatch::start();
+    let mut unreadable_reported = 0;
     loop {
         let events = follower.poll().await.map_err(read_failure)?;
         for observed in &events {
@@ -111,6 +112,12 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
                 "{}: {}",
                 options.transaction_id,
                 follower.tracker().phase()
+            ));
+        }
+        if follower.unreadable_events() > unreadable_reported {
+            unreadable_reported = follower.unreadable_events();
+            output.note(format!(
+                "warning: {unreadable_reported} log lines held an event that could not be read; they were skipped"
             ));
         }
         if !options.follow {

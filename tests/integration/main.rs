@@ -7,6 +7,7 @@ mod cli;
 mod fake_endpoint;
 mod fake_lambda;
 mod faults;
+mod hostile;
 mod independent_client;
 mod logs_api;
 mod policy;
