@@ -160,7 +160,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;resolve' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only dials this recent (10m, 24h) or since this time')
-            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How far past a dial the logs must reach before their silence means "not placed"')
+            [CompletionResult]::new('--min-age', '--min-age', [CompletionResultType]::ParameterName, 'Leave alone dials younger than this: another chimecall may still be waiting for them')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How far past a dial the logs must reach (with other calls'' NEW_OUTBOUND_CALL events) before their silence means "not placed"')
             [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to search (default: each dial''s SMA''s /aws/lambda/<function>)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')

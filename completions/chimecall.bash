@@ -655,13 +655,17 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__resolve)
-            opts="-o -v -q -h -V --since --settle --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --since --min-age --settle --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -152,7 +152,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;resolve'= {
             cand --since 'Only dials this recent (10m, 24h) or since this time'
-            cand --settle 'How far past a dial the logs must reach before their silence means "not placed"'
+            cand --min-age 'Leave alone dials younger than this: another chimecall may still be waiting for them'
+            cand --settle 'How far past a dial the logs must reach (with other calls'' NEW_OUTBOUND_CALL events) before their silence means "not placed"'
             cand --log-group 'Handler log group to search (default: each dial''s SMA''s /aws/lambda/<function>)'
             cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'

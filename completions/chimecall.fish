@@ -129,7 +129,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l redact -d 
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l settle -d 'How far past a dial the logs must reach before their silence means "not placed"' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l min-age -d 'Leave alone dials younger than this: another chimecall may still be waiting for them' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l settle -d 'How far past a dial the logs must reach (with other calls\' NEW_OUTBOUND_CALL events) before their silence means "not placed"' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l log-group -d 'Handler log group to search (default: each dial\'s SMA\'s /aws/lambda/<function>)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r

@@ -72,8 +72,8 @@ pub async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Failure> {
         ("--attempt-timeout", timeouts.attempt),
         ("--operation-timeout", timeouts.operation),
     ] {
-        if value.is_zero() {
-            return Err(Failure::usage(format!("{flag} must be more than 0")));
+        if value < Duration::from_millis(100) {
+            return Err(Failure::usage(format!("{flag} must be at least 100ms")));
         }
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
@@ -502,23 +502,14 @@ fn never_sent(error: &(dyn std::error::Error + 'static)) -> bool {
     }
 }
 
-/// True when no connection was made: refused, unreachable, DNS, or a connect timeout.
+/// True when no connection was made: refused, unreachable, DNS, or a connect timeout. Only
+/// hyper's own "connect" error says so: an io error of the same kinds can also come from a socket
+/// that was connected, after the request was written.
 fn is_connect_failure(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = cause {
         if let Some(hyper_error) = current.downcast_ref::<hyper_util::client::legacy::Error>() {
-            if hyper_error.is_connect() {
-                return true;
-            }
-        }
-        if let Some(io) = current.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            if matches!(
-                io.kind(),
-                ConnectionRefused | AddrNotAvailable | NetworkUnreachable | HostUnreachable
-            ) {
-                return true;
-            }
+            return hyper_error.is_connect();
         }
         cause = current.source();
     }

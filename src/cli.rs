@@ -197,7 +197,8 @@ pub struct BulkArgs {
 
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate >= 0.0 => Ok(rate),
+        // Slower than one call a day is a mistake (and would overflow the pacing clock).
+        Ok(rate) if rate.is_finite() && (rate == 0.0 || rate >= 1.0 / 86_400.0) => Ok(rate),
         _ => Err(format!(
             "{text:?} is not a rate: a number of calls per second, 0 or more"
         )),
@@ -281,7 +282,12 @@ pub struct ResolveArgs {
     #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
     pub since: Option<crate::duration::Since>,
 
-    /// How far past a dial the logs must reach before their silence means "not placed"
+    /// Leave alone dials younger than this: another chimecall may still be waiting for them
+    #[arg(long, default_value = "1m", value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub min_age: std::time::Duration,
+
+    /// How far past a dial the logs must reach (with other calls' NEW_OUTBOUND_CALL events) before
+    /// their silence means "not placed"
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
     pub settle: std::time::Duration,
 

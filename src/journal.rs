@@ -140,6 +140,16 @@ pub fn mask_values(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     map.keys().map(|k| (k.clone(), MASK.to_string())).collect()
 }
 
+pub fn rfc3339_from_ms(timestamp_ms: i64) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(timestamp_ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(format).ok())
+        .unwrap_or_else(now_rfc3339)
+}
+
 pub fn now_rfc3339() -> String {
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"

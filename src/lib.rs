@@ -127,6 +127,7 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
             let options = commands::resolve::ResolveOptions {
                 since: args.since,
                 settle: args.settle,
+                min_age: args.min_age,
                 log_group: args.log_group,
             };
             commands::resolve::run(options, &config, output).await

@@ -98,8 +98,10 @@ impl Pacer {
 
 impl PacerState {
     fn spacing(&self) -> Option<Duration> {
-        self.rate
-            .map(|rate| Duration::from_secs_f64(1.0 / (rate * self.slowdown)))
+        self.rate.map(|rate| {
+            Duration::try_from_secs_f64(1.0 / (rate * self.slowdown))
+                .unwrap_or(Duration::from_secs(86_400 * 16))
+        })
     }
 
     fn earliest_start(&self, now: Instant) -> Instant {

@@ -4,6 +4,7 @@
 //! put its request id. Finding that event proves the call was placed (and gives its
 //! TransactionId); proving it was NOT placed needs logs that demonstrably cover the moment.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
@@ -27,14 +28,25 @@ pub enum Resolution {
     Unknown,
 }
 
-/// Looks for the dial's call in `group`. `settle` is how long after the dial the logs must
-/// reach before their silence counts as "not placed" (ingestion can lag at AWS).
+/// What a lookup may conclude.
+#[derive(Debug, Clone, Copy)]
+pub struct Proof {
+    /// `None`: only positive evidence counts (the call is found, or nothing is concluded).
+    /// `Some(settle)`: silence means "not placed" once the handler has logged NEW_OUTBOUND_CALL
+    /// events of other calls at least `settle` after the dial: the handler logs those events,
+    /// and ingestion has passed the moment.
+    pub settle: Option<Duration>,
+}
+
+/// Looks for the dial's call in `group`. `known` holds the TransactionIds the journal already
+/// has: a call found by destination alone must not be one of them.
 pub async fn resolve_entry(
     logs: &LogsClient,
     group: &str,
     entry: &CallEntry,
     dial_ms: i64,
-    settle: Duration,
+    proof: Proof,
+    known: &HashSet<String>,
 ) -> Result<Resolution, ApiError> {
     let window = LogWindow {
         start_ms: dial_ms - LOOK_BEFORE_MS,
@@ -43,18 +55,21 @@ pub async fn resolve_entry(
     };
     let found = match &entry.request_id {
         Some(request_id) => find_by_request_id(logs, group, request_id, window).await?,
-        None => find_by_destination(logs, group, entry, window).await?,
+        None => find_by_destination(logs, group, entry, window, known).await?,
     };
     if let Some(found) = found {
         return Ok(found);
     }
-    // Silence means "not placed" only once the logs reach past the moment by `settle`.
+    let Some(settle) = proof.settle else {
+        return Ok(Resolution::Unknown);
+    };
     let later = LogWindow {
         start_ms: dial_ms + settle.as_millis() as i64,
         end_ms: None,
         limit: Some(1),
     };
-    let covered = match aws::filter_log_events_in(logs, group, "", later).await {
+    let pattern = format!("\"{}\"", event_types::NEW_OUTBOUND_CALL);
+    let covered = match aws::filter_log_events_in(logs, group, &pattern, later).await {
         Ok(events) => !events.is_empty(),
         Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => false,
         Err(error) => return Err(error),
@@ -93,6 +108,7 @@ async fn find_by_destination(
     group: &str,
     entry: &CallEntry,
     window: LogWindow,
+    known: &HashSet<String>,
 ) -> Result<Option<Resolution>, ApiError> {
     let pattern = format!("\"{}\" \"{}\"", event_types::NEW_OUTBOUND_CALL, entry.to);
     let candidates: Vec<String> = new_outbound_calls(logs, group, &pattern, window)
@@ -105,6 +121,7 @@ async fn find_by_destination(
                 .any(|leg| leg.to.as_deref() == Some(entry.to.as_str()))
         })
         .filter_map(|event| event.transaction_id)
+        .filter(|id| !known.contains(id))
         .collect();
     Ok(match candidates.as_slice() {
         [only] => Some(Resolution::Placed {

@@ -111,11 +111,18 @@ impl fmt::Display for Tally {
 }
 
 /// The journal's word on each row of this file, for --resume.
+/// What the journal says of one row key: its most telling outcome, and where it called.
+#[derive(Debug, Clone)]
+struct Known {
+    outcome: OutcomeKind,
+    to: String,
+}
+
 fn resume_index(
     journal_path: &Path,
     batch: &str,
     output: &Output,
-) -> Result<HashMap<String, OutcomeKind>, Failure> {
+) -> Result<HashMap<String, Known>, Failure> {
     let contents = journal::read(journal_path)?;
     for problem in &contents.problems {
         output.note(format!("warning: {problem}"));
@@ -132,12 +139,43 @@ fn resume_index(
             OutcomeKind::Unknown => 1,
             OutcomeKind::Failed => 0,
         };
-        let slot = index.entry(row).or_insert(entry.outcome);
-        if rank(&entry.outcome) > rank(slot) {
-            *slot = entry.outcome;
+        let slot = index.entry(row).or_insert(Known {
+            outcome: entry.outcome,
+            to: entry.to.clone(),
+        });
+        if rank(&entry.outcome) > rank(&slot.outcome) {
+            slot.outcome = entry.outcome;
         }
     }
     Ok(index)
+}
+
+/// An exclusive lock on a file beside the journal, named for the batch, held for the run.
+fn lock_batch(journal_path: &Path, batch: &str) -> Result<std::fs::File, Failure> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    batch.hash(&mut hasher);
+    let path = journal_path.with_extension(format!("batch-{:016x}.lock", hasher.finish()));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Failure::new(Exit::Config, format!("cannot lock {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
+            Exit::Config,
+            format!(
+                "another chimecall is dialing {batch} now (lock {}): wait for it to finish",
+                path.display()
+            ),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(Failure::new(
+            Exit::Config,
+            format!("cannot lock {}: {e}", path.display()),
+        )),
+    }
 }
 
 fn batch_name(file: &Option<PathBuf>) -> String {
@@ -157,8 +195,16 @@ fn open_source(
     let cannot = |what: &str, e: std::io::Error| Failure::usage(format!("cannot read {what}: {e}"));
     match &options.file {
         Some(path) => {
-            let file =
+            let mut file =
                 std::fs::File::open(path).map_err(|e| cannot(&path.display().to_string(), e))?;
+            let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+            if options.strict && !regular {
+                // A pipe (`<(...)`) cannot be read twice: spool it, like stdin.
+                let mut spool = tempfile::NamedTempFile::new().map_err(|e| cannot("a pipe", e))?;
+                std::io::copy(&mut file, &mut spool).map_err(|e| cannot("a pipe", e))?;
+                let reopened = spool.reopen().map_err(|e| cannot("a pipe", e))?;
+                return Ok((Box::new(std::io::BufReader::new(reopened)), Some(spool)));
+            }
             Ok((Box::new(std::io::BufReader::new(file)), None))
         }
         None if options.strict => {
@@ -222,20 +268,22 @@ pub async fn run(
     // From here a Ctrl-C stops new calls; it never cuts one in flight.
     let stop_watch = crate::signals::StopWatch::start();
     let batch = batch_name(&options.file);
+    // One run per file at a time: two runs of one file would each dial every row.
+    let _batch_lock = lock_batch(journal.path(), &batch)?;
     let (source, spool) = open_source(&options)?;
     let source = if options.strict {
         let rows = check_all_rows(source, &options.defaults, options.request_id, output)?;
         output.note(format!("--strict: all {rows} rows are valid"));
         match (&options.file, &spool) {
-            (Some(path), _) => Box::new(std::io::BufReader::new(
+            (_, Some(spool)) => {
+                Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
+                    Failure::usage(format!("cannot read the spooled rows: {e}"))
+                })?)) as Box<dyn Read + Send>
+            }
+            (Some(path), None) => Box::new(std::io::BufReader::new(
                 std::fs::File::open(path)
                     .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
             )) as Box<dyn Read + Send>,
-            (None, Some(spool)) => {
-                Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
-                    Failure::usage(format!("cannot read stdin: {e}"))
-                })?))
-            }
             (None, None) => unreachable!("stdin under --strict is spooled"),
         }
     } else {
@@ -259,6 +307,9 @@ pub async fn run(
     let printer_output = *output;
     let started = Instant::now();
     let run_started_ms = crate::commands::tail::now_ms();
+    // A closed stdout (`| head`) stops new calls like Ctrl-C; the count goes on, for the exit code.
+    let stdout_closed = Arc::new(AtomicBool::new(false));
+    let closed = Arc::clone(&stdout_closed);
     let printer = tokio::spawn(async move {
         let mut tally = Tally::default();
         let mut progress = Progress::new(&printer_output);
@@ -267,6 +318,7 @@ pub async fn run(
                 "placed" => tally.placed += 1,
                 "failed" => tally.failed += 1,
                 "unknown" => tally.unknown += 1,
+                "skipped" => {}
                 _ => tally.invalid += 1,
             }
             if report.outcome != "placed" {
@@ -280,7 +332,14 @@ pub async fn run(
                     ));
                 }
             }
-            progress.suspend(|| printer_output.result(&report))?;
+            if !closed.load(Ordering::SeqCst) {
+                if let Err(error) = progress.suspend(|| printer_output.result(&report)) {
+                    if error.kind() != std::io::ErrorKind::BrokenPipe {
+                        return Err(error);
+                    }
+                    closed.store(true, Ordering::SeqCst);
+                }
+            }
             progress.update(&tally, started);
         }
         progress.finish();
@@ -288,10 +347,11 @@ pub async fn run(
     });
 
     let mut skipped = 0u64;
+    let mut skipped_unknown = 0u64;
     let mut was_interrupted = false;
     let mut unreadable = false;
     loop {
-        if stop.load(Ordering::SeqCst) {
+        if stop.load(Ordering::SeqCst) || stdout_closed.load(Ordering::SeqCst) {
             break;
         }
         if stop_watch.is_stopped() {
@@ -337,9 +397,49 @@ pub async fn run(
             }
             Row::Valid { line, key, call } => (line, key, call),
         };
-        if let Some(outcome) = already.get(&key) {
-            if !(options.retry_unknown && *outcome == OutcomeKind::Unknown) {
+        if let Some(known) = already.get(&key) {
+            // The same key calling somewhere else: the file changed under its keys. Dialing it
+            // or skipping it could both be wrong; say so and leave it.
+            if known.to != call.to {
+                let report = RowReport {
+                    row: key.clone(),
+                    line,
+                    to: Some(call.to.clone()),
+                    outcome: "invalid",
+                    transaction_id: None,
+                    resolved_by: None,
+                    error: Some(ErrorNote {
+                        code: None,
+                        message: format!(
+                            "line {line}: row key {key:?} called {} before; give this row its own id",
+                            known.to
+                        ),
+                        request_id: None,
+                        exit_code: Exit::Usage.code(),
+                    }),
+                };
+                if reports.send(report).await.is_err() {
+                    break;
+                }
+                continue;
+            }
+            if !(options.retry_unknown && known.outcome == OutcomeKind::Unknown) {
                 skipped += 1;
+                if known.outcome == OutcomeKind::Unknown {
+                    skipped_unknown += 1;
+                }
+                let report = RowReport {
+                    row: key.clone(),
+                    line,
+                    to: Some(call.to.clone()),
+                    outcome: "skipped",
+                    transaction_id: None,
+                    resolved_by: None,
+                    error: None,
+                };
+                if reports.send(report).await.is_err() {
+                    break;
+                }
                 continue;
             }
         }
@@ -358,6 +458,7 @@ pub async fn run(
             line,
         };
         let request_id = options.request_id;
+        let interrupted = stop_watch.clone();
         let (journal, client, pacer, reports, stop, journal_broken) = (
             journal.clone(),
             client.clone(),
@@ -374,6 +475,7 @@ pub async fn run(
                 call,
                 row_ref,
                 request_id,
+                &interrupted,
                 &stop,
                 &journal_broken,
             )
@@ -411,7 +513,7 @@ pub async fn run(
     }
     let exit = if was_interrupted {
         Exit::Interrupted
-    } else if tally.unknown > 0 {
+    } else if tally.unknown + skipped_unknown > 0 {
         Exit::OutcomeUnknown
     } else if tally.failed + tally.invalid > 0 || unreadable {
         Exit::Failure
@@ -423,8 +525,8 @@ pub async fn run(
     }
     let message = match exit {
         Exit::OutcomeUnknown => format!(
-            "{} calls have an unknown outcome: they may have been placed; --resume skips them unless --retry-unknown",
-            tally.unknown
+            "{} calls have an unknown outcome: they may have been placed; --resume skips them unless --retry-unknown (`chimecall resolve` settles them)",
+            tally.unknown + skipped_unknown
         ),
         Exit::Interrupted => "interrupted; run the same command with --resume to finish".to_string(),
         _ => String::new(),
@@ -460,10 +562,13 @@ async fn settle_unknown_rows(
     ));
     let deadline = Instant::now() + SETTLE_BOUND;
     while !pending.is_empty() && Instant::now() < deadline {
-        let settle = Duration::from_secs(2);
-        let Ok(results) =
-            crate::commands::resolve::resolve_entries(&pending, settle, None, journal, config)
-                .await
+        // Only finding the call settles a row here; proving it was NOT placed is `resolve`'s.
+        let proof = crate::resolve::Proof { settle: None };
+        let known = std::collections::HashSet::new();
+        let Ok(results) = crate::commands::resolve::resolve_entries(
+            &pending, proof, &known, None, journal, config,
+        )
+        .await
         else {
             return;
         };
@@ -512,6 +617,7 @@ async fn place_row(
     call: crate::call::CallRequest,
     row: RowRef,
     request_id: bool,
+    interrupted: &crate::signals::StopWatch,
     stop: &AtomicBool,
     journal_broken: &AtomicBool,
 ) -> RowReport {
@@ -532,9 +638,16 @@ async fn place_row(
             Ok((_, DialResult::Failed(error)))
                 if error.is_throttle() && attempts < MAX_THROTTLED_ATTEMPTS =>
             {
+                // After Ctrl-C nothing new is sent: the row stays throttled (not placed).
+                if interrupted.is_stopped() {
+                    break DialResult::Failed(error);
+                }
                 pacer.throttled();
                 attempts += 1;
-                pacer.until_ready().await;
+                tokio::select! {
+                    _ = pacer.until_ready() => {}
+                    _ = interrupted.stopped() => break DialResult::Failed(error),
+                }
             }
             Ok((_, result)) => {
                 if !matches!(&result, DialResult::Failed(e) if e.is_throttle()) {

@@ -169,7 +169,16 @@ pub async fn dial_and_report(
     // A lost answer: the handler's logs may already say whether the call was placed.
     let result = match result {
         DialResult::Unknown(error) if request_id && !dial_id.is_empty() => {
-            settle_unknown(&dial_id, &call, error, journal, config, output).await?
+            settle_unknown(
+                &dial_id,
+                dial_started_ms,
+                &call,
+                error,
+                journal,
+                config,
+                output,
+            )
+            .await?
         }
         other => other,
     };
@@ -268,8 +277,10 @@ pub async fn record_state(
 /// How long a dial looks in the handler's logs before it says "unknown" (exit 8).
 const SETTLE_BOUND: std::time::Duration = std::time::Duration::from_secs(5);
 
+#[allow(clippy::too_many_arguments)] // the dial, and where to look and report
 async fn settle_unknown(
     dial_id: &str,
+    dial_started_ms: i64,
     call: &CallRequest,
     error: aws::ApiError,
     journal: &Journal,
@@ -282,7 +293,8 @@ async fn settle_unknown(
     ));
     let entry = crate::journal::CallEntry {
         dial_id: dial_id.to_string(),
-        time: crate::journal::now_rfc3339(),
+        // The dial's own moment: the search window is around it, not around now.
+        time: crate::journal::rfc3339_from_ms(dial_started_ms),
         sma_id: call.sma_id.clone(),
         from: call.from.clone(),
         to: call.to.clone(),
@@ -301,16 +313,8 @@ async fn settle_unknown(
                 output.note("the handler's logs show the call: it was placed");
                 DialResult::Placed { transaction_id }
             }
-            Resolution::NotPlaced => {
-                return Err(Failure::new(
-                    Exit::Failure,
-                    format!(
-                        "{}\nThe handler's logs show no call for this dial: it was not placed.",
-                        error.describe()
-                    ),
-                ))
-            }
-            Resolution::Unknown => DialResult::Unknown(error),
+            // A quick look never concludes "not placed": that is `resolve`'s, with proof.
+            Resolution::NotPlaced | Resolution::Unknown => DialResult::Unknown(error),
         },
     )
 }

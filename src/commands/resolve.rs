@@ -1,7 +1,7 @@
 //! `chimecall resolve`: settles the journal's unknown dial outcomes from the handler's logs, and
 //! the same done by `dial` itself before it would exit 8.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,7 @@ use crate::duration::Since;
 use crate::exit::{Exit, Failure};
 use crate::journal::{self, CallEntry, ErrorNote, Journal, Outcome, OutcomeKind, Record};
 use crate::output::Output;
-use crate::resolve::{self, Resolution};
+use crate::resolve::{self, Proof, Resolution};
 
 /// How long after a dial the logs must reach before their silence means "not placed", unless
 /// --settle says otherwise: CloudWatch Logs can take seconds to ingest an event.
@@ -56,7 +56,8 @@ pub struct Tally {
 /// Looks each entry up in its handler's logs and journals what it finds.
 pub async fn resolve_entries(
     entries: &[CallEntry],
-    settle: Duration,
+    proof: Proof,
+    known: &HashSet<String>,
     log_group: Option<&str>,
     journal: &Journal,
     config: &SdkConfig,
@@ -80,7 +81,7 @@ pub async fn resolve_entries(
             }
         };
         let dial_ms = resolve::journal_time_ms(&entry.time).unwrap_or_else(tail::now_ms);
-        let resolution = resolve::resolve_entry(&logs, &group, entry, dial_ms, settle)
+        let resolution = resolve::resolve_entry(&logs, &group, entry, dial_ms, proof, known)
             .await
             .map_err(|e| Failure::new(e.exit(), e.describe()))?;
         record(journal, entry, &resolution).await?;
@@ -142,6 +143,8 @@ async fn record(
 pub struct ResolveOptions {
     pub since: Option<Since>,
     pub settle: Duration,
+    /// Dials younger than this are left for a later run (they may still be in flight).
+    pub min_age: Duration,
     pub log_group: Option<String>,
 }
 
@@ -150,18 +153,41 @@ pub async fn run(
     config: &SdkConfig,
     output: &Output,
 ) -> anyhow::Result<()> {
-    let entries: Vec<CallEntry> = crate::commands::calls::load(false, options.since, output)?
+    let all = crate::commands::calls::load(false, options.since, output)?;
+    let known: HashSet<String> = all
+        .iter()
+        .filter_map(|e| e.transaction_id.clone())
+        .collect();
+    // A dial younger than this may still be in flight in another chimecall: not ours to settle.
+    let settled_after = tail::now_ms() - options.min_age.as_millis() as i64;
+    let (entries, too_young): (Vec<CallEntry>, Vec<CallEntry>) = all
         .into_iter()
         .filter(|entry| entry.outcome == OutcomeKind::Unknown)
-        .collect();
+        .partition(|entry| {
+            resolve::journal_time_ms(&entry.time).is_none_or(|t| t <= settled_after)
+        });
+    if !too_young.is_empty() {
+        output.note(format!(
+            "{} dials are younger than --min-age (maybe still in flight): left for a later resolve",
+            too_young.len()
+        ));
+    }
     if entries.is_empty() {
-        output.note("no dial in the journal has an unknown outcome");
-        return Ok(());
+        output.note("no dial in the journal has an unknown outcome to settle");
+        return if too_young.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::new(Exit::OutcomeUnknown, "").into())
+        };
     }
     let journal = Journal::open(&journal::default_path()?)?;
+    let proof = Proof {
+        settle: Some(options.settle),
+    };
     let results = resolve_entries(
         &entries,
-        options.settle,
+        proof,
+        &known,
         options.log_group.as_deref(),
         &journal,
         config,
@@ -183,7 +209,7 @@ pub async fn run(
         tally.not_placed,
         tally.unknown
     ));
-    if tally.unknown > 0 {
+    if tally.unknown > 0 || !too_young.is_empty() {
         return Err(Failure::new(
             Exit::OutcomeUnknown,
             "the logs cannot settle every dial yet: run resolve again later, or look them up by hand",
@@ -193,8 +219,8 @@ pub async fn run(
     Ok(())
 }
 
-/// Before a dial exits 8: look for its call in the logs for a short while. Placed and not-placed
-/// findings are journaled; `Unknown` when the logs cannot tell within `bound`.
+/// Before a dial exits 8: look for its call in the logs for a short while. Only finding the call
+/// settles it (a quick look cannot prove a call was NOT placed); `Unknown` otherwise.
 pub async fn settle_one(
     entry: &CallEntry,
     bound: Duration,
@@ -203,8 +229,17 @@ pub async fn settle_one(
 ) -> Resolution {
     let deadline = Instant::now() + bound;
     loop {
-        let settle = Duration::from_secs(2);
-        match resolve_entries(std::slice::from_ref(entry), settle, None, journal, config).await {
+        let (proof, known) = (Proof { settle: None }, HashSet::new());
+        match resolve_entries(
+            std::slice::from_ref(entry),
+            proof,
+            &known,
+            None,
+            journal,
+            config,
+        )
+        .await
+        {
             Ok(mut results) => match results.pop().map(|(_, resolution)| resolution) {
                 Some(Resolution::Unknown) | None => {}
                 Some(found) => return found,

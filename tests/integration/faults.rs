@@ -10,6 +10,8 @@ use serde_json::Value;
 use crate::support::{json_lines, put_log_lines, run, Sandbox};
 
 const ROWS: usize = 300;
+/// The marker call's TransactionId: logged by the test, not placed by the sandbox.
+const MARKER_TRANSACTION: &str = "00000000-0000-4000-8000-00000000aaaa";
 
 fn csv(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("rows.csv");
@@ -65,9 +67,12 @@ fn run_cell(name: &str, sandbox_flags: &[&str]) -> BTreeMap<String, String> {
     put_log_lines(
         &sandbox,
         "/aws/lambda/chimecall-sandbox-handler",
-        &["marker".to_string()],
+        &[format!("Request: {}", marker_call())],
     );
-    let resolve = run(sandbox.chimecall().args(["resolve", "--settle", "1s"]));
+    // The dials are seconds old: --min-age 0s lets resolve settle them at once.
+    let resolve = run(sandbox
+        .chimecall()
+        .args(["resolve", "--settle", "1s", "--min-age", "0s"]));
     assert!(
         [0, 8].contains(&resolve.code),
         "{name}: resolve exit {}: {}",
@@ -76,7 +81,11 @@ fn run_cell(name: &str, sandbox_flags: &[&str]) -> BTreeMap<String, String> {
     );
 
     // The sandbox's own record of what it placed.
-    let placed = sandbox.placed_calls();
+    let placed: Vec<(String, String)> = sandbox
+        .placed_calls()
+        .into_iter()
+        .filter(|(_, tx)| tx != MARKER_TRANSACTION)
+        .collect();
     let mut per_destination: BTreeMap<&str, usize> = BTreeMap::new();
     for (to, _) in &placed {
         *per_destination.entry(to).or_default() += 1;
@@ -128,6 +137,16 @@ fn run_cell(name: &str, sandbox_flags: &[&str]) -> BTreeMap<String, String> {
         "{name}: placed rows vs calls the sandbox placed"
     );
     outcomes
+}
+
+/// Another call's NEW_OUTBOUND_CALL, logged after every dial: proof that the handler logs those
+/// events and that the logs reach past the run, so silence can mean "not placed".
+fn marker_call() -> Value {
+    serde_json::json!({
+        "SchemaVersion": "1.0", "Sequence": 1, "InvocationEventType": "NEW_OUTBOUND_CALL",
+        "CallDetails": {"TransactionId": MARKER_TRANSACTION,
+            "Participants": [{"ParticipantTag": "LEG-A", "To": "+12065559999"}]}
+    })
 }
 
 fn count(outcomes: &BTreeMap<String, String>, what: &str) -> usize {

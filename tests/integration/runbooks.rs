@@ -119,8 +119,15 @@ fn an_interrupted_run_resumes_without_ringing_twice() {
         "--output", "json", "dial", "--file", file, "--rate", "0", "--resume",
     ]));
     assert_eq!(second.code, 0, "{}", second.stderr);
-    let second_reports = json_lines(&second.stdout);
+    let (skipped, second_reports): (Vec<Value>, Vec<Value>) = json_lines(&second.stdout)
+        .into_iter()
+        .partition(|r| r["outcome"] == "skipped");
     assert_eq!(first_reports.len() + second_reports.len(), 2000);
+    assert_eq!(
+        skipped.len(),
+        first_reports.len(),
+        "one skipped line per row already done"
+    );
     assert!(second.stderr.contains("skipped"), "{}", second.stderr);
 
     let destinations = sandbox.placed_destinations();
@@ -422,4 +429,127 @@ fn an_unwritable_journal_stops_the_dial_before_sending() {
         sandbox.placed_destinations().is_empty(),
         "a call was placed without its intent record"
     );
+}
+
+#[test]
+fn two_runs_of_one_file_cannot_overlap() {
+    let sandbox = Sandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = csv_file(dir.path(), 20);
+    let file = file.to_str().unwrap();
+    let first = sandbox
+        .chimecall()
+        .args(["dial", "--file", file, "--rate", "5"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let second = run(sandbox
+        .chimecall()
+        .args(["dial", "--file", file, "--resume"]));
+    assert_eq!(second.code, 3, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("another chimecall is dialing"),
+        "{}",
+        second.stderr
+    );
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let destinations = sandbox.placed_destinations();
+    assert_eq!(destinations.len(), 20);
+    assert!(count_by(&destinations).values().all(|n| *n == 1));
+}
+
+#[test]
+fn resume_refuses_a_key_that_now_calls_someone_else_and_reports_unknowns() {
+    let sandbox = Sandbox::start_with(&["--fault", "drop-after=1"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.csv");
+    std::fs::write(&path, "to,id\n+12065550141,alice\n").unwrap();
+    let path = path.to_str().unwrap();
+    // Dropped answer and no request id: the outcome stays unknown.
+    let first =
+        run(sandbox
+            .chimecall()
+            .args(["dial", "--file", path, "--rate", "0", "--no-request-id"]));
+    assert_eq!(first.code, 8, "{}", first.stderr);
+    let again = run(sandbox
+        .chimecall()
+        .args(["--output", "json", "dial", "--file", path, "--resume"]));
+    assert_eq!(
+        again.code, 8,
+        "a skipped unknown row is still unknown: {}",
+        again.stderr
+    );
+    let reports = json_lines(&again.stdout);
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["outcome"], "skipped");
+
+    std::fs::write(path, "to,id\n+12065550142,alice\n").unwrap();
+    let changed = run(sandbox
+        .chimecall()
+        .args(["--output", "json", "dial", "--file", path, "--resume"]));
+    assert_eq!(changed.code, 1, "{}", changed.stderr);
+    let reports = json_lines(&changed.stdout);
+    assert_eq!(reports[0]["outcome"], "invalid");
+    assert!(reports[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("+12065550141"));
+    assert_eq!(sandbox.placed_destinations(), ["+12065550141"]);
+}
+
+#[test]
+fn absurd_rates_are_usage_errors() {
+    let sandbox = Sandbox::start();
+    for rate in ["1e-300", "-1", "NaN", "inf", "0.000001"] {
+        let out = run(sandbox
+            .chimecall()
+            .args(["dial", "--file", "-", "--rate", rate]));
+        assert_eq!(out.code, 2, "{rate}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"));
+    }
+}
+
+/// `resolve` says "not placed" only with proof: other calls' NEW_OUTBOUND_CALL events logged after
+/// the dial. Any other log line proves nothing.
+#[test]
+fn not_placed_needs_proof_from_the_logs() {
+    let sandbox = Sandbox::start_with(&["--fault", "error-before=1"]);
+    let out = run(sandbox.chimecall().args(["dial", "--to", "+12065550151"]));
+    assert_eq!(out.code, 8, "{}", out.stderr);
+    std::thread::sleep(Duration::from_millis(1100));
+    let group = "/aws/lambda/chimecall-sandbox-handler";
+    crate::support::put_log_lines(
+        &sandbox,
+        group,
+        &["START RequestId: x Version: $LATEST".to_string()],
+    );
+    let resolve = |sandbox: &Sandbox| {
+        run(sandbox.chimecall().args([
+            "--output",
+            "json",
+            "resolve",
+            "--settle",
+            "1s",
+            "--min-age",
+            "0s",
+        ]))
+    };
+    let first = resolve(&sandbox);
+    assert_eq!(first.code, 8, "{}", first.stderr);
+    assert_eq!(json_lines(&first.stdout)[0]["resolution"], "unknown");
+    let other_call = serde_json::json!({
+        "SchemaVersion": "1.0", "Sequence": 1, "InvocationEventType": "NEW_OUTBOUND_CALL",
+        "CallDetails": {"TransactionId": "00000000-0000-4000-8000-00000000bbbb"}
+    });
+    crate::support::put_log_lines(&sandbox, group, &[format!("Request: {other_call}")]);
+    let second = resolve(&sandbox);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(json_lines(&second.stdout)[0]["resolution"], "not_placed");
 }
