@@ -260,8 +260,20 @@ async fn hangup(
         call::parse_pairs("--arg", &args.args)?
     };
     let targets: Vec<commands::update::Target> = if args.all {
-        commands::calls::load(true, args.since, output)?
+        let entries = commands::calls::load(false, args.since, output)?;
+        let unknown = entries
+            .iter()
+            .filter(|e| e.outcome == journal::OutcomeKind::Unknown)
+            .count();
+        if unknown > 0 {
+            output.note(format!(
+                "warning: {unknown} dials have an unknown outcome: a call may be live for each, with no \
+                 TransactionId to hang it up by; `chimecall resolve` finds them"
+            ));
+        }
+        entries
             .into_iter()
+            .filter(|entry| entry.is_active())
             .filter_map(|entry| {
                 Some(commands::update::Target {
                     transaction_id: entry.transaction_id?,

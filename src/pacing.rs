@@ -77,12 +77,22 @@ impl Pacer {
     /// The service said 429: pause all starts, then go on slower.
     pub fn throttled(&self) {
         let mut state = self.state.lock().expect("pacer lock");
+        let now = Instant::now();
+        // Every request in flight meets the same throttle: one episode, one step down.
+        if state.paused_until.is_some_and(|until| until > now) {
+            return;
+        }
+        if state.rate.is_none() {
+            // No limit was set: adopt half of what the service just refused to take.
+            let observed = state.recent.len().max(2) as f64;
+            state.rate = Some(observed / 2.0);
+            state.window_limit = ((observed / 2.0).floor() as usize).max(1);
+        }
         state.throttles_in_a_row += 1;
         let pause = THROTTLE_PAUSE
             .saturating_mul(1 << state.throttles_in_a_row.min(6))
             .min(MAX_THROTTLE_PAUSE);
-        let until = Instant::now() + pause;
-        state.paused_until = Some(state.paused_until.map_or(until, |p| p.max(until)));
+        state.paused_until = Some(now + pause);
         state.slowdown = (state.slowdown / 2.0).max(1.0 / 16.0);
         // After a pause, no catching up on the slots it cost.
         state.next_slot = None;
@@ -121,10 +131,18 @@ impl PacerState {
     }
 
     fn claim(&mut self, now: Instant) {
+        self.recent.push_back(now);
         if self.rate.is_none() {
+            // Unlimited: remember the last second's starts, in case a throttle asks for a rate.
+            while self
+                .recent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+            {
+                self.recent.pop_front();
+            }
             return;
         }
-        self.recent.push_back(now);
         while self.recent.len() > self.window_limit {
             self.recent.pop_front();
         }
@@ -180,6 +198,25 @@ mod tests {
         assert!(
             max_in_any_window(&times) <= 2,
             "at most floor(2.5) in any second"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttle_gives_an_unlimited_run_a_rate_and_counts_once_per_episode() {
+        let pacer = Pacer::new(0.0);
+        start_times(&pacer, 40).await;
+        for _ in 0..32 {
+            pacer.throttled(); // every request in flight meets the same throttle
+        }
+        let times = start_times(&pacer, 41).await;
+        assert!(
+            max_in_any_window(&times) <= 20,
+            "half of the 40 a second it had"
+        );
+        let pause = times[0];
+        assert!(
+            pause >= THROTTLE_PAUSE && pause < THROTTLE_PAUSE * 4,
+            "one step: {pause:?}"
         );
     }
 

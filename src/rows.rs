@@ -332,6 +332,11 @@ impl<R: Read> RowReader<R> {
         })
     }
 
+    /// How many bytes of the source have been read so far (progress against a file's size).
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     /// The next row, or an error that makes the rest of the file unreadable.
     pub fn next_row(&mut self) -> Option<Result<Row, Failure>> {
         let starts_at = self.reader.position().line();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -307,12 +307,20 @@ pub async fn run(
     let printer_output = *output;
     let started = Instant::now();
     let run_started_ms = crate::commands::tail::now_ms();
+    let file_size = options
+        .file
+        .as_ref()
+        .and_then(|path| std::fs::metadata(path).ok())
+        .filter(|meta| meta.is_file())
+        .map(|meta| meta.len());
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let progress_bytes = Arc::clone(&bytes_read);
     // A closed stdout (`| head`) stops new calls like Ctrl-C; the count goes on, for the exit code.
     let stdout_closed = Arc::new(AtomicBool::new(false));
     let closed = Arc::clone(&stdout_closed);
     let printer = tokio::spawn(async move {
         let mut tally = Tally::default();
-        let mut progress = Progress::new(&printer_output);
+        let mut progress = Progress::new(&printer_output, file_size, progress_bytes);
         while let Some(report) = incoming.recv().await {
             match report.outcome {
                 "placed" => tally.placed += 1,
@@ -368,6 +376,7 @@ pub async fn run(
             }
             Some(Ok(row)) => row,
         };
+        bytes_read.store(reader.bytes_read(), Ordering::Relaxed);
         let row = needing_room_for_request_id(row, options.request_id);
         let (line, key, call) = match row {
             Row::Invalid {
@@ -703,45 +712,81 @@ struct Progress {
     bar: Option<indicatif::ProgressBar>,
     plain: bool,
     last_plain: Instant,
+    /// How far into the file the reader is, against its size: the bar and its ETA.
+    bytes_read: Arc<AtomicU64>,
+    /// (when, rows done) over the last few seconds: the current rate.
+    recent: std::collections::VecDeque<(Instant, u64)>,
 }
 
+/// The current rate is measured over this much of the recent past.
+const RATE_WINDOW: Duration = Duration::from_secs(5);
+
 impl Progress {
-    fn new(output: &Output) -> Progress {
+    fn new(output: &Output, file_size: Option<u64>, bytes_read: Arc<AtomicU64>) -> Progress {
         use std::io::IsTerminal;
-        if output.quiet {
-            return Progress {
-                bar: None,
-                plain: false,
-                last_plain: Instant::now(),
-            };
-        }
-        if std::io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(Duration::from_millis(100));
-            return Progress {
-                bar: Some(bar),
-                plain: false,
-                last_plain: Instant::now(),
-            };
-        }
-        Progress {
+        let mut progress = Progress {
             bar: None,
-            plain: true,
+            plain: false,
             last_plain: Instant::now(),
+            bytes_read,
+            recent: std::collections::VecDeque::new(),
+        };
+        if output.quiet {
+            return progress;
         }
+        if !std::io::stderr().is_terminal() {
+            progress.plain = true;
+            return progress;
+        }
+        let bar = match file_size {
+            Some(size) => {
+                let bar = indicatif::ProgressBar::new(size);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:30} {percent:>3}% {msg} · ETA {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            }
+            // stdin: no size, so no bar and no ETA.
+            None => {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                );
+                bar
+            }
+        };
+        bar.enable_steady_tick(Duration::from_millis(100));
+        progress.bar = Some(bar);
+        progress
     }
 
-    fn update(&mut self, tally: &Tally, started: Instant) {
-        let rate = tally.done() as f64 / started.elapsed().as_secs_f64().max(1e-9);
+    fn update(&mut self, tally: &Tally, _started: Instant) {
+        let now = Instant::now();
+        let done = tally.done();
+        self.recent.push_back((now, done));
+        while self
+            .recent
+            .front()
+            .is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW)
+        {
+            self.recent.pop_front();
+        }
+        let rate = match self.recent.front() {
+            Some((then, done_then)) if now > *then => {
+                (done - done_then) as f64 / now.duration_since(*then).as_secs_f64()
+            }
+            _ => 0.0,
+        };
         let message = format!("{tally} · {rate:.1} calls/s");
         if let Some(bar) = &self.bar {
-            bar.set_message(message);
+            bar.set_position(self.bytes_read.load(Ordering::Relaxed));
+            bar.set_message(crate::output::for_stderr(&message));
         } else if self.plain && self.last_plain.elapsed() >= PLAIN_PROGRESS_EVERY {
-            crate::output::to_stderr(&format!("progress: {message}"));
+            crate::output::to_stderr(&crate::output::for_stderr(&format!("progress: {message}")));
             self.last_plain = Instant::now();
         }
     }

@@ -232,9 +232,7 @@ pub async fn dial_and_report(
         phase,
         CallPhase::Answered | CallPhase::Ended { answered: true, .. }
     ));
-    if output.is_json() {
-        output.result(&dialed)?;
-    }
+    // Journaled before it is reported, like every other record.
     record_state(
         journal,
         &dialed.transaction_id,
@@ -243,6 +241,9 @@ pub async fn dial_and_report(
         output,
     )
     .await;
+    if output.is_json() {
+        output.result(&dialed)?;
+    }
     result.map(|_| ()).map_err(Into::into)
 }
 
