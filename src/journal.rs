@@ -378,6 +378,8 @@ pub struct CallEntry {
     pub batch: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// "placed", "failed", "unknown"; an intent with no outcome (the process died) is "unknown".
     pub outcome: OutcomeKind,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -420,6 +422,7 @@ pub fn calls(contents: &Contents) -> Vec<CallEntry> {
                     request_id: intent.request_id.clone(),
                     batch: intent.batch.clone(),
                     row: intent.row.clone(),
+                    line: intent.line,
                     outcome: OutcomeKind::Unknown,
                     transaction_id: None,
                     error: None,

@@ -599,7 +599,7 @@ async fn settle_unknown_rows(
             }
             let report = RowReport {
                 row: entry.row.clone().unwrap_or_default(),
-                line: 0,
+                line: entry.line.unwrap_or_default(),
                 to: Some(entry.to.clone()),
                 outcome,
                 transaction_id,

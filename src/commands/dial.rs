@@ -302,6 +302,7 @@ async fn settle_unknown(
         request_id: Some(dial_id.to_string()),
         batch: None,
         row: None,
+        line: None,
         outcome: crate::journal::OutcomeKind::Unknown,
         transaction_id: None,
         error: None,
