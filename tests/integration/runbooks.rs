@@ -553,3 +553,56 @@ fn not_placed_needs_proof_from_the_logs() {
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert_eq!(json_lines(&second.stdout)[0]["resolution"], "not_placed");
 }
+
+/// Ctrl-C during a throttle storm: rows waiting to retry a 429 are not sent again, so the run
+/// stops promptly instead of working through its retries.
+#[test]
+fn ctrl_c_stops_throttle_retries() {
+    let sandbox = Sandbox::start_with(&["--throttle-cps", "2"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = csv_file(dir.path(), 60);
+    let child = sandbox
+        .chimecall()
+        .args([
+            "dial",
+            "--file",
+            file.to_str().unwrap(),
+            "--rate",
+            "0",
+            "--concurrency",
+            "16",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = child.id().to_string();
+    let interrupted_at = std::time::Instant::now();
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        interrupted_at.elapsed() < Duration::from_secs(5),
+        "the run took {:?} to stop after Ctrl-C",
+        interrupted_at.elapsed()
+    );
+    let placed_after = sandbox.placed_destinations().len();
+    assert!(
+        placed_after < 60,
+        "every row was still placed: {placed_after}"
+    );
+    let journal = journal_lines(&sandbox);
+    let intents = journal.iter().filter(|r| r["type"] == "intent").count();
+    let outcomes = journal.iter().filter(|r| r["type"] == "outcome").count();
+    assert_eq!(intents, outcomes, "every request sent has its outcome");
+}
