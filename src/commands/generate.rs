@@ -26,7 +26,7 @@ pub fn man_page(out: &mut impl Write) -> std::io::Result<()> {
 pub fn completion_file_name(shell: Shell) -> &'static str {
     match shell {
         Shell::Bash => "chimecall.bash",
-        Shell::Zsh => "_chimecall",
+        Shell::Zsh => "_chimecall.zsh",
         Shell::Fish => "chimecall.fish",
         Shell::PowerShell => "_chimecall.ps1",
         Shell::Elvish => "chimecall.elv",

@@ -234,12 +234,7 @@ fn tail_follow_is_interrupted_with_130() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(800));
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    crate::support::signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

@@ -49,7 +49,7 @@ fn committed_completions_and_man_page_are_fresh() {
     let bless = std::env::var_os("CHIMECALL_BLESS").is_some();
     let files = [
         ("bash", "chimecall.bash"),
-        ("zsh", "_chimecall"),
+        ("zsh", "_chimecall.zsh"),
         ("fish", "chimecall.fish"),
         ("powershell", "_chimecall.ps1"),
         ("elvish", "chimecall.elv"),

@@ -90,12 +90,7 @@ fn an_interrupted_run_resumes_without_ringing_twice() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(2500));
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    crate::support::signal(&child, "INT");
     let first = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert_eq!(first.status.code(), Some(130), "{stderr}");
@@ -577,13 +572,8 @@ fn ctrl_c_stops_throttle_retries() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    let pid = child.id().to_string();
     let interrupted_at = std::time::Instant::now();
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    crate::support::signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

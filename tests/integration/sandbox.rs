@@ -58,12 +58,7 @@ fn prints_exactly_six_export_lines_then_serves() {
         .trim_start_matches("http://")
         .to_string();
     assert!(std::net::TcpStream::connect(&address).is_ok());
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    crate::support::signal(&child, "TERM");
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
     let status = child.wait().unwrap();

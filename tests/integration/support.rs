@@ -284,3 +284,13 @@ pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
         .collect()
 }
+
+/// Sends `SIGINT`/`SIGTERM` (`name`: "INT", "TERM") to a running child, as a user's Ctrl-C or
+/// a supervisor would.
+pub fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{name}"), child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name} failed");
+}
