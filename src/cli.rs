@@ -384,13 +384,13 @@ pub struct SandboxArgs {
     /// probability P (repeatable): error-before=P (500, nothing done), unavailable-before=P (503,
     /// nothing done), error-after=P (done, then 500), drop-after=P (done, then the connection is
     /// closed unanswered), slow-after=P (done, the answer held 10 minutes)
-    #[arg(long = "fault", value_name = "NAME=P", value_parser = crate::sandbox::faults::FaultSettings::parse_api)]
-    pub faults: Vec<(crate::sandbox::faults::ApiFault, f64)>,
+    #[arg(long = "fault", value_name = "NAME=P", value_parser = chimecall_sandbox::faults::FaultSettings::parse_api)]
+    pub faults: Vec<(chimecall_sandbox::faults::ApiFault, f64)>,
 
     /// Make the handler fail with probability P (repeatable): timeout=P (no answer within
     /// --handler-timeout), error=P (a function error)
-    #[arg(long = "handler-fault", value_name = "NAME=P", value_parser = crate::sandbox::faults::FaultSettings::parse_handler)]
-    pub handler_faults: Vec<(crate::sandbox::faults::HandlerFault, f64)>,
+    #[arg(long = "handler-fault", value_name = "NAME=P", value_parser = chimecall_sandbox::faults::FaultSettings::parse_handler)]
+    pub handler_faults: Vec<(chimecall_sandbox::faults::HandlerFault, f64)>,
 
     /// Answer 429 ThrottledClientException to creates above N per second (nothing is done)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]

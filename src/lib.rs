@@ -17,8 +17,6 @@ pub mod output;
 pub mod pacing;
 pub mod resolve;
 pub mod rows;
-pub mod rules;
-pub mod sandbox;
 pub mod signals;
 
 use cli::{Cli, Command};
@@ -133,7 +131,7 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
             commands::resolve::run(options, &config, output).await
         }
         Command::Tail(args) => {
-            rules::check_path_id("TransactionId", &args.transaction_id)
+            chimecall_rules::check_path_id("TransactionId", &args.transaction_id)
                 .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
             if args.transaction_id.contains('"') {
                 return Err(Failure::usage("TRANSACTION_ID: a TransactionId has no quotes").into());
@@ -153,7 +151,7 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
         }
         Command::Sandbox(args) if args.detach => commands::sandbox::detach(),
         Command::Sandbox(args) => {
-            let config = sandbox::SandboxConfig {
+            let config = chimecall_sandbox::SandboxConfig {
                 bind: args.bind,
                 port: args.port,
                 region: args.sandbox_region,
@@ -164,14 +162,14 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
                 handler_url: args.handler,
                 handler_timeout: args.handler_timeout,
                 function_name: args.function_name,
-                faults: sandbox::faults::FaultSettings {
+                faults: chimecall_sandbox::faults::FaultSettings {
                     api: args.faults,
                     handler: args.handler_faults,
                     throttle_cps: args.throttle_cps,
                     seed: args.fault_seed,
                 },
             };
-            config.validate()?;
+            config.validate().map_err(Failure::usage)?;
             commands::sandbox::run(config, output).await
         }
         Command::Demo(args) => commands::demo::run(args.to).await,
@@ -190,7 +188,7 @@ async fn dial(
     let sip_headers = call::parse_pairs("--sip-header", &args.sip_headers)?;
     if let Some(file) = args.bulk.file {
         if let Some(from) = &from {
-            rules::check_phone_number("FromPhoneNumber", from)
+            chimecall_rules::check_phone_number("FromPhoneNumber", from)
                 .map_err(|v| Failure::usage(format!("--from: {}", v.problem)))?;
         }
         let options = commands::bulk::BulkOptions {

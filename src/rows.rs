@@ -14,7 +14,7 @@ use std::io::Read;
 
 use crate::call::CallRequest;
 use crate::exit::Failure;
-use crate::rules;
+use chimecall_rules as rules;
 
 /// Where each column goes.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use crate::event;
 use crate::exit::{Exit, Failure};
 use crate::follow::CallFollower;
 use crate::output::Output;
-use crate::sandbox::{RunningSandbox, SandboxConfig, SandboxInfo};
+use chimecall_sandbox::{RunningSandbox, SandboxConfig, SandboxInfo};
 
 /// An SDK configuration that points at the sandbox and nowhere else.
 pub fn sandbox_sdk_config(info: &SandboxInfo) -> SdkConfig {
@@ -108,7 +108,7 @@ pub async fn run(to: String) -> anyhow::Result<()> {
     ));
     say(format!(
         "   Its handler logs each invocation event to /aws/lambda/{}; this is what `chimecall tail` reads:",
-        crate::sandbox::state::DEFAULT_FUNCTION_NAME
+        chimecall_sandbox::state::DEFAULT_FUNCTION_NAME
     ));
     let source = tail::EventSource {
         sma_id: Some(info.sma_id.clone()),

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::output::Output;
-use crate::sandbox::{RunningSandbox, SandboxConfig};
+use chimecall_sandbox::{RunningSandbox, SandboxConfig};
 
 pub async fn run(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
     let loopback = config.bind.is_loopback();

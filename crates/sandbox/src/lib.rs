@@ -63,9 +63,8 @@ impl Default for SandboxConfig {
 }
 
 impl SandboxConfig {
-    /// Refuses settings the sandbox cannot run with, naming the flag.
-    pub fn validate(&self) -> Result<(), crate::exit::Failure> {
-        use crate::exit::Failure;
+    /// Refuses settings the sandbox cannot run with; the message names the flag.
+    pub fn validate(&self) -> Result<(), String> {
         let name_ok = !self.function_name.is_empty()
             && self.function_name.len() <= 64
             && self
@@ -73,25 +72,28 @@ impl SandboxConfig {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !name_ok {
-            return Err(Failure::usage(format!(
+            return Err(format!(
                 "--function-name {:?}: a Lambda function name is 1 to 64 letters, digits, - and _",
                 self.function_name
-            )));
+            ));
         }
         if let Some(url) = &self.handler_url {
-            crate::aws::check_endpoint_url(url).map_err(|_| {
-                Failure::usage(format!(
-                    "--handler {url:?} must be an http:// URL with a host"
-                ))
-            })?;
+            let has_host = url
+                .parse::<http::Uri>()
+                .is_ok_and(|uri| uri.host().is_some());
             if url.starts_with("https://") {
-                return Err(Failure::usage(format!(
+                return Err(format!(
                     "--handler {url:?}: the sandbox invokes local functions over plain http://"
-                )));
+                ));
+            }
+            if !url.starts_with("http://") || !has_host {
+                return Err(format!(
+                    "--handler {url:?} must be an http:// URL with a host"
+                ));
             }
         }
         if self.handler_timeout.is_zero() {
-            return Err(Failure::usage("--handler-timeout must be more than 0"));
+            return Err("--handler-timeout must be more than 0".to_string());
         }
         Ok(())
     }
