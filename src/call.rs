@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::exit::Failure;
-use chimecall_rules as rules;
+use chimecall_model::rules;
 
 /// The ArgumentsMap key that carries each dial's client request id (its journal `dial_id`). The
 /// handler receives it in NEW_OUTBOUND_CALL, so its logs show which request placed which call.

@@ -788,7 +788,7 @@ fn one_line(text: &str) -> String {
             other => other,
         })
         .collect();
-    chimecall_rules::printable(&flattened).into_owned()
+    chimecall_model::rules::printable(&flattened).into_owned()
 }
 
 fn utc_time(timestamp_ms: i64) -> Option<OffsetDateTime> {
@@ -1701,7 +1701,7 @@ mod tests {
             };
             let line = timeline_line(&event, 0);
             prop_assert!(
-                !line.chars().any(chimecall_rules::is_unprintable),
+                !line.chars().any(chimecall_model::rules::is_unprintable),
                 "{:?}",
                 line
             );

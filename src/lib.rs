@@ -131,7 +131,7 @@ async fn dispatch(cli: Cli, output: &Output) -> anyhow::Result<()> {
             commands::resolve::run(options, &config, output).await
         }
         Command::Tail(args) => {
-            chimecall_rules::check_path_id("TransactionId", &args.transaction_id)
+            chimecall_model::rules::check_path_id("TransactionId", &args.transaction_id)
                 .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
             if args.transaction_id.contains('"') {
                 return Err(Failure::usage("TRANSACTION_ID: a TransactionId has no quotes").into());
@@ -188,7 +188,7 @@ async fn dial(
     let sip_headers = call::parse_pairs("--sip-header", &args.sip_headers)?;
     if let Some(file) = args.bulk.file {
         if let Some(from) = &from {
-            chimecall_rules::check_phone_number("FromPhoneNumber", from)
+            chimecall_model::rules::check_phone_number("FromPhoneNumber", from)
                 .map_err(|v| Failure::usage(format!("--from: {}", v.problem)))?;
         }
         let options = commands::bulk::BulkOptions {

@@ -181,12 +181,12 @@ fn error_line(message: &str, redact: bool) -> String {
 /// the bidirectional controls would reach a terminal that shows the JSON. In JSON text they can
 /// only stand inside strings, where `\uXXXX` means the same character.
 pub fn escape_json_controls(json: String) -> String {
-    if !json.chars().any(chimecall_rules::is_unprintable) {
+    if !json.chars().any(chimecall_model::rules::is_unprintable) {
         return json;
     }
     json.chars()
         .map(|c| {
-            if chimecall_rules::is_unprintable(c) && !matches!(c, '\n' | '\t' | '\r') {
+            if chimecall_model::rules::is_unprintable(c) && !matches!(c, '\n' | '\t' | '\r') {
                 format!("\\u{:04x}", c as u32)
             } else {
                 c.to_string()
@@ -260,7 +260,7 @@ pub fn redact_phone_numbers(text: &str) -> Cow<'_, str> {
 /// `\u{..}` escapes. Newlines and tabs are kept: they cannot rewrite what is already on screen.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
     // Control characters, and the bidirectional controls that reorder what a terminal shows.
-    let unsafe_char = |c: char| chimecall_rules::is_unprintable(c) && c != '\n' && c != '\t';
+    let unsafe_char = |c: char| chimecall_model::rules::is_unprintable(c) && c != '\n' && c != '\t';
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }

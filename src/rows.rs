@@ -14,7 +14,7 @@ use std::io::Read;
 
 use crate::call::CallRequest;
 use crate::exit::Failure;
-use chimecall_rules as rules;
+use chimecall_model::rules;
 
 /// Where each column goes.
 #[derive(Debug, Clone)]

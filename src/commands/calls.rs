@@ -23,7 +23,7 @@ impl fmt::Display for Listed<'_> {
             OutcomeKind::Unknown => "unknown",
         };
         // The journal is a file anyone can edit: each field stays on its line.
-        let cell = |text: &str| chimecall_rules::printable(text).into_owned();
+        let cell = |text: &str| chimecall_model::rules::printable(text).into_owned();
         write!(
             f,
             "{:<24}  {:<16}  {:<8}  {:<16}  {:<36}  {}",

@@ -17,7 +17,7 @@ use crate::exit::{Exit, Failure};
 use crate::follow::CallFollower;
 use crate::journal::{Journal, Record, StateNote};
 use crate::output::Output;
-use chimecall_rules as rules;
+use chimecall_model::rules;
 
 /// Updates in flight at once when there are many calls (`hangup --all`, `hangup -`).
 const UPDATES_IN_FLIGHT: usize = 8;

@@ -134,8 +134,8 @@ impl AwsError {
     }
 }
 
-impl From<chimecall_rules::RuleViolation> for AwsError {
-    fn from(violation: chimecall_rules::RuleViolation) -> AwsError {
+impl From<chimecall_model::rules::RuleViolation> for AwsError {
+    fn from(violation: chimecall_model::rules::RuleViolation) -> AwsError {
         AwsError::bad_request(violation.to_string())
     }
 }

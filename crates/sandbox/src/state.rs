@@ -124,7 +124,10 @@ mod tests {
     #[test]
     fn inventory_numbers_are_e164() {
         let world = World::new("us-east-1", 1, DEFAULT_FUNCTION_NAME);
-        assert!(world.inventory.iter().all(|n| chimecall_rules::is_e164(n)));
+        assert!(world
+            .inventory
+            .iter()
+            .all(|n| chimecall_model::rules::is_e164(n)));
         assert!(world.owns_number("+12065550100"));
         assert!(!world.owns_number("+12065550199"));
     }

@@ -20,7 +20,7 @@ use super::lifecycle::{self, CallMessage};
 use super::server::DropConnection;
 use super::state::{Call, CallStatus, SipMediaApplication};
 use super::Sandbox;
-use chimecall_rules as rules;
+use chimecall_model::rules;
 use tokio::sync::mpsc::error::TrySendError;
 
 /// How long an update waits for the built-in handler's answer to be applied.
