@@ -6,19 +6,6 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success
-  1    service error or unexpected failure
-  2    usage error or invalid input (nothing was sent)
-  3    configuration, credentials or endpoint unreachable
-  4    throttled after retries
-  5    call ended unanswered
-  6    wait timed out
-  7    transaction not found or already ended
-  8    dial outcome unknown: a call may have been placed
-  130  interrupted";
-
 #[derive(Debug, Parser)]
 #[command(
     name = "chimecall",
@@ -28,43 +15,43 @@ Exit codes:
         chimecall talks to AWS through the AWS SDK for Rust, configured by the standard chain \
         (environment, ~/.aws/config, --profile, --region, --endpoint-url). `chimecall sandbox` runs \
         a local Chime SDK Voice endpoint to try everything without an AWS account.",
-    after_help = EXIT_CODES_HELP,
+    after_help = crate::exit::help_text(),
     propagate_version = true,
     max_term_width = 100
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")
     #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
 
     /// AWS region (default: AWS_REGION, then the profile's region)
     #[arg(long, global = true, value_name = "REGION")]
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
 
     /// Send requests to this endpoint instead of AWS's (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)
     #[arg(long, global = true, value_name = "URL")]
-    pub endpoint_url: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
 
     /// Output format: text for people and $(...), json (one object per line) for programs
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    pub(crate) output: OutputFormat,
 
     /// More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)
     #[arg(long, short = 'v', global = true, action = ArgAction::Count, conflicts_with = "quiet")]
-    pub verbose: u8,
+    pub(crate) verbose: u8,
 
     /// Only errors on stderr
     #[arg(long, short = 'q', global = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact
     #[arg(
@@ -73,29 +60,29 @@ pub struct GlobalArgs {
         env = "CHIMECALL_REDACT",
         value_parser = clap::builder::FalseyValueParser::new()
     )]
-    pub redact: bool,
+    pub(crate) redact: bool,
 
     /// Give up connecting to AWS after this long
     #[arg(long, global = true, default_value = "3s", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub connect_timeout: std::time::Duration,
+    pub(crate) connect_timeout: std::time::Duration,
 
     /// Give up waiting for one request's answer after this long (a dial's outcome is then unknown)
     #[arg(long, global = true, default_value = "10s", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub attempt_timeout: std::time::Duration,
+    pub(crate) attempt_timeout: std::time::Duration,
 
     /// Give up on an operation, all its retries included, after this long
     #[arg(long, global = true, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub operation_timeout: std::time::Duration,
+    pub(crate) operation_timeout: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     Text,
     Json,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId
     Dial(DialArgs),
     /// End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}
@@ -119,14 +106,14 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CallTarget {
+pub(crate) struct CallTarget {
     /// SIP media application that handles the call
     #[arg(long, env = "CHIMECALL_SMA_ID", value_name = "ID")]
-    pub sma_id: Option<String>,
+    pub(crate) sma_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct DialArgs {
+pub(crate) struct DialArgs {
     /// Number to call, E.164 (e.g. +12065550123)
     #[arg(
         long,
@@ -134,65 +121,65 @@ pub struct DialArgs {
         required_unless_present = "file",
         conflicts_with = "file"
     )]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
 
     /// Caller id: a number of the account's inventory, E.164
     #[arg(long, env = "CHIMECALL_FROM", value_name = "E164")]
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
 
     #[command(flatten)]
-    pub target: CallTarget,
+    pub(crate) target: CallTarget,
 
     /// Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)
     #[arg(long = "arg", value_name = "KEY=VALUE")]
-    pub args: Vec<String>,
+    pub(crate) args: Vec<String>,
 
     /// SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)
     #[arg(long = "sip-header", value_name = "NAME=VALUE")]
-    pub sip_headers: Vec<String>,
+    pub(crate) sip_headers: Vec<String>,
 
     /// Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal's
     /// dial_id) that lets `resolve` find the call in the handler's logs
     #[arg(long)]
-    pub no_request_id: bool,
+    pub(crate) no_request_id: bool,
 
     /// Show the request that would be sent, and send nothing
     #[arg(long, conflicts_with = "wait")]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
 
     #[command(flatten)]
-    pub wait: WaitArgs,
+    pub(crate) wait: WaitArgs,
 
     #[command(flatten)]
-    pub bulk: BulkArgs,
+    pub(crate) bulk: BulkArgs,
 }
 
 #[derive(Debug, Args)]
 #[group(id = "bulk_dial")]
-pub struct BulkArgs {
+pub(crate) struct BulkArgs {
     /// Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME
     #[arg(long, value_name = "PATH", conflicts_with_all = ["wait", "dry_run"])]
-    pub file: Option<std::path::PathBuf>,
+    pub(crate) file: Option<std::path::PathBuf>,
 
     /// Calls started per second, fractions allowed; 0 means no limit
     #[arg(long, default_value_t = 1.0, value_name = "N", requires = "file", value_parser = parse_rate)]
-    pub rate: f64,
+    pub(crate) rate: f64,
 
     /// Requests in flight at most
     #[arg(long, default_value_t = 16, value_name = "N", requires = "file", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub concurrency: u16,
+    pub(crate) concurrency: u16,
 
     /// Skip every row that already has an outcome in the journal
     #[arg(long, requires = "file")]
-    pub resume: bool,
+    pub(crate) resume: bool,
 
     /// With --resume: dial again the rows whose outcome is unknown (they may ring twice)
     #[arg(long, requires = "resume")]
-    pub retry_unknown: bool,
+    pub(crate) retry_unknown: bool,
 
     /// Check every row first; dial nothing if any is invalid
     #[arg(long, requires = "file")]
-    pub strict: bool,
+    pub(crate) strict: bool,
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -206,145 +193,145 @@ fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct WaitArgs {
+pub(crate) struct WaitArgs {
     /// After dialing, follow the call until it is answered or has ended (exit 5 if it ends
     /// unanswered, 6 at --timeout)
     #[arg(long, value_enum, value_name = "STATE")]
-    pub wait: Option<WaitState>,
+    pub(crate) wait: Option<WaitState>,
 
     /// How long --wait waits
     #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
-    pub timeout: std::time::Duration,
+    pub(crate) timeout: std::time::Duration,
 
     /// Handler log group to follow (default: /aws/lambda/<function> from the SMA's LambdaArn)
     #[arg(long, value_name = "NAME")]
-    pub log_group: Option<String>,
+    pub(crate) log_group: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WaitState {
+pub(crate) enum WaitState {
     Answered,
     Ended,
 }
 
 #[derive(Debug, Args)]
-pub struct HangupArgs {
+pub(crate) struct HangupArgs {
     /// TransactionIds of the calls to end; - reads them from stdin, one per line
     #[arg(
         value_name = "TRANSACTION_ID",
         required_unless_present = "all",
         conflicts_with = "all"
     )]
-    pub transaction_ids: Vec<String>,
+    pub(crate) transaction_ids: Vec<String>,
 
     /// End every call in the journal not known to have ended
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 
     /// With --all: only calls placed this recently (10m, 24h) or since this time
     #[arg(long, value_name = "WHEN", requires = "all", value_parser = crate::duration::parse_since)]
-    pub since: Option<crate::duration::Since>,
+    pub(crate) since: Option<crate::duration::Since>,
 
     #[command(flatten)]
-    pub target: CallTarget,
+    pub(crate) target: CallTarget,
 
     /// Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)
     #[arg(long = "arg", value_name = "KEY=VALUE")]
-    pub args: Vec<String>,
+    pub(crate) args: Vec<String>,
 
     /// Wait until the handler's logs show the call's final HANGUP (exit 6 at --timeout)
     #[arg(long)]
-    pub wait: bool,
+    pub(crate) wait: bool,
 
     /// How long --wait waits
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
-    pub timeout: std::time::Duration,
+    pub(crate) timeout: std::time::Duration,
 
     /// Handler log group to follow (default: /aws/lambda/<function> from the SMA's LambdaArn)
     #[arg(long, value_name = "NAME")]
-    pub log_group: Option<String>,
+    pub(crate) log_group: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct CallsArgs {
+pub(crate) struct CallsArgs {
     /// Only calls placed and not known to have ended
     #[arg(long)]
-    pub active: bool,
+    pub(crate) active: bool,
 
     /// Only dials this recent (10m, 24h) or since this time
     #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
-    pub since: Option<crate::duration::Since>,
+    pub(crate) since: Option<crate::duration::Since>,
 }
 
 #[derive(Debug, Args)]
-pub struct ResolveArgs {
+pub(crate) struct ResolveArgs {
     /// Only dials this recent (10m, 24h) or since this time
     #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
-    pub since: Option<crate::duration::Since>,
+    pub(crate) since: Option<crate::duration::Since>,
 
     /// Leave alone dials younger than this: another chimecall may still be waiting for them
     #[arg(long, default_value = "1m", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub min_age: std::time::Duration,
+    pub(crate) min_age: std::time::Duration,
 
     /// How far past a dial the logs must reach (with other calls' NEW_OUTBOUND_CALL events) before
     /// their silence means "not placed"
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub settle: std::time::Duration,
+    pub(crate) settle: std::time::Duration,
 
     /// Handler log group to search (default: each dial's SMA's /aws/lambda/<function>)
     #[arg(long, value_name = "NAME")]
-    pub log_group: Option<String>,
+    pub(crate) log_group: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct TailArgs {
+pub(crate) struct TailArgs {
     /// TransactionId of the call
     #[arg(value_name = "TRANSACTION_ID")]
-    pub transaction_id: String,
+    pub(crate) transaction_id: String,
 
     #[command(flatten)]
-    pub target: CallTarget,
+    pub(crate) target: CallTarget,
 
     /// Handler log group to read (default: /aws/lambda/<function> from the SMA's LambdaArn)
     #[arg(long, value_name = "NAME")]
-    pub log_group: Option<String>,
+    pub(crate) log_group: Option<String>,
 
     /// How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)
     #[arg(long, default_value = "24h", value_name = "WHEN", value_parser = crate::duration::parse_since)]
-    pub since: crate::duration::Since,
+    pub(crate) since: crate::duration::Since,
 
     /// Keep reading until the call's final HANGUP (exit 0 if it was answered, 5 if not)
     #[arg(long, short = 'f')]
-    pub follow: bool,
+    pub(crate) follow: bool,
 
     /// Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_interval)]
-    pub interval: Option<std::time::Duration>,
+    pub(crate) interval: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]
-pub struct UpdateArgs {
+pub(crate) struct UpdateArgs {
     /// TransactionId of the call
     #[arg(value_name = "TRANSACTION_ID")]
-    pub transaction_id: String,
+    pub(crate) transaction_id: String,
 
     #[command(flatten)]
-    pub target: CallTarget,
+    pub(crate) target: CallTarget,
 
     /// Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})
     #[arg(long = "arg", value_name = "KEY=VALUE")]
-    pub args: Vec<String>,
+    pub(crate) args: Vec<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct SandboxArgs {
+pub(crate) struct SandboxArgs {
     /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 0)]
-    pub port: u16,
+    pub(crate) port: u16,
 
     /// Address to listen on; anything but loopback exposes the sandbox to the network
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
-    pub bind: IpAddr,
+    pub(crate) bind: IpAddr,
 
     /// Region the sandbox's account lives in (requests must be signed for it)
     #[arg(
@@ -352,85 +339,85 @@ pub struct SandboxArgs {
         default_value = "us-east-1",
         value_name = "REGION"
     )]
-    pub sandbox_region: String,
+    pub(crate) sandbox_region: String,
 
     /// How many SIP media applications the account has (the first is CHIMECALL_SMA_ID)
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub sip_media_applications: u16,
+    pub(crate) sip_media_applications: u16,
 
     /// How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480
     /// never answer, in 487 hang up 1 s after answering
     #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub answer_after: std::time::Duration,
+    pub(crate) answer_after: std::time::Duration,
 
     /// How long a phone rings before the call ends unanswered (HANGUP 480)
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub ring_timeout: std::time::Duration,
+    pub(crate) ring_timeout: std::time::Duration,
 
     /// The longest a call may last before the service ends it
     #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub max_call_duration: std::time::Duration,
+    pub(crate) max_call_duration: std::time::Duration,
 
     /// Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local
     /// start-lambda) instead of the built-in handler
     #[arg(long, value_name = "URL")]
-    pub handler: Option<String>,
+    pub(crate) handler: Option<String>,
 
     /// How long the SIP media application waits for its handler before retrying
     #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = crate::duration::parse)]
-    pub handler_timeout: std::time::Duration,
+    pub(crate) handler_timeout: std::time::Duration,
 
     /// Inject a fault into CreateSipMediaApplicationCall and UpdateSipMediaApplicationCall with
     /// probability P (repeatable): error-before=P (500, nothing done), unavailable-before=P (503,
     /// nothing done), error-after=P (done, then 500), drop-after=P (done, then the connection is
     /// closed unanswered), slow-after=P (done, the answer held 10 minutes)
     #[arg(long = "fault", value_name = "NAME=P", value_parser = chimecall_sandbox::faults::FaultSettings::parse_api)]
-    pub faults: Vec<(chimecall_sandbox::faults::ApiFault, f64)>,
+    pub(crate) faults: Vec<(chimecall_sandbox::faults::ApiFault, f64)>,
 
     /// Make the handler fail with probability P (repeatable): timeout=P (no answer within
     /// --handler-timeout), error=P (a function error)
     #[arg(long = "handler-fault", value_name = "NAME=P", value_parser = chimecall_sandbox::faults::FaultSettings::parse_handler)]
-    pub handler_faults: Vec<(chimecall_sandbox::faults::HandlerFault, f64)>,
+    pub(crate) handler_faults: Vec<(chimecall_sandbox::faults::HandlerFault, f64)>,
 
     /// Answer 429 ThrottledClientException to creates above N per second (nothing is done)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub throttle_cps: Option<u32>,
+    pub(crate) throttle_cps: Option<u32>,
 
     /// Seed the fault dice, for runs that repeat
     #[arg(long, value_name = "N")]
-    pub fault_seed: Option<u64>,
+    pub(crate) fault_seed: Option<u64>,
 
     /// Start in the background and return once it serves: prints the six export lines and a
     /// seventh, CHIMECALL_SANDBOX_PID, for `eval "$(chimecall sandbox --detach)"`
     #[arg(long)]
-    pub detach: bool,
+    pub(crate) detach: bool,
 
     /// The handler's function name (the SIP media application's LambdaArn ends with it; its logs
     /// go to /aws/lambda/NAME)
     #[arg(long, default_value = "chimecall-sandbox-handler", value_name = "NAME")]
-    pub function_name: String,
+    pub(crate) function_name: String,
 }
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Number the demo calls (it only rings inside the sandbox)
     #[arg(long, default_value = "+12065550123", value_name = "E164")]
-    pub to: String,
+    pub(crate) to: String,
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 
     /// Write the script into this directory instead of stdout
     #[arg(long, value_name = "DIR", hide = true)]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
 }
 
 /// The first command-line argument that is not UTF-8, named by its position and the flag it
 /// belongs to (clap's own error names neither). File paths may be any bytes.
-pub fn non_utf8_argument(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<String> {
+pub(crate) fn non_utf8_argument(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<String> {
     const PATH_FLAGS: &[&str] = &["--file"];
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
     let text = |i: usize| args[i].to_str().unwrap_or("");

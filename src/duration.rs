@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 /// The longest duration any flag takes: longer ones are mistakes, and would overflow clocks.
-pub const MAX: Duration = Duration::from_secs(366 * 24 * 3600);
+pub(crate) const MAX: Duration = Duration::from_secs(366 * 24 * 3600);
 
-pub fn parse(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let duration = match text.parse::<f64>() {
         Ok(seconds) => seconds_to_duration(seconds, text)?,
@@ -20,7 +20,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
 }
 
 /// A polling interval: at least 100 ms, so a follow never turns into a busy loop.
-pub fn parse_interval(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_interval(text: &str) -> Result<Duration, String> {
     let interval = parse(text)?;
     if interval < Duration::from_millis(100) {
         return Err(format!("{text:?} is too short: poll at most every 100ms"));
@@ -30,13 +30,13 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
 
 /// `--since`: how far back (`10m`, `24h`) or from when (`2026-11-29T19:00:00Z`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Since {
+pub(crate) enum Since {
     Ago(Duration),
     At(std::time::SystemTime),
 }
 
 impl Since {
-    pub fn start_ms(self) -> i64 {
+    pub(crate) fn start_ms(self) -> i64 {
         let at = match self {
             Since::Ago(ago) => std::time::SystemTime::now()
                 .checked_sub(ago)
@@ -49,7 +49,7 @@ impl Since {
     }
 }
 
-pub fn parse_since(text: &str) -> Result<Since, String> {
+pub(crate) fn parse_since(text: &str) -> Result<Since, String> {
     if let Ok(ago) = parse(text) {
         return Ok(Since::Ago(ago));
     }

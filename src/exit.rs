@@ -1,6 +1,7 @@
 //! The exit-code contract, decided in one place.
 //!
-//! Scripts branch on these numbers, so they never change meaning. README.md carries the same table.
+//! Scripts branch on these numbers, so they never change meaning. `--help` is generated from
+//! this table, and a test checks README.md against it.
 
 use std::fmt;
 
@@ -70,22 +71,39 @@ impl From<Exit> for i32 {
     }
 }
 
+/// Exit codes, one per line (`  0  success`): the README table test reads these.
+pub fn exit_code_table() -> String {
+    Exit::ALL
+        .iter()
+        .map(|exit| format!("{:>3}  {}\n", exit.code(), exit.meaning()))
+        .collect()
+}
+
+/// The exit codes as `--help` ends with them.
+pub(crate) fn help_text() -> String {
+    let rows: Vec<String> = Exit::ALL
+        .iter()
+        .map(|exit| format!("  {:<5}{}", exit.code(), exit.meaning()))
+        .collect();
+    format!("Exit codes:\n{}", rows.join("\n"))
+}
+
 /// An error that knows its exit code. Everything else that reaches `main` exits 1.
 #[derive(Debug)]
-pub struct Failure {
-    pub exit: Exit,
-    pub message: String,
+pub(crate) struct Failure {
+    pub(crate) exit: Exit,
+    pub(crate) message: String,
 }
 
 impl Failure {
-    pub fn new(exit: Exit, message: impl Into<String>) -> Failure {
+    pub(crate) fn new(exit: Exit, message: impl Into<String>) -> Failure {
         Failure {
             exit,
             message: message.into(),
         }
     }
 
-    pub fn usage(message: impl Into<String>) -> Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
         Failure::new(Exit::Usage, message)
     }
 }
@@ -99,7 +117,7 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 /// The exit code for any error that reaches the top: the one place that decides it.
-pub fn exit_for(error: &anyhow::Error) -> Exit {
+pub(crate) fn exit_for(error: &anyhow::Error) -> Exit {
     for cause in error.chain() {
         if let Some(failure) = cause.downcast_ref::<Failure>() {
             return failure.exit;
@@ -114,7 +132,7 @@ pub fn exit_for(error: &anyhow::Error) -> Exit {
 }
 
 /// True when the error is a closed stdout (`chimecall ... | head -1`): not worth a message.
-pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()

@@ -14,7 +14,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::output::redact_phone_numbers;
 
-pub fn init(verbose: u8, quiet: bool, server: bool, redact: bool) {
+pub(crate) fn init(verbose: u8, quiet: bool, server: bool, redact: bool) {
     let filter = if quiet {
         "error"
     } else {

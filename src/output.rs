@@ -16,57 +16,42 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 
 /// A command's result: `Display` is its text form, `Serialize` its JSON form.
-pub trait Report: Serialize + Display {}
+pub(crate) trait Report: Serialize + Display {}
 impl<T: Serialize + Display> Report for T {}
 
 #[derive(Debug, Clone, Copy)]
-pub struct Output {
-    pub format: OutputFormat,
-    pub quiet: bool,
-    /// Prints nothing at all: for code that runs commands on the user's behalf (the demo).
-    muted: bool,
+pub(crate) struct Output {
+    pub(crate) format: OutputFormat,
+    pub(crate) quiet: bool,
     /// `--redact`: phone numbers are masked in text results and on stderr.
-    pub redact: bool,
+    pub(crate) redact: bool,
 }
 
 impl Output {
-    pub fn new(format: OutputFormat, quiet: bool) -> Output {
+    pub(crate) fn new(format: OutputFormat, quiet: bool) -> Output {
         Output {
             format,
             quiet,
-            muted: false,
             redact: false,
         }
     }
 
     /// The same output, masking phone numbers (`--redact`) or not.
-    pub fn with_redaction(self, redact: bool) -> Output {
+    pub(crate) fn with_redaction(self, redact: bool) -> Output {
         Output { redact, ..self }
     }
 
-    pub fn muted() -> Output {
-        Output {
-            format: OutputFormat::Text,
-            quiet: true,
-            muted: true,
-            redact: false,
-        }
-    }
-
     /// Text for a person: control characters neutralised, phone numbers masked under --redact.
-    pub fn for_people(&self, text: &str) -> String {
+    pub(crate) fn for_people(&self, text: &str) -> String {
         for_people(text, self.redact)
     }
 
-    pub fn is_json(&self) -> bool {
+    pub(crate) fn is_json(&self) -> bool {
         self.format == OutputFormat::Json
     }
 
     /// One result on stdout, flushed at once so a reader sees it while the command goes on.
-    pub fn result(&self, report: &impl Report) -> io::Result<()> {
-        if self.muted {
-            return Ok(());
-        }
+    pub(crate) fn result(&self, report: &impl Report) -> io::Result<()> {
         let line = match self.format {
             OutputFormat::Text => self.for_people(&report.to_string()),
             OutputFormat::Json => {
@@ -79,43 +64,53 @@ impl Output {
     }
 
     /// Progress and explanations for a person; silenced by --quiet.
-    pub fn note(&self, message: impl Display) {
+    pub(crate) fn note(&self, message: impl Display) {
         if !self.quiet {
             write_stderr(&self.for_people(&message.to_string()));
         }
     }
 
-    /// Something went wrong with one item; always shown.
-    pub fn error(&self, message: impl Display) {
-        if !self.muted {
-            write_stderr(&error_line(&message.to_string(), self.redact));
+    /// The error that ended the command, reported (a closed stdout is not worth a message);
+    /// returns the exit code it gets.
+    pub(crate) fn failed(&self, error: &anyhow::Error) -> crate::exit::Exit {
+        if !crate::exit::is_broken_pipe(error) {
+            let message = format!("{error:#}");
+            if !message.is_empty() {
+                self.error(message);
+            }
         }
+        crate::exit::exit_for(error)
+    }
+
+    /// Something went wrong with one item; always shown.
+    pub(crate) fn error(&self, message: impl Display) {
+        write_stderr(&error_line(&message.to_string(), self.redact));
     }
 }
 
 /// A spinner on stderr while chimecall waits, shown only to a person (stderr is a terminal, not
 /// --quiet); otherwise nothing, so scripts and logs get no control characters.
-pub struct Spinner {
+pub(crate) struct Spinner {
     bar: Option<indicatif::ProgressBar>,
     redact: bool,
 }
 
 impl Spinner {
-    pub fn set_message(&self, message: impl Display) {
+    pub(crate) fn set_message(&self, message: impl Display) {
         if let Some(bar) = &self.bar {
             bar.set_message(for_people(&message.to_string(), self.redact));
         }
     }
 
     /// Runs `f` (which writes to stdout) with the spinner hidden, so the two never share a line.
-    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         match &self.bar {
             Some(bar) => bar.suspend(f),
             None => f(),
         }
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -129,7 +124,7 @@ impl Drop for Spinner {
 }
 
 impl Output {
-    pub fn spinner(&self, message: impl Display) -> Spinner {
+    pub(crate) fn spinner(&self, message: impl Display) -> Spinner {
         use std::io::IsTerminal;
         let redact = self.redact;
         if self.quiet || !io::stderr().is_terminal() {
@@ -150,7 +145,7 @@ impl Output {
 static REDACT_STDERR: AtomicBool = AtomicBool::new(false);
 
 /// Turns phone-number masking on (or off) for `print_error` and `to_stderr`.
-pub fn set_stderr_redaction(redact: bool) {
+pub(crate) fn set_stderr_redaction(redact: bool) {
     REDACT_STDERR.store(redact, Ordering::Relaxed);
 }
 
@@ -160,12 +155,12 @@ fn stderr_redaction() -> bool {
 
 /// Text for stderr from code without an `Output` (a progress bar's lines): control characters
 /// neutralised, phone numbers masked under --redact.
-pub fn for_stderr(text: &str) -> String {
+pub(crate) fn for_stderr(text: &str) -> String {
     for_people(text, stderr_redaction())
 }
 
 fn for_people(text: &str, redact: bool) -> String {
-    let clean = sanitize(text);
+    let clean = crate::text::sanitize(text);
     if redact {
         redact_phone_numbers(&clean).into_owned()
     } else {
@@ -180,7 +175,7 @@ fn error_line(message: &str, redact: bool) -> String {
 /// serde_json escapes only U+0000 to U+001F; DEL, the C1 controls (an 8-bit CSI among them) and
 /// the bidirectional controls would reach a terminal that shows the JSON. In JSON text they can
 /// only stand inside strings, where `\uXXXX` means the same character.
-pub fn escape_json_controls(json: String) -> String {
+pub(crate) fn escape_json_controls(json: String) -> String {
     if !json.chars().any(chimecall_model::rules::is_unprintable) {
         return json;
     }
@@ -196,12 +191,12 @@ pub fn escape_json_controls(json: String) -> String {
 }
 
 /// The one format for errors on stderr.
-pub fn print_error(message: &str) {
+pub(crate) fn print_error(message: &str) {
     write_stderr(&error_line(message, stderr_redaction()));
 }
 
 /// One line on stderr, phone numbers masked under --redact.
-pub fn to_stderr(line: &str) {
+pub(crate) fn to_stderr(line: &str) {
     if stderr_redaction() {
         write_stderr(&redact_phone_numbers(line));
     } else {
@@ -223,7 +218,7 @@ const PHONE_MIN_DIGITS: usize = 7;
 /// two and its last two digits, and every digit between becomes `*`: `+12065550123` becomes
 /// `+12*******23`. Nothing without a `+` is touched: TransactionIds, request ids, timestamps, SIP
 /// codes, line numbers. A number written without its `+` is therefore not recognised.
-pub fn redact_phone_numbers(text: &str) -> Cow<'_, str> {
+pub(crate) fn redact_phone_numbers(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut masked: Option<String> = None;
     // `text[..copied]` is already in `masked`.
@@ -256,40 +251,9 @@ pub fn redact_phone_numbers(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Replaces control characters (escape sequences, carriage returns, bells...) with visible
-/// `\u{..}` escapes. Newlines and tabs are kept: they cannot rewrite what is already on screen.
-pub fn sanitize(text: &str) -> Cow<'_, str> {
-    // Control characters, and the bidirectional controls that reorder what a terminal shows.
-    let unsafe_char = |c: char| chimecall_model::rules::is_unprintable(c) && c != '\n' && c != '\t';
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if unsafe_char(c) {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_sequences_are_neutralised() {
-        assert_eq!(sanitize("plain text"), "plain text");
-        let hostile = "ok\x1b[2J\x1b]0;pwned\x07\rdone\u{9b}";
-        let clean = sanitize(hostile);
-        assert!(!clean.chars().any(|c| c.is_control()), "{clean:?}");
-        assert!(clean.contains("\\u{1b}[2J"));
-        assert_eq!(sanitize("a\nb\tc"), "a\nb\tc");
-    }
 
     #[test]
     fn phone_numbers_are_masked() {

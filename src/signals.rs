@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 /// Resolves at the first SIGINT or SIGTERM.
-pub async fn shutdown_requested() {
+pub(crate) async fn shutdown_requested() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -35,14 +35,14 @@ pub async fn shutdown_requested() {
 
 /// Signals caught from the moment it is started.
 #[derive(Clone)]
-pub struct StopWatch {
+pub(crate) struct StopWatch {
     stopped: Arc<AtomicBool>,
     notify: Arc<Notify>,
 }
 
 impl StopWatch {
     /// Installs the handlers now (the first signal after this returns is caught).
-    pub fn start() -> StopWatch {
+    pub(crate) fn start() -> StopWatch {
         let watch = StopWatch {
             stopped: Arc::new(AtomicBool::new(false)),
             notify: Arc::new(Notify::new()),
@@ -79,12 +79,12 @@ impl StopWatch {
         self.notify.notify_waiters();
     }
 
-    pub fn is_stopped(&self) -> bool {
+    pub(crate) fn is_stopped(&self) -> bool {
         self.stopped.load(Ordering::SeqCst)
     }
 
     /// Resolves once a signal has come (at once if one already has).
-    pub async fn stopped(&self) {
+    pub(crate) async fn stopped(&self) {
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);

@@ -4,15 +4,14 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::duration::Since;
-use crate::exit::Failure;
-use crate::journal::{self, CallEntry, OutcomeKind};
-use crate::output::Output;
+use super::Context;
+use crate::cli::CallsArgs;
+use crate::journal::{self, DialEntry, OutcomeKind};
 
 /// One dial in text form: a table row.
 #[derive(Serialize)]
 #[serde(transparent)]
-struct Listed<'a>(&'a CallEntry);
+struct Listed<'a>(&'a DialEntry);
 
 impl fmt::Display for Listed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -23,7 +22,7 @@ impl fmt::Display for Listed<'_> {
             OutcomeKind::Unknown => "unknown",
         };
         // The journal is a file anyone can edit: each field stays on its line.
-        let cell = |text: &str| chimecall_model::rules::printable(text).into_owned();
+        let cell = |text: &str| crate::text::printable(text).into_owned();
         write!(
             f,
             "{:<24}  {:<16}  {:<8}  {:<16}  {:<36}  {}",
@@ -37,37 +36,14 @@ impl fmt::Display for Listed<'_> {
     }
 }
 
-/// Entries of the journal at `path`, filtered; problems reading it are warned about.
-pub fn load(
-    active: bool,
-    since: Option<Since>,
-    output: &Output,
-) -> Result<Vec<CallEntry>, Failure> {
-    let path = journal::default_path()?;
-    let contents = journal::read(&path)?;
-    for problem in &contents.problems {
-        output.note(format!("warning: {problem}"));
-    }
-    let since = since.map(|s| s.start_ms());
-    Ok(journal::calls(&contents)
-        .into_iter()
-        .filter(|entry| !active || entry.is_active())
-        .filter(|entry| match since {
-            None => true,
-            Some(start) => time_ms(&entry.time).is_none_or(|t| t >= start),
-        })
-        .collect())
-}
-
-fn time_ms(rfc3339: &str) -> Option<i64> {
-    let parsed =
-        time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
-            .ok()?;
-    Some((parsed.unix_timestamp_nanos() / 1_000_000) as i64)
-}
-
-pub fn list(active: bool, since: Option<Since>, output: &Output) -> anyhow::Result<()> {
-    let entries = load(active, since, output)?;
+pub(crate) async fn run(args: CallsArgs, context: &Context) -> anyhow::Result<()> {
+    let output = &context.output;
+    let active = args.active;
+    let entries: Vec<DialEntry> =
+        journal::load_dials(args.since.map(|since| since.start_ms()), output)?
+            .into_iter()
+            .filter(|entry| !active || entry.is_active())
+            .collect();
     if !output.is_json() && !entries.is_empty() {
         let header = format!(
             "{:<24}  {:<16}  {:<8}  {:<16}  {:<36}  {}",

@@ -9,16 +9,18 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
-use crate::call::CallRequest;
-use crate::commands::{dial, tail, update};
-use crate::event;
-use crate::exit::{Exit, Failure};
-use crate::follow::CallFollower;
-use crate::output::Output;
 use chimecall_sandbox::{RunningSandbox, SandboxConfig, SandboxInfo};
 
+use super::hangup::hangup_arguments;
+use crate::aws;
+use crate::call::DialRequest;
+use crate::cli::DemoArgs;
+use crate::event;
+use crate::exit::{Exit, Failure};
+use crate::follow::{self, CallFollower, LogSource};
+
 /// An SDK configuration that points at the sandbox and nowhere else.
-pub fn sandbox_sdk_config(info: &SandboxInfo) -> SdkConfig {
+fn sandbox_sdk_config(info: &SandboxInfo) -> SdkConfig {
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(info.region.clone()))
@@ -52,7 +54,7 @@ async fn show_timeline_until(
         let events = follower
             .poll()
             .await
-            .map_err(|e| Failure::new(e.exit(), e.describe()))?;
+            .map_err(Failure::from)?;
         for observed in events {
             say(format!(
                 "   {}",
@@ -72,7 +74,8 @@ async fn show_timeline_until(
     }
 }
 
-pub async fn run(to: String) -> anyhow::Result<()> {
+pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let to = args.to;
     let answer_after = Duration::from_millis(800);
     let sandbox = RunningSandbox::start(SandboxConfig {
         answer_after,
@@ -91,17 +94,19 @@ pub async fn run(to: String) -> anyhow::Result<()> {
     ));
 
     say(format!("\n2. $ chimecall dial --to {to} --wait answered"));
-    let call = CallRequest {
+    let request = DialRequest {
         sma_id: info.sma_id.clone(),
         from: info.from_number.clone(),
         to,
         arguments: Default::default(),
         sip_headers: Default::default(),
     };
-    call.validate()?;
+    request.validate()?;
     let started = Instant::now();
-    let dialed = dial::dial(call, &config).await?;
-    let transaction_id = dialed.transaction_id.clone();
+    let voice = aws::voice_client(&config);
+    let transaction_id = aws::create_call(&voice, &request)
+        .await
+        .map_err(Failure::from)?;
     say(format!(
         "   CreateSipMediaApplicationCall answered 201 in {} ms: TransactionId {transaction_id}",
         started.elapsed().as_millis()
@@ -110,12 +115,12 @@ pub async fn run(to: String) -> anyhow::Result<()> {
         "   Its handler logs each invocation event to /aws/lambda/{}; this is what `chimecall tail` reads:",
         chimecall_sandbox::state::DEFAULT_FUNCTION_NAME
     ));
-    let source = tail::EventSource {
+    let source = LogSource {
         sma_id: Some(info.sma_id.clone()),
         log_group: None,
-        start_ms: tail::now_ms() - 5_000,
+        start_ms: chimecall_model::clock::now_ms() - 5_000,
     };
-    let mut follower = tail::follower_for(&transaction_id, &source, &config).await?;
+    let mut follower = follow::follower_for(&transaction_id, &source, &config).await?;
     show_timeline_until(
         &mut follower,
         |f| f.tracker().was_answered(),
@@ -125,10 +130,10 @@ pub async fn run(to: String) -> anyhow::Result<()> {
     say("   The callee answered: `dial --wait answered` exits 0 here.");
 
     say(format!("\n3. $ chimecall hangup --wait {transaction_id}"));
-    let quiet = Output::muted();
-    let hangup = update::hangup_arguments();
-    let ids = [transaction_id.clone()];
-    update::update_calls(&info.sma_id, &ids, &hangup, &config, &quiet).await?;
+    let hangup = hangup_arguments();
+    aws::update_call(&voice, &info.sma_id, &transaction_id, &hangup)
+        .await
+        .map_err(Failure::from)?;
     say("   UpdateSipMediaApplicationCall with Arguments {\"action\":\"hangup\"} answered 202; the handler");
     say("   answers the CALL_UPDATE_REQUESTED with a Hangup action:");
     show_timeline_until(
@@ -145,12 +150,12 @@ pub async fn run(to: String) -> anyhow::Result<()> {
     say(format!(
         "\n4. $ chimecall hangup {transaction_id}   # again"
     ));
-    match update::update_calls(&info.sma_id, &ids, &hangup, &config, &quiet).await {
-        Err(error) if crate::exit::exit_for(&error) == Exit::NotFound => {
+    match aws::update_call(&voice, &info.sma_id, &transaction_id, &hangup).await {
+        Err(error) if error.exit() == Exit::NotFound => {
             say("   NotFoundException (HTTP 404): exit code 7, the transaction has already ended")
         }
-        Err(error) => return Err(error),
-        Ok(()) => {
+        Err(error) => return Err(Failure::from(error).into()),
+        Ok(_) => {
             return Err(Failure::new(Exit::Failure, "a second hangup was accepted").into());
         }
     }

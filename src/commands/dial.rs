@@ -1,4 +1,5 @@
-//! `chimecall dial`: CreateSipMediaApplicationCall, and the TransactionId it returns.
+//! `chimecall dial`: CreateSipMediaApplicationCall, and the TransactionId it returns; with
+//! `--file`, a bulk run (`campaign`).
 
 use std::fmt;
 
@@ -6,42 +7,45 @@ use aws_config::SdkConfig;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::aws;
-use crate::call::CallRequest;
-use crate::commands::placing::{self, DialResult, PlaceError, SendOptions, ThrottlePolicy};
-use crate::commands::resolve as commands_resolve;
-use crate::commands::tail::{self, EventSource, WaitFor};
-use crate::event::CallPhase;
+use super::Context;
+use crate::aws::{self, ApiError};
+use crate::call::{parse_pairs, CallPhase, DialRequest};
+use crate::campaign::{self, CampaignOptions, RowDefaults};
+use crate::cli::{DialArgs, WaitState};
 use crate::exit::{Exit, Failure};
-use crate::journal::{Journal, Record, StateNote};
+use crate::follow::{self, LogSource, WaitFor};
+use crate::journal::{self, DialEntry, Journal, OutcomeKind};
 use crate::output::Output;
-use crate::resolve::Resolution;
+use crate::placing::{self, DialResult, PlaceError, SendOptions, ThrottlePolicy};
+use crate::settings::Setting;
+use crate::settle::{self, Resolution};
+use crate::signals::StopWatch;
 
 /// A placed call. Text form: the TransactionId alone, so `TX=$(chimecall dial ...)` works.
 #[derive(Debug, Serialize)]
-pub struct Dialed {
-    pub transaction_id: String,
-    pub sma_id: String,
-    pub from: String,
-    pub to: String,
+pub(crate) struct Dialed {
+    pub(crate) transaction_id: String,
+    pub(crate) sma_id: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
     /// With --wait: what the call was last known to be: dialing, ringing, answered, ended, unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<&'static str>,
+    pub(crate) state: Option<&'static str>,
     /// With --wait, once ended: the final HANGUP's SIP response code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sip_response_code: Option<String>,
+    pub(crate) sip_response_code: Option<String>,
     /// With --wait: whether the call was answered.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub answered: Option<bool>,
+    pub(crate) answered: Option<bool>,
 }
 
 impl Dialed {
-    fn placed(transaction_id: String, call: CallRequest) -> Dialed {
+    fn placed(transaction_id: String, request: DialRequest) -> Dialed {
         Dialed {
             transaction_id,
-            sma_id: call.sma_id,
-            from: call.from,
-            to: call.to,
+            sma_id: request.sma_id,
+            from: request.from,
+            to: request.to,
             state: None,
             sip_response_code: None,
             answered: None,
@@ -57,27 +61,27 @@ impl fmt::Display for Dialed {
 
 /// What `--dry-run` shows: the request exactly as it would go on the wire, minus the signature.
 #[derive(Debug, Serialize)]
-pub struct DryRun {
-    pub dry_run: bool,
-    pub operation: &'static str,
-    pub method: &'static str,
-    pub path: String,
-    pub region: Option<String>,
-    pub endpoint: String,
-    pub body: serde_json::Value,
+pub(crate) struct DryRun {
+    pub(crate) dry_run: bool,
+    pub(crate) operation: &'static str,
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: String,
+    pub(crate) body: serde_json::Value,
 }
 
 impl DryRun {
-    pub fn new(call: &CallRequest, config: &SdkConfig) -> DryRun {
+    fn new(request: &DialRequest, config: &SdkConfig) -> DryRun {
         let mut body = json!({
-            "FromPhoneNumber": call.from,
-            "ToPhoneNumber": call.to,
+            "FromPhoneNumber": request.from,
+            "ToPhoneNumber": request.to,
         });
-        if !call.arguments.is_empty() {
-            body["ArgumentsMap"] = json!(call.arguments);
+        if !request.arguments.is_empty() {
+            body["ArgumentsMap"] = json!(request.arguments);
         }
-        if !call.sip_headers.is_empty() {
-            body["SipHeaders"] = json!(call.sip_headers);
+        if !request.sip_headers.is_empty() {
+            body["SipHeaders"] = json!(request.sip_headers);
         }
         let region = config.region().map(|r| r.to_string());
         let endpoint = match (endpoint_override(config), &region) {
@@ -89,7 +93,7 @@ impl DryRun {
             dry_run: true,
             operation: "CreateSipMediaApplicationCall",
             method: "POST",
-            path: format!("/sip-media-applications/{}/calls", call.sma_id),
+            path: format!("/sip-media-applications/{}/calls", request.sma_id),
             region,
             endpoint,
             body,
@@ -127,34 +131,106 @@ impl fmt::Display for DryRun {
 }
 
 /// `--wait`: what to wait for, how long, and where the events are.
-pub struct WaitPlan {
-    pub wanted: WaitFor,
-    pub timeout: std::time::Duration,
-    pub log_group: Option<String>,
+struct WaitPlan {
+    wanted: WaitFor,
+    timeout: std::time::Duration,
+    log_group: Option<String>,
+}
+
+/// `chimecall dial`: one call, or every row of `--file`.
+pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()> {
+    let output = &context.output;
+    let sma_id = context.sma_id(args.target.sma_id).await?;
+    let from = context.setting(Setting::From, args.from).await?;
+    let arguments = parse_pairs("--arg", &args.args)?;
+    let sip_headers = parse_pairs("--sip-header", &args.sip_headers)?;
+    let request_id = !args.no_request_id;
+    if let Some(file) = args.bulk.file {
+        let options = CampaignOptions {
+            file: (file.as_os_str() != "-").then_some(file),
+            defaults: RowDefaults {
+                sma_id,
+                from,
+                arguments,
+                sip_headers,
+            },
+            rate: args.bulk.rate,
+            concurrency: usize::from(args.bulk.concurrency),
+            resume: args.bulk.resume,
+            retry_unknown: args.bulk.retry_unknown,
+            strict: args.bulk.strict,
+            request_id,
+        };
+        options.defaults.check()?;
+        let config = context.sdk_config().await?;
+        let journal = Journal::open(&journal::default_path()?)?;
+        return campaign::run(options, journal, &config, output).await;
+    }
+    let request = DialRequest {
+        sma_id,
+        from: from.ok_or_else(|| {
+            Failure::usage(
+                "no caller id: pass --from, set CHIMECALL_FROM, or set chimecall_from in your AWS profile",
+            )
+        })?,
+        to: args.to.unwrap_or_default(),
+        arguments,
+        sip_headers,
+    };
+    request.validate()?;
+    if request_id {
+        request
+            .check_room_for_request_id()
+            .map_err(|problem| Failure::usage(format!("--arg: {problem}")))?;
+    }
+    if args.dry_run {
+        let config = aws::load_config_for_display(&context.aws).await?;
+        let shown = if request_id {
+            request.with_request_id("<a new id for each dial>")
+        } else {
+            request.clone()
+        };
+        output.result(&DryRun::new(&shown, &config))?;
+        return Ok(());
+    }
+    let wait = match args.wait.wait {
+        None => None,
+        Some(state) => Some(WaitPlan {
+            wanted: match state {
+                WaitState::Answered => WaitFor::Answered,
+                WaitState::Ended => WaitFor::Ended,
+            },
+            timeout: args.wait.timeout,
+            log_group: context.setting(Setting::LogGroup, args.wait.log_group).await?,
+        }),
+    };
+    let config = context.sdk_config().await?;
+    let journal = Journal::open(&journal::default_path()?)?;
+    dial_and_report(request, request_id, wait, &journal, &config, output).await
 }
 
 /// Places the call, then (with --wait) follows it. Text mode prints the TransactionId as soon as
 /// the call is placed, so it is never lost whatever the wait gives; JSON mode prints one object at
 /// the end, with the state reached.
-pub async fn dial_and_report(
-    call: CallRequest,
+async fn dial_and_report(
+    request: DialRequest,
     request_id: bool,
     wait: Option<WaitPlan>,
     journal: &Journal,
     config: &SdkConfig,
     output: &Output,
 ) -> anyhow::Result<()> {
-    let dial_started_ms = tail::now_ms();
+    let dial_started_ms = chimecall_model::clock::now_ms();
     // A Ctrl-C from here on cannot cut the request in flight: its outcome is journaled and
     // reported, then the command stops (130).
-    let stop = crate::signals::StopWatch::start();
-    let sma_id = call.sma_id.clone();
+    let stop = StopWatch::start();
+    let sma_id = request.sma_id.clone();
     let client = aws::voice_client(config);
     let send = SendOptions {
         throttles: ThrottlePolicy::Retry,
         request_id,
     };
-    let (dial_id, result) = match placing::place_call(journal, &client, &call, None, send).await {
+    let (dial_id, result) = match placing::place_call(journal, &client, &request, None, send).await {
         Ok(placed) => placed,
         Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
         Err(PlaceError::AfterSending(result, failure)) => {
@@ -172,7 +248,7 @@ pub async fn dial_and_report(
             settle_unknown(
                 &dial_id,
                 dial_started_ms,
-                &call,
+                &request,
                 error,
                 journal,
                 config,
@@ -183,7 +259,7 @@ pub async fn dial_and_report(
         other => other,
     };
     let mut dialed = match result {
-        DialResult::Placed { transaction_id } => Dialed::placed(transaction_id, call),
+        DialResult::Placed { transaction_id } => Dialed::placed(transaction_id, request),
         DialResult::Failed(error) => {
             return Err(Failure::new(error.dial_exit(), error.describe()).into())
         }
@@ -200,15 +276,15 @@ pub async fn dial_and_report(
     if !output.is_json() {
         output.result(&dialed)?;
     }
-    let source = EventSource {
+    let source = LogSource {
         sma_id: Some(sma_id),
         log_group: plan.log_group,
         // Clocks differ a little between here and the service.
         start_ms: dial_started_ms - 5_000,
     };
     let outcome = async {
-        let mut follower = tail::follower_for(&dialed.transaction_id, &source, config).await?;
-        let result = tail::wait_for(&mut follower, plan.wanted, plan.timeout, &stop, output).await;
+        let mut follower = follow::follower_for(&dialed.transaction_id, &source, config).await?;
+        let result = follow::wait_for(&mut follower, plan.wanted, plan.timeout, &stop, output).await;
         Ok::<_, Failure>((follower.tracker().phase(), result))
     }
     .await;
@@ -233,57 +309,23 @@ pub async fn dial_and_report(
         CallPhase::Answered | CallPhase::Ended { answered: true, .. }
     ));
     // Journaled before it is reported, like every other record.
-    record_state(
-        journal,
-        &dialed.transaction_id,
-        &phase,
-        "dial --wait",
-        output,
-    )
-    .await;
+    if let Err(failure) =
+        journal::record_phase(journal, &dialed.transaction_id, &phase, "dial --wait").await
+    {
+        output.error(failure);
+    }
     if output.is_json() {
         output.result(&dialed)?;
     }
     result.map(|_| ()).map_err(Into::into)
 }
 
-/// Notes in the journal what a wait learned about a call; a failure to do so is only a warning.
-pub async fn record_state(
-    journal: &Journal,
-    transaction_id: &str,
-    phase: &CallPhase,
-    source: &str,
-    output: &Output,
-) {
-    let (state, answered, sip_response_code) = match phase {
-        CallPhase::Answered => ("answered", Some(true), None),
-        CallPhase::Ended {
-            answered,
-            sip_response_code,
-        } => ("ended", Some(*answered), sip_response_code.clone()),
-        _ => return,
-    };
-    let note = StateNote {
-        transaction_id: transaction_id.to_string(),
-        state: state.to_string(),
-        answered,
-        sip_response_code,
-        source: source.to_string(),
-    };
-    if let Err(failure) = journal.append(Record::State(note)).await {
-        output.error(failure);
-    }
-}
-
-/// How long a dial looks in the handler's logs before it says "unknown" (exit 8).
-const SETTLE_BOUND: std::time::Duration = std::time::Duration::from_secs(5);
-
 #[allow(clippy::too_many_arguments)] // the dial, and where to look and report
 async fn settle_unknown(
     dial_id: &str,
     dial_started_ms: i64,
-    call: &CallRequest,
-    error: aws::ApiError,
+    request: &DialRequest,
+    error: ApiError,
     journal: &Journal,
     config: &SdkConfig,
     output: &Output,
@@ -292,36 +334,35 @@ async fn settle_unknown(
         "{}; looking for the call in the handler's logs...",
         error.describe()
     ));
-    let entry = crate::journal::CallEntry {
+    let entry = DialEntry {
         dial_id: dial_id.to_string(),
         // The dial's own moment: the search window is around it, not around now.
-        time: crate::journal::rfc3339_from_ms(dial_started_ms),
-        sma_id: call.sma_id.clone(),
-        from: call.from.clone(),
-        to: call.to.clone(),
+        time: chimecall_model::clock::rfc3339_ms(dial_started_ms).unwrap_or_default(),
+        sma_id: request.sma_id.clone(),
+        from: request.from.clone(),
+        to: request.to.clone(),
         request_id: Some(dial_id.to_string()),
         batch: None,
         row: None,
         line: None,
-        outcome: crate::journal::OutcomeKind::Unknown,
+        outcome: OutcomeKind::Unknown,
         transaction_id: None,
         error: None,
         state: None,
         answered: None,
     };
-    Ok(
-        match commands_resolve::settle_one(&entry, SETTLE_BOUND, journal, config).await {
-            Resolution::Placed { transaction_id } => {
-                output.note("the handler's logs show the call: it was placed");
-                DialResult::Placed { transaction_id }
-            }
-            // A quick look never concludes "not placed": that is `resolve`'s, with proof.
-            Resolution::NotPlaced | Resolution::Unknown => DialResult::Unknown(error),
-        },
-    )
+    let found = settle::quick_look(vec![entry], settle::DIAL_QUICK_LOOK, journal, config).await;
+    Ok(match found.into_iter().next().map(|(_, resolution)| resolution) {
+        Some(Resolution::Placed { transaction_id }) => {
+            output.note("the handler's logs show the call: it was placed");
+            DialResult::Placed { transaction_id }
+        }
+        // A quick look never concludes "not placed": that is `resolve`'s, with proof.
+        _ => DialResult::Unknown(error),
+    })
 }
 
-fn interrupted(stop: &crate::signals::StopWatch) -> anyhow::Result<()> {
+fn interrupted(stop: &StopWatch) -> anyhow::Result<()> {
     if stop.is_stopped() {
         Err(Failure::new(Exit::Interrupted, "interrupted after the call was placed").into())
     } else {
@@ -329,7 +370,7 @@ fn interrupted(stop: &crate::signals::StopWatch) -> anyhow::Result<()> {
     }
 }
 
-fn unknown_outcome(error: &aws::ApiError) -> Failure {
+fn unknown_outcome(error: &ApiError) -> Failure {
     Failure::new(
         Exit::OutcomeUnknown,
         format!(
@@ -338,14 +379,4 @@ fn unknown_outcome(error: &aws::ApiError) -> Failure {
             error.describe()
         ),
     )
-}
-
-/// Places the call. Every failure carries its exit code; 8 when a call may have been placed.
-pub async fn dial(call: CallRequest, config: &SdkConfig) -> Result<Dialed, Failure> {
-    let client = aws::voice_client(config);
-    match aws::create_call(&client, &call).await {
-        Ok(transaction_id) => Ok(Dialed::placed(transaction_id, call)),
-        Err(error) if error.dial_exit() == Exit::OutcomeUnknown => Err(unknown_outcome(&error)),
-        Err(error) => Err(Failure::new(error.dial_exit(), error.describe())),
-    }
 }

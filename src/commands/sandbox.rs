@@ -2,10 +2,42 @@
 
 use std::io::Write;
 
-use crate::output::Output;
+use chimecall_sandbox::faults::FaultSettings;
 use chimecall_sandbox::{RunningSandbox, SandboxConfig};
 
-pub async fn run(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
+use super::Context;
+use crate::cli::SandboxArgs;
+use crate::exit::Failure;
+use crate::output::Output;
+
+pub(crate) async fn run(args: SandboxArgs, context: &Context) -> anyhow::Result<()> {
+    if args.detach {
+        return detach();
+    }
+    let config = SandboxConfig {
+        bind: args.bind,
+        port: args.port,
+        region: args.sandbox_region,
+        sip_media_applications: usize::from(args.sip_media_applications),
+        answer_after: args.answer_after,
+        ring_timeout: args.ring_timeout,
+        max_call_duration: args.max_call_duration,
+        handler_url: args.handler,
+        handler_timeout: args.handler_timeout,
+        function_name: args.function_name,
+        faults: FaultSettings {
+            api: args.faults,
+            handler: args.handler_faults,
+            throttle_cps: args.throttle_cps,
+            seed: args.fault_seed,
+        },
+    };
+    config.validate().map_err(Failure::usage)?;
+    serve(config, &context.output).await
+}
+
+/// Serves in the foreground until Ctrl-C or SIGTERM.
+async fn serve(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
     let loopback = config.bind.is_loopback();
     let sandbox = RunningSandbox::start(config.clone()).await.map_err(|e| {
         crate::exit::Failure::new(
@@ -44,7 +76,7 @@ pub async fn run(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
 /// `--detach`: runs the same command line (less `--detach`) as a background process, relays its
 /// six export lines and adds its PID. The child gets stdout of its own, so a `$(...)` around this
 /// command returns as soon as the sandbox serves.
-pub fn detach() -> anyhow::Result<()> {
+fn detach() -> anyhow::Result<()> {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let exe = std::env::current_exe()?;

@@ -1,29 +1,53 @@
-//! `chimecall tail`: a call's timeline from its handler's logs, and the `--wait` of dial and
-//! hangup, which follow the same events until the call reaches a state.
+//! `chimecall tail`: a call's timeline from its handler's logs; `--follow` until it ends.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
+use chimecall_model::clock;
 
-use crate::aws;
-use crate::event::{self, CallPhase};
+use super::Context;
+use crate::call::CallPhase;
+use crate::cli::TailArgs;
+use crate::event;
 use crate::exit::{Exit, Failure};
-use crate::follow::{CallFollower, ObservedEvent, PollSchedule};
+use crate::follow::{follower_for, LogSource, ObservedEvent, PollSchedule};
+use crate::journal::{self, Journal};
 use crate::output::Output;
+use crate::settings::Setting;
+use crate::signals::StopWatch;
+use chimecall_model::rules;
 
-/// Where to read a call's events, and from when.
-#[derive(Debug, Clone)]
-pub struct EventSource {
-    pub sma_id: Option<String>,
-    pub log_group: Option<String>,
-    pub start_ms: i64,
+struct TailOptions {
+    transaction_id: String,
+    source: LogSource,
+    follow: bool,
+    interval: Option<Duration>,
 }
 
-pub struct TailOptions {
-    pub transaction_id: String,
-    pub source: EventSource,
-    pub follow: bool,
-    pub interval: Option<Duration>,
+pub(crate) async fn run(args: TailArgs, context: &Context) -> anyhow::Result<()> {
+    rules::check_path_id("TransactionId", &args.transaction_id)
+        .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
+    if args.transaction_id.contains('"') {
+        return Err(Failure::usage("TRANSACTION_ID: a TransactionId has no quotes").into());
+    }
+    let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
+    // The SMA is only needed to find the log group.
+    let sma_id = match log_group {
+        Some(_) => None,
+        None => context.setting(Setting::SmaId, args.target.sma_id).await?,
+    };
+    let options = TailOptions {
+        transaction_id: args.transaction_id,
+        source: LogSource {
+            sma_id,
+            log_group,
+            start_ms: args.since.start_ms(),
+        },
+        follow: args.follow,
+        interval: args.interval,
+    };
+    let config = context.sdk_config().await?;
+    tail(options, &config, &context.output).await
 }
 
 /// One event on stdout: a timeline line (text) or an object (JSON).
@@ -42,46 +66,7 @@ impl std::fmt::Display for EventReport<'_> {
     }
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// The log group to read: `--log-group`, or the SMA's handler's from its LambdaArn.
-pub async fn resolve_log_group(
-    source: &EventSource,
-    config: &SdkConfig,
-) -> Result<String, Failure> {
-    match (&source.log_group, &source.sma_id) {
-        (Some(group), _) => Ok(group.clone()),
-        (None, Some(sma_id)) => aws::handler_log_group(&aws::voice_client(config), sma_id).await,
-        (None, None) => Err(Failure::usage(
-            "no log group: pass --log-group, or --sma-id (or CHIMECALL_SMA_ID) to find it",
-        )),
-    }
-}
-
-pub async fn follower_for(
-    transaction_id: &str,
-    source: &EventSource,
-    config: &SdkConfig,
-) -> Result<CallFollower, Failure> {
-    let log_group = resolve_log_group(source, config).await?;
-    Ok(CallFollower::new(
-        aws::logs_client(config),
-        log_group,
-        transaction_id.to_string(),
-        source.start_ms,
-    ))
-}
-
-fn read_failure(error: aws::ApiError) -> Failure {
-    Failure::new(error.exit(), error.describe())
-}
-
-pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> anyhow::Result<()> {
+async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> anyhow::Result<()> {
     let mut follower = follower_for(&options.transaction_id, &options.source, config).await?;
     let mut schedule = options
         .interval
@@ -96,10 +81,10 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
     } else {
         None
     };
-    let stop = crate::signals::StopWatch::start();
+    let stop = StopWatch::start();
     let mut unreadable_reported = 0;
     loop {
-        let events = follower.poll().await.map_err(read_failure)?;
+        let events = follower.poll().await.map_err(Failure::from)?;
         for observed in &events {
             let report = EventReport(observed);
             match &spinner {
@@ -133,7 +118,7 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
                     "no events for {} in {} (looked back from {})",
                     options.transaction_id,
                     follower.log_group(),
-                    iso_8601(options.source.start_ms)
+                    clock::rfc3339_ms(options.source.start_ms).unwrap_or_else(|| options.source.start_ms.to_string())
                 ));
             }
             return Ok(());
@@ -160,107 +145,11 @@ pub async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> 
 /// `tail --follow` saw the call end: the journal learns it too (a call not in the journal is
 /// noted all the same, and ignored by `calls`). Failing to note it is only a warning.
 async fn note_in_journal(transaction_id: &str, phase: &CallPhase, output: &Output) {
-    let opened =
-        crate::journal::default_path().and_then(|path| crate::journal::Journal::open(&path));
-    match opened {
-        Ok(journal) => {
-            crate::commands::dial::record_state(&journal, transaction_id, phase, "tail", output)
-                .await
-        }
-        Err(failure) => output.note(format!("warning: {failure}")),
+    let noted = match journal::default_path().and_then(|path| Journal::open(&path)) {
+        Ok(journal) => journal::record_phase(&journal, transaction_id, phase, "tail").await,
+        Err(failure) => Err(failure),
+    };
+    if let Err(failure) = noted {
+        output.note(format!("warning: {failure}"));
     }
-}
-
-/// The state `--wait` waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WaitFor {
-    Answered,
-    Ended,
-}
-
-/// Follows a call until it reaches `wanted`: Ok with the phase reached; Err 5 when it ended
-/// unanswered (waiting for an answer, or for the end of a call that was never answered), 6 at
-/// the timeout, 130 on Ctrl-C.
-pub async fn wait_for(
-    follower: &mut CallFollower,
-    wanted: WaitFor,
-    timeout: Duration,
-    stop: &crate::signals::StopWatch,
-    output: &Output,
-) -> Result<CallPhase, Failure> {
-    let transaction_id = follower_transaction(follower);
-    let spinner = output.spinner(format!(
-        "{transaction_id}: waiting for the call to be {}",
-        wanted_word(wanted)
-    ));
-    let deadline = Instant::now() + timeout;
-    let mut schedule = PollSchedule::live();
-    loop {
-        if stop.is_stopped() {
-            let phase = follower.tracker().phase();
-            return Err(Failure::new(
-                Exit::Interrupted,
-                format!("{transaction_id}: stopped waiting (last known: {phase})"),
-            ));
-        }
-        let events = follower.poll().await.map_err(read_failure)?;
-        let phase = follower.tracker().phase();
-        spinner.set_message(format!("{transaction_id}: {phase}"));
-        match (&phase, wanted) {
-            (CallPhase::Answered, WaitFor::Answered) => return Ok(phase),
-            (CallPhase::Ended { answered: true, .. }, _) => return Ok(phase),
-            (
-                CallPhase::Ended {
-                    answered: false,
-                    sip_response_code,
-                },
-                _,
-            ) => {
-                let code = sip_response_code.as_deref().unwrap_or("none");
-                return Err(Failure::new(
-                    Exit::Unanswered,
-                    format!("{transaction_id}: the call ended without being answered (SIP {code})"),
-                ));
-            }
-            _ => {}
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(Failure::new(
-                Exit::WaitTimedOut,
-                format!(
-                    "{transaction_id}: not {} after {:?} (last known: {phase})",
-                    wanted_word(wanted),
-                    timeout
-                ),
-            ));
-        }
-        let pause = schedule.next(!events.is_empty()).min(deadline - now);
-        tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
-            _ = stop.stopped() => {}
-        }
-    }
-}
-
-fn wanted_word(wanted: WaitFor) -> &'static str {
-    match wanted {
-        WaitFor::Answered => "answered",
-        WaitFor::Ended => "ended",
-    }
-}
-
-fn iso_8601(timestamp_ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(timestamp_ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| timestamp_ms.to_string())
-}
-
-fn follower_transaction(follower: &CallFollower) -> String {
-    follower.transaction_id().to_string()
 }

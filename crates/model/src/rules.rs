@@ -44,23 +44,6 @@ pub fn is_unprintable(c: char) -> bool {
         )
 }
 
-/// Text from outside made safe to print on one line: every [`is_unprintable`] character
-/// (newlines and tabs too) becomes a visible `\u{..}` escape.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_unprintable) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut shown = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unprintable(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(shown)
-}
-
 /// A rule broken by one field of a request. `field` is the model's member name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleViolation {
@@ -295,7 +278,6 @@ mod tests {
         for c in ['a', '+', ' ', 'é', '١', '\u{ff11}'] {
             assert!(!is_unprintable(c), "{c:?}");
         }
-        assert_eq!(printable("a\tb\u{202e}"), "a\\u{9}b\\u{202e}");
         assert!(check_path_id("TransactionId", "tx\u{202e}").is_err());
     }
 

@@ -9,21 +9,21 @@ use chimecall_model::rules;
 
 /// The ArgumentsMap key that carries each dial's client request id (its journal `dial_id`). The
 /// handler receives it in NEW_OUTBOUND_CALL, so its logs show which request placed which call.
-pub const REQUEST_ID_KEY: &str = "chimecall-request-id";
+pub(crate) const REQUEST_ID_KEY: &str = "chimecall-request-id";
 
 /// Everything CreateSipMediaApplicationCall needs.
 #[derive(Debug, Clone, Serialize)]
-pub struct CallRequest {
-    pub sma_id: String,
-    pub from: String,
-    pub to: String,
-    pub arguments: BTreeMap<String, String>,
-    pub sip_headers: BTreeMap<String, String>,
+pub(crate) struct DialRequest {
+    pub(crate) sma_id: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) arguments: BTreeMap<String, String>,
+    pub(crate) sip_headers: BTreeMap<String, String>,
 }
 
-impl CallRequest {
+impl DialRequest {
     /// Checks every field with the model's rules; the error names the flag and what is wrong.
-    pub fn validate(&self) -> Result<(), Failure> {
+    pub(crate) fn validate(&self) -> Result<(), Failure> {
         let flag_of = |field: &str| match field {
             "FromPhoneNumber" => "--from",
             "ToPhoneNumber" => "--to",
@@ -41,9 +41,9 @@ impl CallRequest {
     }
 }
 
-impl CallRequest {
+impl DialRequest {
     /// The request id takes one of the 20 ArgumentsMap entries; the message says what to do.
-    pub fn check_room_for_request_id(&self) -> Result<(), String> {
+    pub(crate) fn check_room_for_request_id(&self) -> Result<(), String> {
         if self.arguments.contains_key(REQUEST_ID_KEY) {
             return Err(format!(
                 "{REQUEST_ID_KEY} is chimecall's own argument: pass --no-request-id to set it yourself"
@@ -60,7 +60,7 @@ impl CallRequest {
     }
 
     /// The same call carrying `request_id` in its ArgumentsMap.
-    pub fn with_request_id(&self, request_id: &str) -> CallRequest {
+    pub(crate) fn with_request_id(&self, request_id: &str) -> DialRequest {
         let mut call = self.clone();
         call.arguments
             .insert(REQUEST_ID_KEY.to_string(), request_id.to_string());
@@ -70,7 +70,7 @@ impl CallRequest {
 
 /// Parses repeated `KEY=VALUE` flags into a map. The first `=` separates; a key given twice is an
 /// error rather than a silent overwrite.
-pub fn parse_pairs(flag: &str, items: &[String]) -> Result<BTreeMap<String, String>, Failure> {
+pub(crate) fn parse_pairs(flag: &str, items: &[String]) -> Result<BTreeMap<String, String>, Failure> {
     let mut map = BTreeMap::new();
     for item in items {
         let Some((key, value)) = item.split_once('=') else {
@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn validation_names_the_flag() {
-        let mut call = CallRequest {
+        let mut call = DialRequest {
             sma_id: "sma".into(),
             from: "+12065550100".into(),
             to: "+12065550123".into(),

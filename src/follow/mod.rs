@@ -3,13 +3,21 @@
 //! which the handler logs to `/aws/lambda/<function>`. This module polls CloudWatch Logs'
 //! FilterLogEvents for one transaction, reads each new event once, and keeps the call's phase.
 
+mod log_group;
+mod schedule;
+mod wait;
+
+pub(crate) use log_group::{follower_for, log_group_of, LogSource};
+pub(crate) use schedule::PollSchedule;
+pub(crate) use wait::{wait_for, WaitFor};
+
 use std::collections::HashSet;
-use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
 
 use crate::aws::{self, ApiError};
-use crate::event::{self, CallTracker, InvocationEvent};
+use crate::call::CallTracker;
+use crate::event::{self, InvocationEvent};
 
 /// Log events can be ingested late with an earlier timestamp: each poll looks this far back
 /// before the newest event already seen.
@@ -17,13 +25,13 @@ const LATE_EVENT_WINDOW_MS: i64 = 30_000;
 
 /// One invocation event as read from the logs.
 #[derive(Debug, Clone)]
-pub struct ObservedEvent {
-    pub event: InvocationEvent,
-    pub timestamp_ms: i64,
-    pub event_id: String,
+pub(crate) struct ObservedEvent {
+    pub(crate) event: InvocationEvent,
+    pub(crate) timestamp_ms: i64,
+    pub(crate) event_id: String,
 }
 
-pub struct CallFollower {
+pub(crate) struct CallFollower {
     logs: LogsClient,
     log_group: String,
     transaction_id: String,
@@ -38,7 +46,7 @@ pub struct CallFollower {
 }
 
 impl CallFollower {
-    pub fn new(logs: LogsClient, log_group: String, transaction_id: String, start_ms: i64) -> Self {
+    pub(crate) fn new(logs: LogsClient, log_group: String, transaction_id: String, start_ms: i64) -> Self {
         CallFollower {
             logs,
             log_group,
@@ -52,30 +60,30 @@ impl CallFollower {
         }
     }
 
-    pub fn tracker(&self) -> &CallTracker {
+    pub(crate) fn tracker(&self) -> &CallTracker {
         &self.tracker
     }
 
-    pub fn transaction_id(&self) -> &str {
+    pub(crate) fn transaction_id(&self) -> &str {
         &self.transaction_id
     }
 
-    pub fn log_group(&self) -> &str {
+    pub(crate) fn log_group(&self) -> &str {
         &self.log_group
     }
 
     /// Whether the log group did not exist at the last poll.
-    pub fn group_missing(&self) -> bool {
+    pub(crate) fn group_missing(&self) -> bool {
         self.group_missing
     }
 
     /// Log lines that held an event chimecall could not read (reported once by the caller).
-    pub fn unreadable_events(&self) -> usize {
+    pub(crate) fn unreadable_events(&self) -> usize {
         self.unreadable
     }
 
     /// One round: every event of this transaction not seen before, in call order.
-    pub async fn poll(&mut self) -> Result<Vec<ObservedEvent>, ApiError> {
+    pub(crate) async fn poll(&mut self) -> Result<Vec<ObservedEvent>, ApiError> {
         // The transaction id in quotes: an exact-text term, which its dashes need.
         let pattern = format!("\"{}\"", self.transaction_id);
         let answer =
@@ -128,83 +136,5 @@ impl CallFollower {
             self.start_ms = self.start_ms.max(newest - LATE_EVENT_WINDOW_MS);
         }
         Ok(fresh)
-    }
-}
-
-/// How long to sleep between polls: fast while events come, slower when the call is quiet, never
-/// slower than `slowest` (so a new event shows within that).
-#[derive(Debug, Clone)]
-pub struct PollSchedule {
-    fastest: Duration,
-    slowest: Duration,
-    current: Duration,
-}
-
-impl PollSchedule {
-    /// The default: 250 ms after activity, backing off to 1 s.
-    pub fn live() -> PollSchedule {
-        PollSchedule::between(Duration::from_millis(250), Duration::from_secs(1))
-    }
-
-    /// `--interval`: always this.
-    pub fn fixed(interval: Duration) -> PollSchedule {
-        PollSchedule::between(interval, interval)
-    }
-
-    fn between(fastest: Duration, slowest: Duration) -> PollSchedule {
-        PollSchedule {
-            fastest,
-            slowest,
-            current: fastest,
-        }
-    }
-
-    /// The pause before the next poll, given whether the last one found anything.
-    pub fn next(&mut self, found_events: bool) -> Duration {
-        self.current = if found_events {
-            self.fastest
-        } else {
-            (self.current.mul_f64(1.5)).min(self.slowest)
-        };
-        self.current
-    }
-}
-
-/// The handler's log group of a SIP media application: `/aws/lambda/<function>` from its LambdaArn.
-pub fn log_group_for_lambda_arn(arn: &str) -> Option<String> {
-    let (_, function) = arn.split_once(":function:")?;
-    let name = function.split(':').next()?;
-    (!name.is_empty()).then(|| format!("/aws/lambda/{name}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn log_group_from_arn() {
-        assert_eq!(
-            log_group_for_lambda_arn("arn:aws:lambda:us-east-1:111122223333:function:my-handler")
-                .as_deref(),
-            Some("/aws/lambda/my-handler")
-        );
-        assert_eq!(
-            log_group_for_lambda_arn("arn:aws:lambda:us-east-1:111122223333:function:h:live")
-                .as_deref(),
-            Some("/aws/lambda/h")
-        );
-        assert_eq!(log_group_for_lambda_arn("not-an-arn"), None);
-    }
-
-    #[test]
-    fn schedule_backs_off_to_the_slowest_and_resets() {
-        let mut schedule = PollSchedule::live();
-        let mut last = Duration::ZERO;
-        for _ in 0..10 {
-            last = schedule.next(false);
-            assert!(last <= Duration::from_secs(1));
-        }
-        assert_eq!(last, Duration::from_secs(1));
-        assert_eq!(schedule.next(true), Duration::from_millis(250));
     }
 }

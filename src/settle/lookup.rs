@@ -1,8 +1,5 @@
-//! Settling unknown dial outcomes from the handler's logs. A dial whose answer was lost may or
-//! may not have placed a call; the SIP media application invoked its handler with
-//! NEW_OUTBOUND_CALL for every call it placed, carrying the dial's ArgumentsMap, where chimecall
-//! put its request id. Finding that event proves the call was placed (and gives its
-//! TransactionId); proving it was NOT placed needs logs that demonstrably cover the moment.
+//! Looking one dial up in its handler's logs: the evidence that it was placed, or (with proof)
+//! that it was not.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -12,14 +9,14 @@ use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use crate::aws::{self, ApiError, LogWindow};
 use crate::call::REQUEST_ID_KEY;
 use crate::event::{self, event_types};
-use crate::journal::CallEntry;
+use crate::journal::DialEntry;
 
 /// Look this far before the dial's journal time (clocks differ) and this far after it.
 const LOOK_BEFORE_MS: i64 = 60_000;
 const LOOK_AFTER_MS: i64 = 10 * 60_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolution {
+pub(crate) enum Resolution {
     /// The handler saw the call: it was placed.
     Placed { transaction_id: String },
     /// The logs cover the moment and show no such call.
@@ -30,20 +27,20 @@ pub enum Resolution {
 
 /// What a lookup may conclude.
 #[derive(Debug, Clone, Copy)]
-pub struct Proof {
+pub(crate) struct Proof {
     /// `None`: only positive evidence counts (the call is found, or nothing is concluded).
     /// `Some(settle)`: silence means "not placed" once the handler has logged NEW_OUTBOUND_CALL
     /// events of other calls at least `settle` after the dial: the handler logs those events,
     /// and ingestion has passed the moment.
-    pub settle: Option<Duration>,
+    pub(crate) settle: Option<Duration>,
 }
 
 /// Looks for the dial's call in `group`. `known` holds the TransactionIds the journal already
 /// has: a call found by destination alone must not be one of them.
-pub async fn resolve_entry(
+pub(crate) async fn look_up(
     logs: &LogsClient,
     group: &str,
-    entry: &CallEntry,
+    entry: &DialEntry,
     dial_ms: i64,
     proof: Proof,
     known: &HashSet<String>,
@@ -106,7 +103,7 @@ async fn find_by_request_id(
 async fn find_by_destination(
     logs: &LogsClient,
     group: &str,
-    entry: &CallEntry,
+    entry: &DialEntry,
     window: LogWindow,
     known: &HashSet<String>,
 ) -> Result<Option<Resolution>, ApiError> {
@@ -150,11 +147,4 @@ async fn new_outbound_calls(
         .filter_map(Result::ok)
         .filter(|event| event.event_type == event_types::NEW_OUTBOUND_CALL)
         .collect())
-}
-
-/// A journal time (RFC 3339) in epoch milliseconds.
-pub fn journal_time_ms(time: &str) -> Option<i64> {
-    let parsed =
-        time::OffsetDateTime::parse(time, &time::format_description::well_known::Rfc3339).ok()?;
-    Some((parsed.unix_timestamp_nanos() / 1_000_000) as i64)
 }

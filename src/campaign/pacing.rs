@@ -20,7 +20,7 @@ const THROTTLE_PAUSE: Duration = Duration::from_millis(500);
 const MAX_THROTTLE_PAUSE: Duration = Duration::from_secs(16);
 
 #[derive(Debug)]
-pub struct Pacer {
+pub(crate) struct Pacer {
     state: Mutex<PacerState>,
 }
 
@@ -41,7 +41,7 @@ struct PacerState {
 
 impl Pacer {
     /// `rate` calls per second; 0 means no limit.
-    pub fn new(rate: f64) -> Pacer {
+    pub(crate) fn new(rate: f64) -> Pacer {
         let rate = (rate > 0.0).then_some(rate);
         Pacer {
             state: Mutex::new(PacerState {
@@ -57,7 +57,7 @@ impl Pacer {
     }
 
     /// Waits for the next start slot and claims it.
-    pub async fn until_ready(&self) {
+    pub(crate) async fn until_ready(&self) {
         loop {
             let wait_until = {
                 let mut state = self.state.lock().expect("pacer lock");
@@ -75,7 +75,7 @@ impl Pacer {
     }
 
     /// The service said 429: pause all starts, then go on slower.
-    pub fn throttled(&self) {
+    pub(crate) fn throttled(&self) {
         let mut state = self.state.lock().expect("pacer lock");
         let now = Instant::now();
         // Every request in flight meets the same throttle: one episode, one step down.
@@ -99,7 +99,7 @@ impl Pacer {
     }
 
     /// A start that was not throttled: recover toward the full rate.
-    pub fn succeeded(&self) {
+    pub(crate) fn succeeded(&self) {
         let mut state = self.state.lock().expect("pacer lock");
         state.throttles_in_a_row = 0;
         state.slowdown = (state.slowdown * 1.1).min(1.0);

@@ -2,22 +2,22 @@
 //! the outcome right after. Used by single dials and bulk runs alike.
 
 use crate::aws::{self, ApiError};
-use crate::call::CallRequest;
+use crate::call::DialRequest;
 use crate::exit::{Exit, Failure};
 use crate::journal::{self, ErrorNote, Intent, Journal, Outcome, OutcomeKind, Record};
 
 /// Which row of which file a bulk dial came from.
 #[derive(Debug, Clone)]
-pub struct RowRef {
+pub(crate) struct RowRef {
     /// The file's absolute path, or `-` for stdin.
-    pub batch: String,
-    pub row: String,
-    pub line: u64,
+    pub(crate) batch: String,
+    pub(crate) row: String,
+    pub(crate) line: u64,
 }
 
 /// What happened to one dial.
 #[derive(Debug, Clone)]
-pub enum DialResult {
+pub(crate) enum DialResult {
     Placed {
         transaction_id: String,
     },
@@ -28,7 +28,7 @@ pub enum DialResult {
 }
 
 impl DialResult {
-    pub fn kind(&self) -> OutcomeKind {
+    pub(crate) fn kind(&self) -> OutcomeKind {
         match self {
             DialResult::Placed { .. } => OutcomeKind::Placed,
             DialResult::Failed(_) => OutcomeKind::Failed,
@@ -36,14 +36,7 @@ impl DialResult {
         }
     }
 
-    pub fn exit(&self) -> Exit {
-        match self {
-            DialResult::Placed { .. } => Exit::Ok,
-            DialResult::Failed(error) | DialResult::Unknown(error) => error.dial_exit(),
-        }
-    }
-
-    pub fn error(&self) -> Option<&ApiError> {
+    pub(crate) fn error(&self) -> Option<&ApiError> {
         match self {
             DialResult::Placed { .. } => None,
             DialResult::Failed(error) | DialResult::Unknown(error) => Some(error),
@@ -51,7 +44,7 @@ impl DialResult {
     }
 }
 
-pub fn error_note(error: &ApiError) -> ErrorNote {
+pub(crate) fn error_note(error: &ApiError) -> ErrorNote {
     ErrorNote {
         code: error.code.clone(),
         message: error.message.clone(),
@@ -62,25 +55,25 @@ pub fn error_note(error: &ApiError) -> ErrorNote {
 
 /// How to send: single dials retry throttles themselves; bulk runs re-queue the row instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThrottlePolicy {
+pub(crate) enum ThrottlePolicy {
     Retry,
     ReturnAtOnce,
 }
 
 /// How one dial is sent.
 #[derive(Debug, Clone, Copy)]
-pub struct SendOptions {
-    pub throttles: ThrottlePolicy,
+pub(crate) struct SendOptions {
+    pub(crate) throttles: ThrottlePolicy,
     /// Put the dial's id in the ArgumentsMap (`chimecall-request-id`).
-    pub request_id: bool,
+    pub(crate) request_id: bool,
 }
 
 /// Places `call`: intent record, request, outcome record; returns the dial's id and result. An
 /// error means the journal failed; if it failed before the request, nothing was sent.
-pub async fn place_call(
+pub(crate) async fn place_call(
     journal: &Journal,
     client: &aws_sdk_chimesdkvoice::Client,
-    call: &CallRequest,
+    call: &DialRequest,
     row: Option<&RowRef>,
     options: SendOptions,
 ) -> Result<(String, DialResult), PlaceError> {
@@ -135,7 +128,7 @@ pub async fn place_call(
 
 /// The journal could not be written.
 #[derive(Debug)]
-pub enum PlaceError {
+pub(crate) enum PlaceError {
     /// Before the request: nothing was sent.
     BeforeSending(Failure),
     /// After the request: the result stands, but the journal lacks it.

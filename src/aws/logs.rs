@@ -1,0 +1,140 @@
+//! Reading the handler's logs: its log group (from the SIP media application's LambdaArn) and
+//! FilterLogEvents over all pages.
+
+use super::error::ApiError;
+use super::retry::retry_throttled;
+use crate::exit::{Exit, Failure};
+
+/// The handler log group of a SIP media application, from GetSipMediaApplication's LambdaArn.
+pub(crate) async fn handler_log_group(
+    client: &aws_sdk_chimesdkvoice::Client,
+    sma_id: &str,
+) -> Result<String, Failure> {
+    const OPERATION: &str = "GetSipMediaApplication";
+    let output = retry_throttled(|| async {
+        client
+            .get_sip_media_application()
+            .sip_media_application_id(sma_id)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_sdk(OPERATION, &e))
+    })
+    .await
+    .map_err(|error| {
+        let exit = if error.is_not_found() {
+            Exit::Config
+        } else {
+            error.exit()
+        };
+        Failure::new(
+            exit,
+            format!("cannot find the handler's logs: {}", error.describe()),
+        )
+    })?;
+    let arn = output
+        .sip_media_application()
+        .and_then(|sma| sma.endpoints().first())
+        .and_then(|endpoint| endpoint.lambda_arn())
+        .unwrap_or_default();
+    log_group_for_lambda_arn(arn).ok_or_else(|| {
+        Failure::new(
+            Exit::Config,
+            format!(
+                "SIP media application {sma_id} has no Lambda endpoint to read logs from; pass --log-group"
+            ),
+        )
+    })
+}
+
+/// Every log event of `group` from `start_ms` on that matches `pattern`, all pages.
+pub(crate) async fn filter_log_events(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    pattern: &str,
+    start_ms: i64,
+) -> Result<Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>, ApiError> {
+    filter_log_events_in(
+        client,
+        group,
+        pattern,
+        LogWindow {
+            start_ms,
+            end_ms: None,
+            limit: None,
+        },
+    )
+    .await
+}
+
+/// Which log events to read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LogWindow {
+    pub(crate) start_ms: i64,
+    pub(crate) end_ms: Option<i64>,
+    /// Stop after this many events (one page).
+    pub(crate) limit: Option<i32>,
+}
+
+pub(crate) async fn filter_log_events_in(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    pattern: &str,
+    window: LogWindow,
+) -> Result<Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>, ApiError> {
+    const OPERATION: &str = "FilterLogEvents";
+    let mut events = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = retry_throttled(|| async {
+            client
+                .filter_log_events()
+                .log_group_name(group)
+                .filter_pattern(pattern)
+                .start_time(window.start_ms)
+                .set_end_time(window.end_ms)
+                .set_limit(window.limit)
+                .set_next_token(next_token.clone())
+                .send()
+                .await
+                .map_err(|e| ApiError::from_sdk(OPERATION, &e))
+        })
+        .await?;
+        events.extend(page.events().iter().cloned());
+        if window.limit.is_some() {
+            return Ok(events);
+        }
+        match page.next_token() {
+            Some(token) if Some(token) != next_token.as_deref() => {
+                next_token = Some(token.to_string())
+            }
+            _ => return Ok(events),
+        }
+    }
+}
+
+/// The handler's log group of a SIP media application: `/aws/lambda/<function>` from its LambdaArn.
+pub(crate) fn log_group_for_lambda_arn(arn: &str) -> Option<String> {
+    let (_, function) = arn.split_once(":function:")?;
+    let name = function.split(':').next()?;
+    (!name.is_empty()).then(|| format!("/aws/lambda/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_group_from_arn() {
+        assert_eq!(
+            log_group_for_lambda_arn("arn:aws:lambda:us-east-1:111122223333:function:my-handler")
+                .as_deref(),
+            Some("/aws/lambda/my-handler")
+        );
+        assert_eq!(
+            log_group_for_lambda_arn("arn:aws:lambda:us-east-1:111122223333:function:h:live")
+                .as_deref(),
+            Some("/aws/lambda/h")
+        );
+        assert_eq!(log_group_for_lambda_arn("not-an-arn"), None);
+    }
+}

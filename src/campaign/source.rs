@@ -1,0 +1,122 @@
+//! Where a run's rows come from (a file, a pipe, stdin), and `--strict`'s first pass over them.
+
+use std::io::Read;
+
+use super::rows::{Row, RowDefaults, RowReader};
+use super::CampaignOptions;
+use crate::exit::Failure;
+use crate::output::Output;
+
+/// A run's rows, ready to read.
+pub(crate) struct Rows {
+    pub(crate) reader: RowReader<Box<dyn Read + Send>>,
+    /// The file's size, when it is a file: the progress bar's end.
+    pub(crate) file_size: Option<u64>,
+    /// Stdin or a pipe spooled for `--strict`, kept until the run ends.
+    _spool: Option<tempfile::NamedTempFile>,
+}
+
+/// Opens the rows; under `--strict` every row is checked first, and nothing is dialed if any is
+/// invalid.
+pub(crate) fn open_rows(options: &CampaignOptions, output: &Output) -> Result<Rows, Failure> {
+    let (source, spool) = open_source(options)?;
+    let source = if options.strict {
+        let rows = check_all_rows(source, &options.defaults, options.request_id, output)?;
+        output.note(format!("--strict: all {rows} rows are valid"));
+        match (&options.file, &spool) {
+            (_, Some(spool)) => Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
+                Failure::usage(format!("cannot read the spooled rows: {e}"))
+            })?)) as Box<dyn Read + Send>,
+            (Some(path), None) => Box::new(std::io::BufReader::new(
+                std::fs::File::open(path)
+                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
+            )) as Box<dyn Read + Send>,
+            (None, None) => unreachable!("stdin under --strict is spooled"),
+        }
+    } else {
+        source
+    };
+    let file_size = options
+        .file
+        .as_ref()
+        .and_then(|path| std::fs::metadata(path).ok())
+        .filter(|meta| meta.is_file())
+        .map(|meta| meta.len());
+    Ok(Rows {
+        reader: RowReader::new(source, options.defaults.clone())?,
+        file_size,
+        _spool: spool,
+    })
+}
+
+/// Opens the rows' source. Stdin under --strict is spooled to a temporary file so it can be read twice.
+fn open_source(
+    options: &CampaignOptions,
+) -> Result<(Box<dyn Read + Send>, Option<tempfile::NamedTempFile>), Failure> {
+    let cannot = |what: &str, e: std::io::Error| Failure::usage(format!("cannot read {what}: {e}"));
+    match &options.file {
+        Some(path) => {
+            let mut file =
+                std::fs::File::open(path).map_err(|e| cannot(&path.display().to_string(), e))?;
+            let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+            if options.strict && !regular {
+                // A pipe (`<(...)`) cannot be read twice: spool it, like stdin.
+                let mut spool = tempfile::NamedTempFile::new().map_err(|e| cannot("a pipe", e))?;
+                std::io::copy(&mut file, &mut spool).map_err(|e| cannot("a pipe", e))?;
+                let reopened = spool.reopen().map_err(|e| cannot("a pipe", e))?;
+                return Ok((Box::new(std::io::BufReader::new(reopened)), Some(spool)));
+            }
+            Ok((Box::new(std::io::BufReader::new(file)), None))
+        }
+        None if options.strict => {
+            let mut spool = tempfile::NamedTempFile::new().map_err(|e| cannot("stdin", e))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+                .map_err(|e| cannot("stdin", e))?;
+            let reopened = spool.reopen().map_err(|e| cannot("stdin", e))?;
+            Ok((Box::new(std::io::BufReader::new(reopened)), Some(spool)))
+        }
+        None => Ok((Box::new(std::io::BufReader::new(std::io::stdin())), None)),
+    }
+}
+
+/// --strict: every row is checked before anything is dialed; any bad row stops the run (exit 2).
+/// The request id takes an ArgumentsMap entry: a row that leaves no room for it is invalid.
+pub(crate) fn needing_room_for_request_id(row: Row, request_id: bool) -> Row {
+    match row {
+        Row::Valid { line, key, call } if request_id => match call.check_room_for_request_id() {
+            Ok(()) => Row::Valid { line, key, call },
+            Err(problem) => Row::Invalid {
+                line,
+                key,
+                to: Some(call.to),
+                problem: format!("line {line}: arg. columns: {problem}"),
+            },
+        },
+        row => row,
+    }
+}
+
+fn check_all_rows(
+    source: Box<dyn Read + Send>,
+    defaults: &RowDefaults,
+    request_id: bool,
+    output: &Output,
+) -> Result<u64, Failure> {
+    let mut reader = RowReader::new(source, defaults.clone())?;
+    let mut bad = 0u64;
+    let mut rows = 0u64;
+    while let Some(row) = reader.next_row() {
+        rows += 1;
+        if let Row::Invalid { problem, .. } = needing_room_for_request_id(row?, request_id) {
+            bad += 1;
+            output.error(problem);
+        }
+    }
+    if bad > 0 {
+        return Err(Failure::usage(format!(
+            "--strict: {bad} of {rows} rows are invalid; nothing was dialed"
+        )));
+    }
+    Ok(rows)
+}
+

@@ -1,0 +1,250 @@
+//! `chimecall hangup`: ends calls by UpdateSipMediaApplicationCall with Arguments
+//! `{"action":"hangup"}` (the AWS samples' convention), one id, several, `-` (ids on stdin) or
+//! `--all` (every journal call not known to have ended); `--wait` confirms each by its HANGUP.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+
+use super::Context;
+use crate::call::{parse_pairs, CallPhase};
+use crate::cli::HangupArgs;
+use crate::exit::{Exit, Failure};
+use crate::follow::{self, CallFollower, LogSource, WaitFor};
+use crate::journal::{self, ErrorNote, Journal, OutcomeKind, Record, StateNote};
+use crate::output::Output;
+use crate::settings::Setting;
+use crate::signals::StopWatch;
+use crate::updates::{self, Target, Updated};
+
+/// The samples' convention: the handler maps this to a Hangup action.
+pub(crate) fn hangup_arguments() -> BTreeMap<String, String> {
+    BTreeMap::from([("action".to_string(), "hangup".to_string())])
+}
+
+/// `hangup --wait`: confirm each accepted hangup by its HANGUP event in the handler's logs.
+struct HangupWait {
+    timeout: Duration,
+    log_group: Option<String>,
+}
+
+pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<()> {
+    let output = &context.output;
+    let arguments = if args.args.is_empty() {
+        hangup_arguments()
+    } else {
+        parse_pairs("--arg", &args.args)?
+    };
+    let targets = if args.all {
+        journal_targets(args.since.map(|since| since.start_ms()), output)?
+    } else {
+        let sma_id = context.sma_id(args.target.sma_id).await?;
+        let ids = if args.transaction_ids == ["-"] {
+            read_ids_from_stdin()?
+        } else {
+            args.transaction_ids
+        };
+        ids.into_iter()
+            .map(|transaction_id| Target {
+                sma_id: sma_id.clone(),
+                transaction_id,
+            })
+            .collect()
+    };
+    if targets.is_empty() {
+        output.note(if args.all {
+            "no call in the journal is still active"
+        } else {
+            "no transaction ids on stdin"
+        });
+        return Ok(());
+    }
+    updates::check(&targets, &arguments)?;
+    let wait = match args.wait {
+        false => None,
+        true => Some(HangupWait {
+            timeout: args.timeout,
+            log_group: context.setting(Setting::LogGroup, args.log_group).await?,
+        }),
+    };
+    let config = context.sdk_config().await?;
+    let journal = Journal::open(&journal::default_path()?)?;
+    hang_up(targets, arguments, wait, args.all, &journal, &config, output).await
+}
+
+/// `--all`: every call of the journal placed and not known to have ended.
+fn journal_targets(since_ms: Option<i64>, output: &Output) -> Result<Vec<Target>, Failure> {
+    let entries = journal::load_dials(since_ms, output)?;
+    let unknown = entries
+        .iter()
+        .filter(|e| e.outcome == OutcomeKind::Unknown)
+        .count();
+    if unknown > 0 {
+        output.note(format!(
+            "warning: {unknown} dials have an unknown outcome: a call may be live for each, with no \
+             TransactionId to hang it up by; `chimecall resolve` finds them"
+        ));
+    }
+    Ok(entries
+        .into_iter()
+        .filter(|entry| entry.is_active())
+        .filter_map(|entry| {
+            Some(Target {
+                transaction_id: entry.transaction_id?,
+                sma_id: entry.sma_id,
+            })
+        })
+        .collect())
+}
+
+/// Sends the hangups. Accepted ones are reported on stdout (text: the TransactionId; JSON: every
+/// outcome), failures on stderr. With `--all`, a call the service no longer knows has ended,
+/// which is what was wanted.
+async fn hang_up(
+    targets: Vec<Target>,
+    arguments: BTreeMap<String, String>,
+    wait: Option<HangupWait>,
+    gone_is_done: bool,
+    journal: &Journal,
+    config: &SdkConfig,
+    output: &Output,
+) -> anyhow::Result<()> {
+    let updates_started_ms = chimecall_model::clock::now_ms();
+    // Updates in flight finish whatever happens; a Ctrl-C only cuts a --wait short.
+    let stop = StopWatch::start();
+    let mut failures: Vec<Exit> = Vec::new();
+    let mut accepted: Vec<Target> = Vec::new();
+    for (target, answer) in updates::send_all(targets, arguments, config).await? {
+        let report = match answer {
+            Ok(()) => {
+                note(journal, &target.transaction_id, "hangup_requested", output).await;
+                accepted.push(target.clone());
+                Updated::new(&target, "accepted", None)
+            }
+            Err(error) if error.is_not_found() && gone_is_done => {
+                note(journal, &target.transaction_id, "ended", output).await;
+                output.note(format!("{}: already ended", target.transaction_id));
+                Updated::new(&target, "gone", None)
+            }
+            Err(error) => {
+                if error.is_not_found() {
+                    note(journal, &target.transaction_id, "ended", output).await;
+                }
+                let exit = error.exit();
+                failures.push(exit);
+                output.error(updates::describe_failure(&target.transaction_id, &error));
+                Updated::new(&target, "failed", Some(ErrorNote::of(&error, exit)))
+            }
+        };
+        if report.error.is_none() || output.is_json() {
+            output.result(&report)?;
+        }
+    }
+    if let Some(wait) = wait {
+        if let Err(exit) =
+            confirm_hangups(&stop, &accepted, wait, updates_started_ms, journal, config, output)
+                .await
+        {
+            failures.push(exit);
+        }
+    }
+    if stop.is_stopped() {
+        return Err(Failure::new(Exit::Interrupted, "interrupted").into());
+    }
+    updates::exit_of(&failures).map_err(Into::into)
+}
+
+/// Notes a state in the journal; a failure to write is only a warning.
+async fn note(journal: &Journal, transaction_id: &str, state: &str, output: &Output) {
+    let note = StateNote {
+        transaction_id: transaction_id.to_string(),
+        state: state.to_string(),
+        answered: None,
+        sip_response_code: None,
+        source: "hangup".to_string(),
+    };
+    if let Err(failure) = journal.append(Record::State(note)).await {
+        output.error(failure);
+    }
+}
+
+/// Waits for the final HANGUP of each call; reports each that does not come.
+async fn confirm_hangups(
+    stop: &StopWatch,
+    targets: &[Target],
+    wait: HangupWait,
+    since_ms: i64,
+    journal: &Journal,
+    config: &SdkConfig,
+    output: &Output,
+) -> Result<(), Exit> {
+    let deadline = Instant::now() + wait.timeout;
+    let mut log_groups: HashMap<String, String> = HashMap::new();
+    let mut first_failure = None;
+    for target in targets {
+        let source = LogSource {
+            sma_id: Some(target.sma_id.clone()),
+            log_group: wait.log_group.clone(),
+            start_ms: since_ms - 5_000,
+        };
+        let log_group = match log_groups.get(&target.sma_id) {
+            Some(group) => group.clone(),
+            None => {
+                let group = follow::log_group_of(&source, config)
+                    .await
+                    .map_err(|failure| {
+                        output.error(&failure);
+                        failure.exit
+                    })?;
+                log_groups.insert(target.sma_id.clone(), group.clone());
+                group
+            }
+        };
+        let mut follower = CallFollower::new(
+            crate::aws::logs_client(config),
+            log_group,
+            target.transaction_id.clone(),
+            source.start_ms,
+        );
+        let left = deadline.saturating_duration_since(Instant::now());
+        let transaction_id = &target.transaction_id;
+        match follow::wait_for(&mut follower, WaitFor::Ended, left, stop, output).await {
+            Ok(_) => output.note(format!("{transaction_id}: HANGUP confirmed")),
+            // Ended, never answered: the hangup is just as confirmed.
+            Err(failure) if failure.exit == Exit::Unanswered => output.note(format!(
+                "{transaction_id}: HANGUP confirmed (the call was never answered)"
+            )),
+            Err(failure) => {
+                output.error(&failure);
+                first_failure.get_or_insert(failure.exit);
+                if failure.exit == Exit::Interrupted {
+                    break;
+                }
+            }
+        }
+        let phase = follower.tracker().phase();
+        if matches!(phase, CallPhase::Ended { .. }) {
+            if let Err(failure) =
+                journal::record_phase(journal, transaction_id, &phase, "hangup --wait").await
+            {
+                output.error(failure);
+            }
+        }
+    }
+    first_failure.map_or(Ok(()), Err)
+}
+
+/// `hangup -`: one TransactionId per line; blank lines and surrounding quotes (jq without -r) are ignored.
+fn read_ids_from_stdin() -> Result<Vec<String>, Failure> {
+    use std::io::BufRead;
+    let mut ids = Vec::new();
+    for (number, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.map_err(|e| Failure::usage(format!("stdin line {}: {e}", number + 1)))?;
+        let id = line.trim().trim_matches('"');
+        if !id.is_empty() {
+            ids.push(id.to_string());
+        }
+    }
+    Ok(ids)
+}

@@ -1,0 +1,123 @@
+//! Sending UpdateSipMediaApplicationCall to one call or many: a few at a time, each answer
+//! reported in the order the calls were given, whatever order they come back in.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use aws_config::SdkConfig;
+use serde::Serialize;
+use tokio::sync::Semaphore;
+
+use crate::aws::{self, ApiError};
+use crate::exit::{Exit, Failure};
+use crate::journal::ErrorNote;
+use chimecall_model::rules;
+
+/// Updates in flight at once when there are many calls (`hangup --all`, `hangup -`).
+const UPDATES_IN_FLIGHT: usize = 8;
+
+/// One call to update.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub(crate) sma_id: String,
+    pub(crate) transaction_id: String,
+}
+
+/// Checks the Arguments and every TransactionId before anything is sent.
+pub(crate) fn check(
+    targets: &[Target],
+    arguments: &BTreeMap<String, String>,
+) -> Result<(), Failure> {
+    rules::check_map_size("Arguments", arguments)
+        .map_err(|v| Failure::usage(format!("--arg: {v}")))?;
+    for target in targets {
+        rules::check_path_id("TransactionId", &target.transaction_id)
+            .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
+    }
+    Ok(())
+}
+
+/// Sends `arguments` to every target, a few at a time; the answers come back in target order.
+pub(crate) async fn send_all(
+    targets: Vec<Target>,
+    arguments: BTreeMap<String, String>,
+    config: &SdkConfig,
+) -> Result<Vec<(Target, Result<(), ApiError>)>, Failure> {
+    let client = aws::voice_client(config);
+    let arguments = Arc::new(arguments);
+    let slots = Arc::new(Semaphore::new(UPDATES_IN_FLIGHT));
+    let mut in_flight = Vec::with_capacity(targets.len());
+    for target in targets {
+        let (client, arguments, slots) =
+            (client.clone(), Arc::clone(&arguments), Arc::clone(&slots));
+        in_flight.push(tokio::spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            let answer =
+                aws::update_call(&client, &target.sma_id, &target.transaction_id, &arguments)
+                    .await
+                    .map(|_| ());
+            (target, answer)
+        }));
+    }
+    let mut answers = Vec::with_capacity(in_flight.len());
+    for handle in in_flight {
+        answers.push(
+            handle
+                .await
+                .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?,
+        );
+    }
+    Ok(answers)
+}
+
+/// The answer for one transaction. Text form: the TransactionId of an accepted update.
+#[derive(Debug, Serialize)]
+pub(crate) struct Updated {
+    pub(crate) transaction_id: String,
+    pub(crate) sma_id: String,
+    /// "accepted", "gone" (already ended, with --all), or "failed" with `error`.
+    pub(crate) result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<ErrorNote>,
+}
+
+impl Updated {
+    pub(crate) fn new(target: &Target, result: &'static str, error: Option<ErrorNote>) -> Updated {
+        Updated {
+            transaction_id: target.transaction_id.clone(),
+            sma_id: target.sma_id.clone(),
+            result,
+            error,
+        }
+    }
+}
+
+impl fmt::Display for Updated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.transaction_id)
+    }
+}
+
+/// One line for stderr about a failed update.
+pub(crate) fn describe_failure(transaction_id: &str, error: &ApiError) -> String {
+    if error.is_not_found() {
+        format!(
+            "{transaction_id}: no such call in progress (it does not exist or has already ended): {}",
+            error.describe()
+        )
+    } else {
+        format!("{transaction_id}: {}", error.describe())
+    }
+}
+
+/// The exit code of a batch of updates: 0 when all were accepted, 7 when every failure is "not
+/// found or ended", else the first other failure's.
+pub(crate) fn exit_of(failures: &[Exit]) -> Result<(), Failure> {
+    match failures.iter().find(|exit| **exit != Exit::NotFound) {
+        // Each failure was reported as it happened: only the exit code is left to give.
+        Some(exit) => Err(Failure::new(*exit, "")),
+        None if !failures.is_empty() => Err(Failure::new(Exit::NotFound, "")),
+        None => Ok(()),
+    }
+}
