@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'chimecall' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -53,17 +53,17 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;dial' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Number to call, E.164 (e.g. +12065550123)')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Caller id: a number of the account''s inventory, E.164')
-            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Caller id: a number of the account''s inventory, E.164 (default: CHIMECALL_FROM, then chimecall_from in the AWS profile)')
+            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)')
             [CompletionResult]::new('--sip-header', '--sip-header', [CompletionResultType]::ParameterName, 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
-            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Calls started per second, fractions allowed; 0 means no limit')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at most')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -89,11 +89,11 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;hangup' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'With --all: only calls placed this recently (10m, 24h) or since this time')
-            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call')
+            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
-            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -115,9 +115,9 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;update' {
-            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call')
+            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -138,7 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;calls' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only dials this recent (10m, 24h) or since this time')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -162,8 +162,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only dials this recent (10m, 24h) or since this time')
             [CompletionResult]::new('--min-age', '--min-age', [CompletionResultType]::ParameterName, 'Leave alone dials younger than this: another chimecall may still be waiting for them')
             [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How far past a dial the logs must reach (with other calls'' NEW_OUTBOUND_CALL events) before their silence means "not placed"')
-            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to search (default: each dial''s SMA''s /aws/lambda/<function>)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial''s SMA''s /aws/lambda/<function>)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -183,11 +183,11 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;tail' {
-            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call')
-            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to read (default: /aws/lambda/<function> from the SMA''s LambdaArn)')
+            [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -223,7 +223,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--throttle-cps', '--throttle-cps', [CompletionResultType]::ParameterName, 'Answer 429 ThrottledClientException to creates above N per second (nothing is done)')
             [CompletionResult]::new('--fault-seed', '--fault-seed', [CompletionResultType]::ParameterName, 'Seed the fault dice, for runs that repeat')
             [CompletionResult]::new('--function-name', '--function-name', [CompletionResultType]::ParameterName, 'The handler''s function name (the SIP media application''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -245,7 +245,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;demo' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Number the demo calls (it only rings inside the sandbox)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -266,7 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write the script into this directory instead of stdout')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -286,7 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;man' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')

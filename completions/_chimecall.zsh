@@ -15,7 +15,7 @@ _chimecall() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -44,17 +44,17 @@ _chimecall() {
             (dial)
 _arguments "${_arguments_options[@]}" : \
 '(--file)--to=[Number to call, E.164 (e.g. +12065550123)]:E164:_default' \
-'--from=[Caller id\: a number of the account'\''s inventory, E.164]:E164:_default' \
-'--sma-id=[SIP media application that handles the call]:ID:_default' \
+'--from=[Caller id\: a number of the account'\''s inventory, E.164 (default\: CHIMECALL_FROM, then chimecall_from in the AWS profile)]:E164:_default' \
+'--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '*--arg=[Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)]:KEY=VALUE:_default' \
 '*--sip-header=[SIP header for the outbound leg\: x-..., User-to-User or Diversion (repeatable, at most 20)]:NAME=VALUE:_default' \
 '--wait=[After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)]:STATE:(answered ended)' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
-'--log-group=[Handler log group to follow (default\: /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
+'--log-group=[Handler log group to follow (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
 '(--wait --dry-run)--file=[Dial every row of this CSV file (- for stdin)\: columns to, from, id, arg.KEY, sip.NAME]:PATH:_files' \
 '--rate=[Calls started per second, fractions allowed; 0 means no limit]:N:_default' \
 '--concurrency=[Requests in flight at most]:N:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -81,11 +81,11 @@ _arguments "${_arguments_options[@]}" : \
 (hangup)
 _arguments "${_arguments_options[@]}" : \
 '--since=[With --all\: only calls placed this recently (10m, 24h) or since this time]:WHEN:_default' \
-'--sma-id=[SIP media application that handles the call]:ID:_default' \
+'--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '*--arg=[Arguments to send instead of {"action"\:"hangup"} (repeatable, at most 20)]:KEY=VALUE:_default' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
-'--log-group=[Handler log group to follow (default\: /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--log-group=[Handler log group to follow (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -109,9 +109,9 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (update)
 _arguments "${_arguments_options[@]}" : \
-'--sma-id=[SIP media application that handles the call]:ID:_default' \
+'--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '*--arg=[Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})]:KEY=VALUE:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -134,7 +134,7 @@ _arguments "${_arguments_options[@]}" : \
 (calls)
 _arguments "${_arguments_options[@]}" : \
 '--since=[Only dials this recent (10m, 24h) or since this time]:WHEN:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -159,8 +159,8 @@ _arguments "${_arguments_options[@]}" : \
 '--since=[Only dials this recent (10m, 24h) or since this time]:WHEN:_default' \
 '--min-age=[Leave alone dials younger than this\: another chimecall may still be waiting for them]:DURATION:_default' \
 '--settle=[How far past a dial the logs must reach (with other calls'\'' NEW_OUTBOUND_CALL events) before their silence means "not placed"]:DURATION:_default' \
-'--log-group=[Handler log group to search (default\: each dial'\''s SMA'\''s /aws/lambda/<function>)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--log-group=[Handler log group to search (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial'\''s SMA'\''s /aws/lambda/<function>)]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -181,11 +181,11 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (tail)
 _arguments "${_arguments_options[@]}" : \
-'--sma-id=[SIP media application that handles the call]:ID:_default' \
-'--log-group=[Handler log group to read (default\: /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
+'--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
+'--log-group=[Handler log group to read (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
 '--since=[How far back to look\: a duration (10m, 24h) or a time (2026-11-29T19\:00\:00Z)]:WHEN:_default' \
 '--interval=[Poll this often, 100ms at least (default\: 250 ms after activity, backing off to 1 s)]:DURATION:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -223,7 +223,7 @@ _arguments "${_arguments_options[@]}" : \
 '--throttle-cps=[Answer 429 ThrottledClientException to creates above N per second (nothing is done)]:N:_default' \
 '--fault-seed=[Seed the fault dice, for runs that repeat]:N:_default' \
 '--function-name=[The handler'\''s function name (the SIP media application'\''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -246,7 +246,7 @@ _arguments "${_arguments_options[@]}" : \
 (demo)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Number the demo calls (it only rings inside the sandbox)]:E164:_default' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -268,7 +268,7 @@ _arguments "${_arguments_options[@]}" : \
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--dir=[Write the script into this directory instead of stdout]:DIR:_files' \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -290,7 +290,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (man)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[AWS profile from ~/.aws/config to use (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
     }
     var completions = [
         &'chimecall'= {
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -49,17 +49,17 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;dial'= {
             cand --to 'Number to call, E.164 (e.g. +12065550123)'
-            cand --from 'Caller id: a number of the account''s inventory, E.164'
-            cand --sma-id 'SIP media application that handles the call'
+            cand --from 'Caller id: a number of the account''s inventory, E.164 (default: CHIMECALL_FROM, then chimecall_from in the AWS profile)'
+            cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --arg 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)'
             cand --sip-header 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)'
             cand --wait 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)'
             cand --timeout 'How long --wait waits'
-            cand --log-group 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)'
+            cand --log-group 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
             cand --file 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME'
             cand --rate 'Calls started per second, fractions allowed; 0 means no limit'
             cand --concurrency 'Requests in flight at most'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -84,11 +84,11 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;hangup'= {
             cand --since 'With --all: only calls placed this recently (10m, 24h) or since this time'
-            cand --sma-id 'SIP media application that handles the call'
+            cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --arg 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)'
             cand --timeout 'How long --wait waits'
-            cand --log-group 'Handler log group to follow (default: /aws/lambda/<function> from the SMA''s LambdaArn)'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --log-group 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -109,9 +109,9 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --version 'Print version'
         }
         &'chimecall;update'= {
-            cand --sma-id 'SIP media application that handles the call'
+            cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --arg 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -131,7 +131,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;calls'= {
             cand --since 'Only dials this recent (10m, 24h) or since this time'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -154,8 +154,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --since 'Only dials this recent (10m, 24h) or since this time'
             cand --min-age 'Leave alone dials younger than this: another chimecall may still be waiting for them'
             cand --settle 'How far past a dial the logs must reach (with other calls'' NEW_OUTBOUND_CALL events) before their silence means "not placed"'
-            cand --log-group 'Handler log group to search (default: each dial''s SMA''s /aws/lambda/<function>)'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --log-group 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial''s SMA''s /aws/lambda/<function>)'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -174,11 +174,11 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --version 'Print version'
         }
         &'chimecall;tail'= {
-            cand --sma-id 'SIP media application that handles the call'
-            cand --log-group 'Handler log group to read (default: /aws/lambda/<function> from the SMA''s LambdaArn)'
+            cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
+            cand --log-group 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
             cand --since 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)'
             cand --interval 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -213,7 +213,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --throttle-cps 'Answer 429 ThrottledClientException to creates above N per second (nothing is done)'
             cand --fault-seed 'Seed the fault dice, for runs that repeat'
             cand --function-name 'The handler''s function name (the SIP media application''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -234,7 +234,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;demo'= {
             cand --to 'Number the demo calls (it only rings inside the sandbox)'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -254,7 +254,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;completions'= {
             cand --dir 'Write the script into this directory instead of stdout'
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -273,7 +273,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --version 'Print version'
         }
         &'chimecall;man'= {
-            cand --profile 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'

@@ -24,7 +24,7 @@ function __fish_chimecall_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c chimecall -n "__fish_chimecall_needs_command" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -49,18 +49,18 @@ complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "completions" -d
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l to -d 'Number to call, E.164 (e.g. +12065550123)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l from -d 'Caller id: a number of the account\'s inventory, E.164' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sma-id -d 'SIP media application that handles the call' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l from -d 'Caller id: a number of the account\'s inventory, E.164 (default: CHIMECALL_FROM, then chimecall_from in the AWS profile)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l arg -d 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sip-header -d 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l wait -d 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)' -r -f -a "answered\t''
 ended\t''"
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l timeout -d 'How long --wait waits' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l log-group -d 'Handler log group to follow (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l log-group -d 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l file -d 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME' -r -F
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l rate -d 'Calls started per second, fractions allowed; 0 means no limit' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l concurrency -d 'Requests in flight at most' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -79,11 +79,11 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redact -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l since -d 'With --all: only calls placed this recently (10m, 24h) or since this time' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l sma-id -d 'SIP media application that handles the call' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l timeout -d 'How long --wait waits' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l log-group -d 'Handler log group to follow (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l log-group -d 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -98,9 +98,9 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s q -l quie
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l sma-id -d 'SIP media application that handles the call' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l arg -d 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -114,7 +114,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l redact -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -131,8 +131,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s V -l versi
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l min-age -d 'Leave alone dials younger than this: another chimecall may still be waiting for them' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l settle -d 'How far past a dial the logs must reach (with other calls\' NEW_OUTBOUND_CALL events) before their silence means "not placed"' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l log-group -d 'Handler log group to search (default: each dial\'s SMA\'s /aws/lambda/<function>)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l log-group -d 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial\'s SMA\'s /aws/lambda/<function>)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -145,11 +145,11 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s q -l qui
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -177,7 +177,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler-
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l throttle-cps -d 'Answer 429 ThrottledClientException to creates above N per second (nothing is done)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l fault-seed -d 'Seed the fault dice, for runs that repeat' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l function-name -d 'The handler\'s function name (the SIP media application\'s LambdaArn ends with it; its logs go to /aws/lambda/NAME)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -192,7 +192,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l redact -
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l to -d 'Number the demo calls (it only rings inside the sandbox)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -206,7 +206,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l redact -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l dir -d 'Write the script into this directory instead of stdout' -r -F
-complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -219,7 +219,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s q -l
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''

@@ -29,7 +29,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// AWS profile from ~/.aws/config to use (default: AWS_PROFILE, then "default")
+    /// AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and
+    /// chimecall_log_group (default: AWS_PROFILE, then "default")
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) profile: Option<String>,
 
@@ -107,8 +108,9 @@ pub(crate) enum Command {
 
 #[derive(Debug, Args)]
 pub(crate) struct CallTarget {
-    /// SIP media application that handles the call
-    #[arg(long, env = "CHIMECALL_SMA_ID", value_name = "ID")]
+    /// SIP media application that handles the call (default: CHIMECALL_SMA_ID, then
+    /// chimecall_sma_id in the AWS profile)
+    #[arg(long, value_name = "ID")]
     pub(crate) sma_id: Option<String>,
 }
 
@@ -123,8 +125,9 @@ pub(crate) struct DialArgs {
     )]
     pub(crate) to: Option<String>,
 
-    /// Caller id: a number of the account's inventory, E.164
-    #[arg(long, env = "CHIMECALL_FROM", value_name = "E164")]
+    /// Caller id: a number of the account's inventory, E.164 (default: CHIMECALL_FROM, then
+    /// chimecall_from in the AWS profile)
+    #[arg(long, value_name = "E164")]
     pub(crate) from: Option<String>,
 
     #[command(flatten)]
@@ -203,7 +206,8 @@ pub(crate) struct WaitArgs {
     #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
     pub(crate) timeout: std::time::Duration,
 
-    /// Handler log group to follow (default: /aws/lambda/<function> from the SMA's LambdaArn)
+    /// Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the
+    /// AWS profile, then /aws/lambda/<function> from the SMA's LambdaArn)
     #[arg(long, value_name = "NAME")]
     pub(crate) log_group: Option<String>,
 }
@@ -247,7 +251,8 @@ pub(crate) struct HangupArgs {
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
     pub(crate) timeout: std::time::Duration,
 
-    /// Handler log group to follow (default: /aws/lambda/<function> from the SMA's LambdaArn)
+    /// Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the
+    /// AWS profile, then /aws/lambda/<function> from the SMA's LambdaArn)
     #[arg(long, value_name = "NAME")]
     pub(crate) log_group: Option<String>,
 }
@@ -278,7 +283,8 @@ pub(crate) struct ResolveArgs {
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) settle: std::time::Duration,
 
-    /// Handler log group to search (default: each dial's SMA's /aws/lambda/<function>)
+    /// Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the
+    /// AWS profile, then each dial's SMA's /aws/lambda/<function>)
     #[arg(long, value_name = "NAME")]
     pub(crate) log_group: Option<String>,
 }
@@ -292,7 +298,8 @@ pub(crate) struct TailArgs {
     #[command(flatten)]
     pub(crate) target: CallTarget,
 
-    /// Handler log group to read (default: /aws/lambda/<function> from the SMA's LambdaArn)
+    /// Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the
+    /// AWS profile, then /aws/lambda/<function> from the SMA's LambdaArn)
     #[arg(long, value_name = "NAME")]
     pub(crate) log_group: Option<String>,
 
@@ -417,7 +424,9 @@ pub(crate) struct CompletionsArgs {
 
 /// The first command-line argument that is not UTF-8, named by its position and the flag it
 /// belongs to (clap's own error names neither). File paths may be any bytes.
-pub(crate) fn non_utf8_argument(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<String> {
+pub(crate) fn non_utf8_argument(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Option<String> {
     const PATH_FLAGS: &[&str] = &["--file"];
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
     let text = |i: usize| args[i].to_str().unwrap_or("");

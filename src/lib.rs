@@ -61,7 +61,12 @@ pub fn run(cli: Cli) -> Exit {
         Command::Man => commands::generate::man_page(),
         command => {
             let is_server = matches!(command, Command::Sandbox(_));
-            logging::init(cli.global.verbose, cli.global.quiet, is_server, cli.global.redact);
+            logging::init(
+                cli.global.verbose,
+                cli.global.quiet,
+                is_server,
+                cli.global.redact,
+            );
             runtime(&command).and_then(|runtime| runtime.block_on(dispatch(command, &context)))
         }
     };

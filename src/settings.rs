@@ -10,8 +10,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_config::profile::{Profile, ProfileFileLoadError};
+use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_types::os_shim_internal::{Env, Fs};
 
 use crate::exit::{Exit, Failure};
@@ -108,11 +108,14 @@ pub(crate) async fn load_profile(
 }
 
 fn unreadable(error: &ProfileFileLoadError) -> Failure {
-    // The parse error names the file and the line.
-    Failure::new(
-        Exit::Config,
-        format!("cannot read the AWS config files: {error}"),
-    )
+    // The parse error, the cause, names the file and the line.
+    let mut message = format!("cannot read the AWS config files: {error}");
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        message.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    Failure::new(Exit::Config, message)
 }
 
 /// The profile's keys that start with `chimecall_` but are none of chimecall's settings (a typo

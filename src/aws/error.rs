@@ -46,7 +46,10 @@ const CREDENTIAL_ERRORS: &[&str] = &[
 ];
 
 impl ApiError {
-    pub(crate) fn from_sdk<E>(operation: &'static str, error: &SdkError<E, HttpResponse>) -> ApiError
+    pub(crate) fn from_sdk<E>(
+        operation: &'static str,
+        error: &SdkError<E, HttpResponse>,
+    ) -> ApiError
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
@@ -221,7 +224,6 @@ pub(crate) mod tests {
             never_connected: false,
         }
     }
-
 
     #[test]
     fn exit_codes_by_answer() {

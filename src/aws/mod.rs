@@ -134,7 +134,6 @@ pub(crate) fn logs_client(config: &SdkConfig) -> aws_sdk_cloudwatchlogs::Client 
     aws_sdk_cloudwatchlogs::Client::new(config)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

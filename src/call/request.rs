@@ -70,7 +70,10 @@ impl DialRequest {
 
 /// Parses repeated `KEY=VALUE` flags into a map. The first `=` separates; a key given twice is an
 /// error rather than a silent overwrite.
-pub(crate) fn parse_pairs(flag: &str, items: &[String]) -> Result<BTreeMap<String, String>, Failure> {
+pub(crate) fn parse_pairs(
+    flag: &str,
+    items: &[String],
+) -> Result<BTreeMap<String, String>, Failure> {
     let mut map = BTreeMap::new();
     for item in items {
         let Some((key, value)) = item.split_once('=') else {

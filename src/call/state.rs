@@ -6,7 +6,6 @@ use std::fmt;
 use crate::event::{event_types, InvocationEvent, LegStatus, LegTag};
 use crate::text::one_line;
 
-
 /// How far a call has got, as far as its handler's logs tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CallPhase {
@@ -173,13 +172,11 @@ fn is_final_hangup(event: &InvocationEvent) -> bool {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
     use crate::event::fixtures::*;
-
+    use serde_json::{json, Value};
 
     fn phase_after(events: &[InvocationEvent]) -> CallPhase {
         let mut tracker = CallTracker::default();
@@ -404,5 +401,4 @@ mod tests {
         assert_eq!(ended.to_string(), "ended (not answered, sip 486)");
         assert_eq!(CallPhase::Ringing.to_string(), "ringing");
     }
-
 }

@@ -85,4 +85,3 @@ pub(crate) fn batch_name(file: &Option<PathBuf>) -> String {
             .to_string(),
     }
 }
-

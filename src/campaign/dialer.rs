@@ -100,4 +100,3 @@ pub(crate) async fn place_row(
         resolved_by: None,
     }
 }
-

@@ -187,15 +187,19 @@ async fn dial_rows(
             Some(Ok(row)) => row,
         };
         bytes_read.store(reader.bytes_read(), Ordering::Relaxed);
-        let (line, key, call) = match source::needing_room_for_request_id(row, options.request_id)
-        {
+        let (line, key, call) = match source::needing_room_for_request_id(row, options.request_id) {
             Row::Invalid {
                 line,
                 key,
                 to,
                 problem,
             } => {
-                if crew.reports.send(invalid(key, line, to, problem)).await.is_err() {
+                if crew
+                    .reports
+                    .send(invalid(key, line, to, problem))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
                 continue;

@@ -26,7 +26,11 @@ pub(crate) struct Progress {
 const RATE_WINDOW: Duration = Duration::from_secs(5);
 
 impl Progress {
-    pub(crate) fn new(output: &Output, file_size: Option<u64>, bytes_read: Arc<AtomicU64>) -> Progress {
+    pub(crate) fn new(
+        output: &Output,
+        file_size: Option<u64>,
+        bytes_read: Arc<AtomicU64>,
+    ) -> Progress {
         use std::io::IsTerminal;
         let mut progress = Progress {
             bar: None,
@@ -117,4 +121,3 @@ impl Progress {
         }
     }
 }
-

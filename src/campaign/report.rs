@@ -45,7 +45,6 @@ impl fmt::Display for RowReport {
     }
 }
 
-
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Tally {
     pub(crate) placed: u64,

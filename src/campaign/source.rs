@@ -24,9 +24,11 @@ pub(crate) fn open_rows(options: &CampaignOptions, output: &Output) -> Result<Ro
         let rows = check_all_rows(source, &options.defaults, options.request_id, output)?;
         output.note(format!("--strict: all {rows} rows are valid"));
         match (&options.file, &spool) {
-            (_, Some(spool)) => Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
-                Failure::usage(format!("cannot read the spooled rows: {e}"))
-            })?)) as Box<dyn Read + Send>,
+            (_, Some(spool)) => {
+                Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
+                    Failure::usage(format!("cannot read the spooled rows: {e}"))
+                })?)) as Box<dyn Read + Send>
+            }
             (Some(path), None) => Box::new(std::io::BufReader::new(
                 std::fs::File::open(path)
                     .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
@@ -119,4 +121,3 @@ fn check_all_rows(
     }
     Ok(rows)
 }
-

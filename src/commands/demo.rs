@@ -51,10 +51,7 @@ async fn show_timeline_until(
 ) -> Result<(), Failure> {
     let deadline = Instant::now() + limit;
     loop {
-        let events = follower
-            .poll()
-            .await
-            .map_err(Failure::from)?;
+        let events = follower.poll().await.map_err(Failure::from)?;
         for observed in events {
             say(format!(
                 "   {}",

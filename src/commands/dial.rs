@@ -201,7 +201,9 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                 WaitState::Ended => WaitFor::Ended,
             },
             timeout: args.wait.timeout,
-            log_group: context.setting(Setting::LogGroup, args.wait.log_group).await?,
+            log_group: context
+                .setting(Setting::LogGroup, args.wait.log_group)
+                .await?,
         }),
     };
     let config = context.sdk_config().await?;
@@ -230,7 +232,8 @@ async fn dial_and_report(
         throttles: ThrottlePolicy::Retry,
         request_id,
     };
-    let (dial_id, result) = match placing::place_call(journal, &client, &request, None, send).await {
+    let (dial_id, result) = match placing::place_call(journal, &client, &request, None, send).await
+    {
         Ok(placed) => placed,
         Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
         Err(PlaceError::AfterSending(result, failure)) => {
@@ -284,7 +287,8 @@ async fn dial_and_report(
     };
     let outcome = async {
         let mut follower = follow::follower_for(&dialed.transaction_id, &source, config).await?;
-        let result = follow::wait_for(&mut follower, plan.wanted, plan.timeout, &stop, output).await;
+        let result =
+            follow::wait_for(&mut follower, plan.wanted, plan.timeout, &stop, output).await;
         Ok::<_, Failure>((follower.tracker().phase(), result))
     }
     .await;
@@ -352,14 +356,16 @@ async fn settle_unknown(
         answered: None,
     };
     let found = settle::quick_look(vec![entry], settle::DIAL_QUICK_LOOK, journal, config).await;
-    Ok(match found.into_iter().next().map(|(_, resolution)| resolution) {
-        Some(Resolution::Placed { transaction_id }) => {
-            output.note("the handler's logs show the call: it was placed");
-            DialResult::Placed { transaction_id }
-        }
-        // A quick look never concludes "not placed": that is `resolve`'s, with proof.
-        _ => DialResult::Unknown(error),
-    })
+    Ok(
+        match found.into_iter().next().map(|(_, resolution)| resolution) {
+            Some(Resolution::Placed { transaction_id }) => {
+                output.note("the handler's logs show the call: it was placed");
+                DialResult::Placed { transaction_id }
+            }
+            // A quick look never concludes "not placed": that is `resolve`'s, with proof.
+            _ => DialResult::Unknown(error),
+        },
+    )
 }
 
 fn interrupted(stop: &StopWatch) -> anyhow::Result<()> {

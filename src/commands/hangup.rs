@@ -70,7 +70,10 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
     };
     let config = context.sdk_config().await?;
     let journal = Journal::open(&journal::default_path()?)?;
-    hang_up(targets, arguments, wait, args.all, &journal, &config, output).await
+    hang_up(
+        targets, arguments, wait, args.all, &journal, &config, output,
+    )
+    .await
 }
 
 /// `--all`: every call of the journal placed and not known to have ended.
@@ -142,9 +145,16 @@ async fn hang_up(
         }
     }
     if let Some(wait) = wait {
-        if let Err(exit) =
-            confirm_hangups(&stop, &accepted, wait, updates_started_ms, journal, config, output)
-                .await
+        if let Err(exit) = confirm_hangups(
+            &stop,
+            &accepted,
+            wait,
+            updates_started_ms,
+            journal,
+            config,
+            output,
+        )
+        .await
         {
             failures.push(exit);
         }

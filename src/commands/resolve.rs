@@ -85,10 +85,7 @@ pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<
         tally.count(resolution);
         output.result(&Resolved::new(entry, resolution))?;
     }
-    output.note(format!(
-        "{} unknown outcomes: {tally}",
-        resolutions.len()
-    ));
+    output.note(format!("{} unknown outcomes: {tally}", resolutions.len()));
     if tally.unknown > 0 || !too_young.is_empty() {
         return Err(Failure::new(
             Exit::OutcomeUnknown,

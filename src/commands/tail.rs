@@ -118,7 +118,8 @@ async fn tail(options: TailOptions, config: &SdkConfig, output: &Output) -> anyh
                     "no events for {} in {} (looked back from {})",
                     options.transaction_id,
                     follower.log_group(),
-                    clock::rfc3339_ms(options.source.start_ms).unwrap_or_else(|| options.source.start_ms.to_string())
+                    clock::rfc3339_ms(options.source.start_ms)
+                        .unwrap_or_else(|| options.source.start_ms.to_string())
                 ));
             }
             return Ok(());

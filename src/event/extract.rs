@@ -5,7 +5,6 @@ use serde_json::{Map, Value};
 
 use super::model::{EventError, InvocationEvent};
 
-
 /// Messages longer than this are not searched. CloudWatch Logs accepts at most 256 KiB per log
 /// event, so a longer message is not a real log line, and parsing it would only cost time.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
@@ -22,7 +21,6 @@ const MAX_PARSE_ATTEMPTS: usize = 64;
 /// start an object that runs on to the end before it fails, so without this cap a 1 MiB message
 /// could cost MAX_PARSE_ATTEMPTS full parses.
 const MAX_PARSE_BYTES: usize = 4 * MAX_MESSAGE_BYTES;
-
 
 /// The SMA invocation event logged in one CloudWatch log message, if there is one.
 ///
@@ -159,9 +157,8 @@ fn looks_like_event(fields: &Map<String, Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use crate::event::fixtures::*;
-
+    use serde_json::json;
 
     #[test]
     fn extracts_a_bare_event() {
@@ -323,5 +320,4 @@ mod tests {
         let very_deep_but_valid = format!("{}{}", r#"{"a":"#.repeat(200_000), "}".repeat(200_000));
         assert_eq!(extract_event(&very_deep_but_valid), None);
     }
-
 }

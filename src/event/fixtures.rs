@@ -78,4 +78,3 @@ pub(crate) fn assert_extracts_event(message: &str) {
         "in {message:?}"
     );
 }
-

@@ -32,7 +32,6 @@ pub(crate) use extract::read_event;
 pub(crate) use model::{InvocationEvent, LegStatus, LegTag};
 pub(crate) use render::{event_json, timeline_line};
 
-
 /// The invocation event types of the PSTN audio service, as they appear in `InvocationEventType`.
 /// The whole list, though not every one is matched on yet.
 #[allow(dead_code)]
@@ -52,13 +51,12 @@ pub(crate) mod event_types {
 
 #[cfg(test)]
 mod tests {
-    use super::fixtures::*;
     use super::extract::extract_event;
+    use super::fixtures::*;
     use super::*;
     use crate::call::CallTracker;
     use proptest::prelude::*;
     use serde_json::{json, Value};
-
 
     /// Whatever an event holds, reading, tracking and rendering it must not panic.
     fn exercise(message: &str) {

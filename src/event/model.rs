@@ -6,7 +6,6 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-
 /// Why a JSON value is not an invocation event chimecall can read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum EventError {
@@ -315,9 +314,8 @@ fn json_type(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
     use crate::event::fixtures::*;
-
+    use serde_json::{json, Value};
 
     #[test]
     fn reads_the_seed_leg_a_hangup() {
@@ -478,5 +476,4 @@ mod tests {
             assert!(event.participants.is_empty());
         }
     }
-
 }

@@ -9,7 +9,6 @@ use super::model::{InvocationEvent, LegStatus, Participant};
 use crate::text::one_line;
 use time::OffsetDateTime;
 
-
 /// Wide enough for the longest event type, so the columns after it line up.
 const EVENT_TYPE_WIDTH: usize = event_types::INVALID_LAMBDA_RESPONSE.len();
 
@@ -118,9 +117,8 @@ fn iso_8601(timestamp_ms: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
     use crate::event::fixtures::*;
-
+    use serde_json::{json, Value};
 
     #[test]
     fn timeline_line_of_the_seed_events() {
@@ -240,5 +238,4 @@ mod tests {
             "{text}"
         );
     }
-
 }

@@ -16,7 +16,10 @@ pub(crate) struct LogSource {
 }
 
 /// The log group to read: the one named, or the SMA's handler's from its LambdaArn.
-pub(crate) async fn log_group_of(source: &LogSource, config: &SdkConfig) -> Result<String, Failure> {
+pub(crate) async fn log_group_of(
+    source: &LogSource,
+    config: &SdkConfig,
+) -> Result<String, Failure> {
     match (&source.log_group, &source.sma_id) {
         (Some(group), _) => Ok(group.clone()),
         (None, Some(sma_id)) => aws::handler_log_group(&aws::voice_client(config), sma_id).await,

@@ -46,7 +46,12 @@ pub(crate) struct CallFollower {
 }
 
 impl CallFollower {
-    pub(crate) fn new(logs: LogsClient, log_group: String, transaction_id: String, start_ms: i64) -> Self {
+    pub(crate) fn new(
+        logs: LogsClient,
+        log_group: String,
+        transaction_id: String,
+        start_ms: i64,
+    ) -> Self {
         CallFollower {
             logs,
             log_group,

@@ -19,11 +19,8 @@ use crate::exit::{Exit, Failure};
 use crate::output::Output;
 
 pub(crate) use read::{dials, read, DialEntry};
-pub(crate) use record::{
-    mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, StateNote,
-};
+pub(crate) use record::{mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, StateNote};
 pub(crate) use write::Journal;
-
 
 /// Where the journal lives: $CHIMECALL_JOURNAL, else the XDG state directory.
 pub(crate) fn default_path() -> Result<PathBuf, Failure> {
@@ -43,10 +40,12 @@ pub(crate) fn default_path() -> Result<PathBuf, Failure> {
     Ok(state_home.join("chimecall").join("journal.jsonl"))
 }
 
-
 /// The journal's dials placed since `since_ms` (all of them when `None`), in the order they were
 /// started; lines that cannot be read are warned about, never fatal.
-pub(crate) fn load_dials(since_ms: Option<i64>, output: &Output) -> Result<Vec<DialEntry>, Failure> {
+pub(crate) fn load_dials(
+    since_ms: Option<i64>,
+    output: &Output,
+) -> Result<Vec<DialEntry>, Failure> {
     let contents = read(&default_path()?)?;
     for problem in &contents.problems {
         output.note(format!("warning: {problem}"));
@@ -86,11 +85,10 @@ pub(crate) async fn record_phase(
     journal.append(Record::State(note)).await
 }
 
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::record::Line;
+    use super::*;
     use std::collections::BTreeMap;
 
     fn intent(dial_id: &str) -> Record {
@@ -232,4 +230,3 @@ mod tests {
         assert!(contents.lines.is_empty());
     }
 }
-

@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::record::{ErrorNote, Line, OutcomeKind, Record};
 use crate::exit::{Exit, Failure};
 
-
 /// What was read: the records in order, and lines that could not be read (reported, not fatal).
 #[derive(Debug, Default)]
 pub(crate) struct Contents {
@@ -166,4 +165,3 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
     }
     entries
 }
-

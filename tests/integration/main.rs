@@ -11,6 +11,7 @@ mod hostile;
 mod independent_client;
 mod logs_api;
 mod policy;
+mod profile;
 mod runbooks;
 mod sandbox;
 mod secrets;

@@ -133,7 +133,10 @@ impl<R> RowLimit<R> {
 /// The line the record just read starts on. The parser's own record position is taken before
 /// it skips blank lines, so it is counted back from where the record ended: the line breaks
 /// consumed so far, less those inside its quoted cells and its own.
-pub(super) fn start_line<R: Read>(reader: &csv::Reader<RowLimit<R>>, record: &csv::ByteRecord) -> u64 {
+pub(super) fn start_line<R: Read>(
+    reader: &csv::Reader<RowLimit<R>>,
+    record: &csv::ByteRecord,
+) -> u64 {
     let after = reader.position();
     let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
     after
@@ -161,4 +164,3 @@ fn ends_with_a_line_break<R: Read>(
         .is_some_and(|cell| cell.ends_with(b"\n"));
     !last_cell_ends_with_one || source.before_last_byte == Some(b'"')
 }
-

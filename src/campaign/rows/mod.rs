@@ -182,7 +182,8 @@ impl<R: Read> RowReader<R> {
             ));
         }
         let named = |column: &str, index: usize| -> Result<Option<String>, String> {
-            cell(index).map_err(|problem| format!("column {} {problem}", crate::text::printable(column)))
+            cell(index)
+                .map_err(|problem| format!("column {} {problem}", crate::text::printable(column)))
         };
         let built = (|| -> Result<DialRequest, String> {
             match &id_cell {
@@ -545,5 +546,5 @@ pub(super) mod tests {
             "{}",
             error.message
         );
-}
+    }
 }
