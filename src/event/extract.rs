@@ -1,8 +1,11 @@
-//! Finding the invocation event in one log message, however the handler logged it.
+//! Finding the invocation event in one log message, however the handler logged it: as JSON
+//! (bare, after a runtime prefix or a label, inside a structured log line), or as the language
+//! object itself (Python's `print(event)`, Node's `console.log('Request', event)`).
 
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
+use super::literal;
 use super::model::{EventError, InvocationEvent};
 
 /// Messages longer than this are not searched. CloudWatch Logs accepts at most 256 KiB per log
@@ -77,11 +80,31 @@ impl EventSearch {
                         Err(_) => from = start + 1,
                     }
                 }
-                LeadingJson::None => from = start + 1,
+                // Not JSON: perhaps the event as a Python dict or a Node object.
+                LeadingJson::None => match self.parse_literal(&text[start..]) {
+                    Some((object, length)) => {
+                        if let Some(event) = self.in_value(object, depth) {
+                            return Some(event);
+                        }
+                        from = start + length;
+                    }
+                    None => from = start + 1,
+                },
                 LeadingJson::BudgetSpent => return None,
             }
         }
         None
+    }
+
+    /// A Python repr or Node util.inspect literal at the very start of `text`, charged to the
+    /// same byte budget as the JSON attempts.
+    fn parse_literal(&mut self, text: &str) -> Option<(Value, usize)> {
+        let mut budget = literal::Budget {
+            bytes_left: self.bytes_left,
+        };
+        let parsed = literal::parse_literal(text, &mut budget);
+        self.bytes_left = budget.bytes_left;
+        parsed
     }
 
     /// The first event in a parsed value: the value itself, or something it holds.
@@ -319,5 +342,68 @@ mod tests {
         assert_eq!(extract_event(&closed), None);
         let very_deep_but_valid = format!("{}{}", r#"{"a":"#.repeat(200_000), "}".repeat(200_000));
         assert_eq!(extract_event(&very_deep_but_valid), None);
+    }
+
+    // --- events logged as language objects ----------------------------------------------------
+
+    use crate::event::literal::tests::{
+        NODE_HANGUP, NODE_LAMBDA, PYTHON_LABELLED, PYTHON_LOGGER, PYTHON_PRINT,
+    };
+
+    /// Lines as python3 and node print an event, with what each must yield.
+    const OBJECT_LINES: &[(&str, &str, u64)] = &[
+        (PYTHON_PRINT, "RINGING", 2),
+        (PYTHON_LOGGER, "CALL_ANSWERED", 3),
+        (PYTHON_LABELLED, "HANGUP", 4),
+        (NODE_LAMBDA, "NEW_OUTBOUND_CALL", 2),
+        (NODE_HANGUP, "HANGUP", 5),
+    ];
+
+    #[test]
+    fn reads_events_logged_as_python_dicts_and_node_objects() {
+        for (line, kind, sequence) in OBJECT_LINES {
+            let event = read_event(line)
+                .unwrap_or_else(|| panic!("no event in {line:?}"))
+                .unwrap();
+            assert_eq!(event.event_type, *kind, "{line:?}");
+            assert_eq!(event.sequence, Some(*sequence), "{line:?}");
+            assert_eq!(
+                event.transaction_id.as_deref(),
+                Some("1733387d-df28-4c01-8c28-21347b16ddcf"),
+                "{line:?}"
+            );
+        }
+        // Node cut the legs off at depth 2: the event still says the call ended, by its action.
+        let hangup = read_event(NODE_HANGUP).unwrap().unwrap();
+        assert!(hangup.participants.is_empty());
+        let mut tracker =
+            crate::call::CallTracker::for_transaction("1733387d-df28-4c01-8c28-21347b16ddcf");
+        tracker.observe(&hangup);
+        assert!(tracker.is_ended());
+        // Python's legs are all there.
+        let ringing = read_event(PYTHON_PRINT).unwrap().unwrap();
+        assert_eq!(ringing.participants[0].to.as_deref(), Some("+12065551212"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever text a logger puts around the object (without a brace), the event is found.
+        #[test]
+        fn an_object_event_after_any_prefix_is_found(
+            shape in 0..OBJECT_LINES.len(),
+            prefix in "[^{\\p{Cc}]{0,60}",
+            suffix in "[^{]{0,40}",
+        ) {
+            let (line, kind, _) = OBJECT_LINES[shape];
+            let message = format!("{prefix}{line}{suffix}");
+            let event = read_event(&message);
+            proptest::prop_assert!(
+                matches!(&event, Some(Ok(found)) if found.event_type == kind),
+                "{:?} in {:?}",
+                event,
+                message
+            );
+        }
     }
 }

@@ -25,6 +25,7 @@
 mod extract;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod literal;
 mod model;
 mod render;
 

@@ -769,3 +769,99 @@ fn absurd_durations_are_usage_errors() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(sandbox.placed_destinations().is_empty());
 }
+
+/// Handlers that log the event as the language object: Python's `print(event)` (run by a real
+/// python3 here), its Lambda logger's `[INFO]` line, and Node's `console.log('Request', event)`,
+/// whose default depth cuts the legs off. `tail` reads them all.
+#[test]
+fn events_logged_as_python_and_node_objects_show_in_tail() {
+    let sandbox = Sandbox::start();
+    let tx = "5d7e9f10-2b3c-4d5e-8f90-a1b2c3d4e5f6";
+    let event = |sequence: u64, kind: &str, status: &str| {
+        json!({
+            "SchemaVersion": "1.0", "Sequence": sequence, "InvocationEventType": kind,
+            "CallDetails": {
+                "TransactionId": tx, "AwsAccountId": "111122223333", "AwsRegion": "us-east-1",
+                "SipMediaApplicationId": "sma", "TransactionAttributes": {"caller": "O'Brien"},
+                "Participants": [{"CallId": "c1", "ParticipantTag": "LEG-A", "To": "+12065550123",
+                    "From": "+12065550100", "Direction": "Outbound",
+                    "StartTimeInMilliseconds": "1700000000000", "Status": status}]
+            }
+        })
+    };
+    // python3 prints each event's dict, as `print(event)` in a handler does.
+    let mut python = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys\nfor line in sys.stdin: print(json.loads(line))",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    {
+        use std::io::Write;
+        let mut stdin = python.stdin.take().unwrap();
+        for (sequence, kind, status) in [
+            (1, "NEW_OUTBOUND_CALL", "Connected"),
+            (2, "RINGING", "Connected"),
+        ] {
+            writeln!(stdin, "{}", event(sequence, kind, status)).unwrap();
+        }
+    }
+    let printed = python.wait_with_output().unwrap();
+    assert!(printed.status.success());
+    let printed = String::from_utf8(printed.stdout).unwrap();
+    let mut lines: Vec<String> = printed.lines().map(str::to_string).collect();
+    assert!(lines[0].contains("'SchemaVersion': '1.0'"), "{lines:?}");
+    // The Python runtime's logger line, then Node's inspect output, cut at depth 2.
+    lines.push(format!(
+        "[INFO]\t2026-11-29T19:00:00.500Z\tr1\t{}",
+        lines[1]
+            .replace("'Sequence': 2", "'Sequence': 3")
+            .replace("'RINGING'", "'CALL_ANSWERED'")
+    ));
+    lines.push(format!(
+        "2026-11-29T19:00:01.000Z\tr2\tINFO\tRequest {{\n  SchemaVersion: '1.0',\n  Sequence: 4,\n  \
+         InvocationEventType: 'HANGUP',\n  ActionData: {{\n    Type: 'Hangup',\n    Parameters: {{\n      \
+         SipResponseCode: '0',\n      CallId: 'c1',\n      ParticipantTag: 'LEG-A'\n    }}\n  }},\n  \
+         CallDetails: {{\n    TransactionId: '{tx}',\n    AwsAccountId: '111122223333',\n    \
+         AwsRegion: 'us-east-1',\n    SipMediaApplicationId: 'sma',\n    TransactionAttributes: {{ caller: \"O'Brien\" }},\n    \
+         Participants: [ [Object] ]\n  }}\n}}\n"
+    ));
+    put_log_lines(&sandbox, "/aws/lambda/py-handler", &lines);
+    let out = run(sandbox.chimecall().args([
+        "--output",
+        "json",
+        "tail",
+        tx,
+        "--log-group",
+        "/aws/lambda/py-handler",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        events_of(&out.stdout),
+        [
+            (1, "NEW_OUTBOUND_CALL".to_string()),
+            (2, "RINGING".to_string()),
+            (3, "CALL_ANSWERED".to_string()),
+            (4, "HANGUP".to_string()),
+        ]
+    );
+    let events = json_lines(&out.stdout);
+    assert_eq!(events[1]["legs"][0]["status"], "Connected");
+    assert_eq!(
+        events[3]["raw"]["CallDetails"]["TransactionAttributes"]["caller"],
+        "O'Brien"
+    );
+    // --follow sees it answered and ended.
+    let follow = run(sandbox.chimecall().args([
+        "tail",
+        "--follow",
+        tx,
+        "--log-group",
+        "/aws/lambda/py-handler",
+    ]));
+    assert_eq!(follow.code, 0, "{}", follow.stderr);
+    assert_eq!(follow.stdout.lines().count(), 4, "{}", follow.stdout);
+}
