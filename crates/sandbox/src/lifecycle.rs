@@ -9,8 +9,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use chimecall_model::clock;
 use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
@@ -93,13 +94,6 @@ struct CallRun {
     completed: Option<Value>,
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// Starts the call's task; returns the channel the API uses to reach it.
 pub fn spawn(sandbox: &Arc<Sandbox>, transaction_id: &str) -> Option<mpsc::Sender<CallMessage>> {
     let (identity, function_name, arguments) = {
@@ -114,7 +108,7 @@ pub fn spawn(sandbox: &Arc<Sandbox>, transaction_id: &str) -> Option<mpsc::Sende
                 call_id: uuid::Uuid::new_v4().to_string(),
                 from: call.from.clone(),
                 to: call.to.clone(),
-                start_ms: now_ms(),
+                start_ms: clock::now_ms(),
                 sip_headers: call.sip_headers.clone(),
             },
             sma.function_name().to_string(),
@@ -572,7 +566,7 @@ impl CallRun {
             self.log_line(format!("START RequestId: {request_id} Version: $LATEST"));
             self.log_line(format!(
                 "{}\t{request_id}\tINFO\tRequest: {event}",
-                iso_now()
+                clock::now_rfc3339_ms()
             ));
             let result = match self.sandbox.faults.draw_handler() {
                 Some(HandlerFault::Timeout) => {
@@ -587,11 +581,11 @@ impl CallRun {
             match &result {
                 Ok(answer) => self.log_line(format!(
                     "{}\t{request_id}\tINFO\tResponse: {answer}",
-                    iso_now()
+                    clock::now_rfc3339_ms()
                 )),
                 Err(error) => self.log_line(format!(
                     "{}\t{request_id}\tERROR\tInvoke Error: {error}",
-                    iso_now()
+                    clock::now_rfc3339_ms()
                 )),
             }
             self.log_line(format!("END RequestId: {request_id}"));
@@ -621,7 +615,7 @@ impl CallRun {
         let group = format!("/aws/lambda/{}", self.function_name);
         self.sandbox
             .logs
-            .append(&group, &self.sandbox.log_stream, now_ms(), message);
+            .append(&group, &self.sandbox.log_stream, clock::now_ms(), message);
     }
 
     fn set_status(&self, status: CallStatus) {
@@ -650,14 +644,6 @@ fn number(value: &Value) -> Option<f64> {
         Value::String(s) => s.parse().ok(),
         _ => None,
     }
-}
-
-fn iso_now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    now.format(format).unwrap_or_default()
 }
 
 #[cfg(test)]

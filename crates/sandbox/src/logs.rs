@@ -17,12 +17,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chimecall_model::clock;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -140,13 +140,6 @@ impl Stream {
     }
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 impl LogStore {
     pub fn new() -> LogStore {
         LogStore::default()
@@ -158,7 +151,7 @@ impl LogStore {
 
     /// Appends one event as a Lambda runtime does: the group and stream are created if missing.
     pub fn append(&self, group: &str, stream: &str, timestamp_ms: i64, message: String) {
-        let now = now_ms();
+        let now = clock::now_ms();
         let mut inner = self.lock();
         let Inner {
             groups,
@@ -997,11 +990,13 @@ fn handle(sandbox: &Sandbox, headers: &HeaderMap, body: &[u8]) -> Result<Option<
     let region = sandbox.config.region.as_str();
     match operation(headers)? {
         "CreateLogGroup" => store
-            .create_log_group(parse(body)?, now_ms())
+            .create_log_group(parse(body)?, clock::now_ms())
             .map(|()| None),
         "CreateLogStream" => store.create_log_stream(parse(body)?).map(|()| None),
         "DescribeLogGroups" => store.describe_log_groups(parse(body)?, region).map(Some),
-        "PutLogEvents" => store.put_log_events(parse(body)?, now_ms()).map(Some),
+        "PutLogEvents" => store
+            .put_log_events(parse(body)?, clock::now_ms())
+            .map(Some),
         "FilterLogEvents" => store.filter_log_events(parse(body)?, region).map(Some),
         _ => Err(unknown_operation()),
     }

@@ -20,7 +20,7 @@ use super::lifecycle::{self, CallMessage};
 use super::server::DropConnection;
 use super::state::{Call, CallStatus, SipMediaApplication};
 use super::Sandbox;
-use chimecall_model::rules;
+use chimecall_model::{clock, rules};
 use tokio::sync::mpsc::error::TrySendError;
 
 /// How long an update waits for the built-in handler's answer to be applied.
@@ -236,22 +236,14 @@ async fn answer_after(
     }
 }
 
-fn iso8601(time: SystemTime) -> String {
-    let time: time::OffsetDateTime = time.into();
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    time.format(format).expect("formattable timestamp")
-}
-
 fn sma_json(sma: &SipMediaApplication) -> Value {
     json!({
         "SipMediaApplicationId": sma.id,
         "AwsRegion": sma.region,
         "Name": sma.name,
         "Endpoints": [{ "LambdaArn": sma.lambda_arn }],
-        "CreatedTimestamp": iso8601(sma.created),
-        "UpdatedTimestamp": iso8601(sma.created),
+        "CreatedTimestamp": clock::system_time_rfc3339_ms(sma.created),
+        "UpdatedTimestamp": clock::system_time_rfc3339_ms(sma.created),
         "SipMediaApplicationArn": sma.arn(),
     })
 }
