@@ -1,5 +1,5 @@
 //! Errors as AWS puts them on the wire: status, `x-amzn-ErrorType`, and a `{"Code","Message"}` body.
-//! (`x-amzn-RequestId` is added to every response by the server layer.) The SDKs pick the error
+//! (`x-amzn-RequestId` is added to every response by the front end.) The SDKs pick the error
 //! type from `x-amzn-ErrorType`, so that header is what makes an error "modeled" for a client.
 
 use axum::http::{HeaderValue, StatusCode};

@@ -4,12 +4,14 @@
 
 pub mod auth;
 pub mod aws_error;
+pub mod call_message;
+pub mod connection;
 pub mod faults;
+pub mod front_end;
 pub mod handler;
 pub mod invocation;
 pub mod lifecycle;
 pub mod logs;
-pub mod server;
 pub mod state;
 pub mod voice;
 
@@ -195,8 +197,8 @@ impl RunningSandbox {
             }
         };
         let (shutdown, stop) = tokio::sync::oneshot::channel();
-        let app = server::router(Arc::clone(&sandbox));
-        let task = tokio::spawn(server::serve(listener, app, stop));
+        let app = front_end::router(Arc::clone(&sandbox));
+        let task = tokio::spawn(connection::serve(listener, app, stop));
         Ok(RunningSandbox {
             info,
             address,

@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use chimecall_model::clock;
 use serde_json::{json, Map, Value};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::{sleep_until, Instant};
 
+use super::call_message::CallMessage;
 use super::faults::HandlerFault;
 use super::handler::InvokeError;
 use super::invocation::{self, CallIdentity, EventSpec, HandlerAnswer};
@@ -30,15 +31,6 @@ const CALLEE_HANGS_UP_AFTER: Duration = Duration::from_secs(1);
 const MAX_ACTION_SECONDS: f64 = 24.0 * 3600.0;
 /// How long a busy line takes to say so.
 const BUSY_AFTER: Duration = Duration::from_millis(100);
-
-/// What the API sends a live call.
-pub enum CallMessage {
-    /// UpdateSipMediaApplicationCall. `done` fires once the handler's answer has been applied.
-    Update {
-        arguments: BTreeMap<String, String>,
-        done: oneshot::Sender<()>,
-    },
-}
 
 /// How the simulated callee behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,7 +51,7 @@ pub struct Call {
     pub status: CallStatus,
     pub created: SystemTime,
     /// The running call's task; `None` once it has ended.
-    pub inbox: Option<tokio::sync::mpsc::Sender<super::lifecycle::CallMessage>>,
+    pub inbox: Option<tokio::sync::mpsc::Sender<super::call_message::CallMessage>>,
 }
 
 #[derive(Debug)]

@@ -15,9 +15,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::aws_error::AwsError;
+use super::call_message::CallMessage;
+use super::connection::DropConnection;
 use super::faults::{self, ApiFault};
-use super::lifecycle::{self, CallMessage};
-use super::server::DropConnection;
+use super::lifecycle;
 use super::state::{Call, CallStatus, SipMediaApplication};
 use super::Sandbox;
 use chimecall_model::{clock, rules};
