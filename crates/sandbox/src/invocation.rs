@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use super::actions::KNOWN_ACTIONS;
 use super::state::ACCOUNT_ID;
 
 /// "At most 10 actions per response": the rest are not run.
@@ -101,29 +102,6 @@ fn invalid(error_type: &'static str, message: impl Into<String>) -> InvalidAnswe
         message: message.into(),
     }
 }
-
-/// The action types the PSTN Audio service knows.
-pub const KNOWN_ACTIONS: &[&str] = &[
-    "CallAndBridge",
-    "Hangup",
-    "JoinChimeMeeting",
-    "ModifyChimeMeetingAttendees",
-    "Pause",
-    "PlayAudio",
-    "PlayAudioAndGetDigits",
-    "ReceiveDigits",
-    "RecordAudio",
-    "SendDigits",
-    "Speak",
-    "SpeakAndGetDigits",
-    "StartBotConversation",
-    "StartCallRecording",
-    "StopCallRecording",
-    "PauseCallRecording",
-    "ResumeCallRecording",
-    "VoiceFocus",
-    "StartVoiceToneAnalysis",
-];
 
 pub fn parse_answer(answer: &Value) -> Result<HandlerAnswer, InvalidAnswer> {
     let Some(object) = answer.as_object() else {

@@ -2,13 +2,16 @@
 //! SigV4) and simulates one AWS account's calls. chimecall reaches it only through the endpoint
 //! setting, exactly as it reaches AWS, so every command runs its production path against it.
 
+pub mod actions;
 pub mod auth;
 pub mod aws_error;
 pub mod call_message;
+pub mod callee;
 pub mod connection;
 pub mod faults;
 pub mod front_end;
 pub mod handler;
+pub mod handler_log;
 pub mod invocation;
 pub mod lifecycle;
 pub mod logs;
@@ -121,14 +124,6 @@ impl Sandbox {
             Some(url) => handler::Handler::lambda(url),
             None => handler::Handler::BuiltIn,
         };
-        let today = time::OffsetDateTime::now_utc().date();
-        let log_stream = format!(
-            "{:04}/{:02}/{:02}/[$LATEST]{}",
-            today.year(),
-            u8::from(today.month()),
-            today.day(),
-            uuid::Uuid::new_v4().simple()
-        );
         Sandbox {
             credentials: SandboxCredentials::generate(),
             world: Mutex::new(World::new(
@@ -138,7 +133,7 @@ impl Sandbox {
             )),
             logs: logs::LogStore::new(),
             handler,
-            log_stream,
+            log_stream: handler_log::stream_name(),
             faults: faults::Faults::new(config.faults.clone()),
             config,
         }
