@@ -108,7 +108,7 @@ pub async fn run(to: String) -> anyhow::Result<()> {
     ));
     say(format!(
         "   Its handler logs each invocation event to /aws/lambda/{}; this is what `chimecall tail` reads:",
-        chimecall_sandbox::state::DEFAULT_FUNCTION_NAME
+        chimecall_sandbox::defaults::FUNCTION_NAME
     ));
     let source = tail::EventSource {
         sma_id: Some(info.sma_id.clone()),

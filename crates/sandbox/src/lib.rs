@@ -8,6 +8,7 @@ pub mod aws_error;
 pub mod call_message;
 pub mod callee;
 pub mod connection;
+pub mod defaults;
 pub mod faults;
 pub mod front_end;
 pub mod handler;
@@ -25,7 +26,8 @@ use std::time::Duration;
 use auth::SandboxCredentials;
 use state::World;
 
-/// How the sandbox is started.
+/// How the sandbox is started. `Default` is `defaults`'s values: what `chimecall sandbox` runs
+/// with no flags.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     pub bind: IpAddr,
@@ -51,17 +53,18 @@ pub struct SandboxConfig {
 
 impl Default for SandboxConfig {
     fn default() -> SandboxConfig {
+        use defaults::duration;
         SandboxConfig {
-            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: 0,
-            region: "us-east-1".to_string(),
-            sip_media_applications: 1,
-            answer_after: Duration::from_secs(2),
-            ring_timeout: Duration::from_secs(30),
-            max_call_duration: Duration::from_secs(3600),
+            bind: defaults::BIND,
+            port: defaults::PORT,
+            region: defaults::REGION.to_string(),
+            sip_media_applications: usize::from(defaults::SIP_MEDIA_APPLICATIONS),
+            answer_after: const { duration(defaults::ANSWER_AFTER) },
+            ring_timeout: const { duration(defaults::RING_TIMEOUT) },
+            max_call_duration: const { duration(defaults::MAX_CALL_DURATION) },
             handler_url: None,
-            handler_timeout: Duration::from_secs(5),
-            function_name: state::DEFAULT_FUNCTION_NAME.to_string(),
+            handler_timeout: const { duration(defaults::HANDLER_TIMEOUT) },
+            function_name: defaults::FUNCTION_NAME.to_string(),
             faults: faults::FaultSettings::default(),
         }
     }

@@ -6,8 +6,6 @@ use std::time::SystemTime;
 
 /// The account id every sandbox resource lives in (the documentation's example account).
 pub const ACCOUNT_ID: &str = "111122223333";
-/// The first SIP media application's handler function, unless `--function-name` says otherwise.
-pub const DEFAULT_FUNCTION_NAME: &str = "chimecall-sandbox-handler";
 
 #[derive(Debug, Clone)]
 pub struct SipMediaApplication {
@@ -108,10 +106,11 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::defaults::FUNCTION_NAME;
 
     #[test]
     fn function_name_comes_from_the_lambda_arn() {
-        let world = World::new("us-east-1", 2, DEFAULT_FUNCTION_NAME);
+        let world = World::new("us-east-1", 2, FUNCTION_NAME);
         assert_eq!(
             world.sip_media_applications[0].function_name(),
             "chimecall-sandbox-handler"
@@ -123,7 +122,7 @@ mod tests {
 
     #[test]
     fn inventory_numbers_are_e164() {
-        let world = World::new("us-east-1", 1, DEFAULT_FUNCTION_NAME);
+        let world = World::new("us-east-1", 1, FUNCTION_NAME);
         assert!(world
             .inventory
             .iter()
