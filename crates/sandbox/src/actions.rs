@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// The action types the PSTN Audio service knows.
-pub const KNOWN_ACTIONS: &[&str] = &[
+pub(crate) const KNOWN_ACTIONS: &[&str] = &[
     "CallAndBridge",
     "Hangup",
     "JoinChimeMeeting",
@@ -34,14 +34,14 @@ const MAX_ACTION_SECONDS: f64 = 24.0 * 3600.0;
 
 /// Why an action failed, for its ACTION_FAILED event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionFailure {
-    pub error_type: &'static str,
-    pub message: String,
+pub(crate) struct ActionFailure {
+    pub(crate) error_type: &'static str,
+    pub(crate) message: String,
 }
 
 /// What starting an action does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Start {
+pub(crate) enum Start {
     /// It runs this long, then succeeds, or fails with `fails_with`.
     Runs {
         duration: Duration,
@@ -57,7 +57,7 @@ pub enum Start {
 }
 
 /// How `action` starts, from its Type and Parameters.
-pub fn start(action: &Value) -> Start {
+pub(crate) fn start(action: &Value) -> Start {
     let kind = action["Type"].as_str().unwrap_or_default();
     let parameters = &action["Parameters"];
     let runs = |duration: Duration, interruptible: bool| Start::Runs {
@@ -122,7 +122,7 @@ pub fn start(action: &Value) -> Start {
 
 /// The SIP response code a Hangup action ends the call with: 480 and 486 as given (the guide
 /// shows them both as "486" and as 486), anything else is a normal hangup, 0.
-pub fn hangup_code(parameters: &Value) -> &'static str {
+pub(crate) fn hangup_code(parameters: &Value) -> &'static str {
     let given = match &parameters["SipResponseCode"] {
         Value::String(text) => text.clone(),
         Value::Number(number) => number.to_string(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use tokio::sync::oneshot;
 
 /// What the API sends a live call.
-pub enum CallMessage {
+pub(crate) enum CallMessage {
     /// UpdateSipMediaApplicationCall. `done` fires once the handler's answer has been applied.
     Update {
         arguments: BTreeMap<String, String>,

@@ -14,7 +14,7 @@ const BUSY_AFTER: Duration = Duration::from_millis(100);
 
 /// How the simulated callee behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Callee {
+pub(crate) enum Callee {
     Busy,
     NeverAnswers,
     Answers { hangs_up: bool },
@@ -22,13 +22,13 @@ pub enum Callee {
 
 /// How the ringing ends, counted from the call's creation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ringing {
-    pub rings_for: Duration,
-    pub outcome: Pickup,
+pub(crate) struct Ringing {
+    pub(crate) rings_for: Duration,
+    pub(crate) outcome: Pickup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pickup {
+pub(crate) enum Pickup {
     /// The callee answers; `hangs_up_after` counts from the answer.
     Answers { hangs_up_after: Option<Duration> },
     /// Nobody answers: the call ends with this SIP response code.
@@ -36,7 +36,7 @@ pub enum Pickup {
 }
 
 impl Callee {
-    pub fn for_number(to: &str) -> Callee {
+    pub(crate) fn for_number(to: &str) -> Callee {
         if to.ends_with("486") {
             Callee::Busy
         } else if to.ends_with("480") {
@@ -49,7 +49,7 @@ impl Callee {
     }
 
     /// The ringing, given how long the callee takes to answer and how long a phone may ring.
-    pub fn ringing(self, answer_after: Duration, ring_timeout: Duration) -> Ringing {
+    pub(crate) fn ringing(self, answer_after: Duration, ring_timeout: Duration) -> Ringing {
         let unanswered = |rings_for, sip_response_code| Ringing {
             rings_for,
             outcome: Pickup::Unanswered { sip_response_code },

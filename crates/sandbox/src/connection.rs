@@ -11,17 +11,17 @@ use axum::Router;
 /// Lets an operation close its connection without answering (the `drop-after` fault): the
 /// connection's task stops serving it, and the socket is closed.
 #[derive(Clone)]
-pub struct DropConnection(Arc<tokio::sync::Notify>);
+pub(crate) struct DropConnection(Arc<tokio::sync::Notify>);
 
 impl DropConnection {
-    pub fn now(&self) {
+    pub(crate) fn now(&self) {
         self.0.notify_one();
     }
 }
 
 /// Serves `app` on `listener` until `stop` fires: HTTP/1.1, one task per connection, each request
 /// carrying its connection's [`DropConnection`].
-pub async fn serve(
+pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     stop: tokio::sync::oneshot::Receiver<()>,

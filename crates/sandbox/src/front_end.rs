@@ -16,9 +16,9 @@ use super::aws_error::AwsError;
 use super::{logs, voice, Sandbox};
 
 /// The largest request body the sandbox reads. The biggest valid Chime request is a few tens of KiB.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub fn router(sandbox: Arc<Sandbox>) -> Router {
+pub(crate) fn router(sandbox: Arc<Sandbox>) -> Router {
     voice::routes()
         .route("/", axum::routing::post(logs::dispatch))
         .fallback(unknown_operation)

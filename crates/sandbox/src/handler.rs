@@ -17,13 +17,13 @@ use serde_json::{json, Value};
 
 /// Where invocation events go.
 #[derive(Clone)]
-pub enum Handler {
+pub(crate) enum Handler {
     BuiltIn,
     Lambda(Box<LambdaEndpoint>),
 }
 
 #[derive(Clone)]
-pub struct LambdaEndpoint {
+pub(crate) struct LambdaEndpoint {
     base_url: String,
     client: Client<HttpConnector, Full<Bytes>>,
 }
@@ -39,7 +39,7 @@ impl std::fmt::Debug for Handler {
 
 /// Why an invocation produced no usable answer. Each is retried by the SMA's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InvokeError {
+pub(crate) enum InvokeError {
     /// No answer within the SMA's wait (5 s at AWS).
     Timeout,
     /// The function ran and failed (`X-Amz-Function-Error`), or the invoke API said 5xx.
@@ -65,7 +65,7 @@ impl std::fmt::Display for InvokeError {
 
 impl Handler {
     /// `--handler URL`: the base URL of a Lambda Invoke API endpoint.
-    pub fn lambda(base_url: &str) -> Handler {
+    pub(crate) fn lambda(base_url: &str) -> Handler {
         let client = Client::builder(TokioExecutor::new()).build_http();
         Handler::Lambda(Box::new(LambdaEndpoint {
             base_url: base_url.trim_end_matches('/').to_string(),
@@ -73,12 +73,12 @@ impl Handler {
         }))
     }
 
-    pub fn is_built_in(&self) -> bool {
+    pub(crate) fn is_built_in(&self) -> bool {
         matches!(self, Handler::BuiltIn)
     }
 
     /// One invocation, bounded by `wait`. Retries are the caller's (the SMA's) business.
-    pub async fn invoke(
+    pub(crate) async fn invoke(
         &self,
         function_name: &str,
         event: &Value,
@@ -141,7 +141,7 @@ impl LambdaEndpoint {
 
 /// The built-in handler: `{"action":"hangup"}` in a CALL_UPDATE_REQUESTED becomes a Hangup of
 /// LEG-A; every other event is answered with no actions.
-pub fn built_in_response(event: &Value) -> Value {
+pub(crate) fn built_in_response(event: &Value) -> Value {
     let is_update = event["InvocationEventType"] == "CALL_UPDATE_REQUESTED";
     let verb = &event["ActionData"]["Parameters"]["Arguments"]["action"];
     if is_update && verb == "hangup" {

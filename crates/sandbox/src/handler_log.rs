@@ -10,12 +10,12 @@ use chimecall_model::clock;
 use serde_json::Value;
 
 /// The log group a function's runtime writes to.
-pub fn group_name(function_name: &str) -> String {
+pub(crate) fn group_name(function_name: &str) -> String {
     format!("/aws/lambda/{function_name}")
 }
 
 /// A fresh instance's log stream, `2026/11/29/[$LATEST]<32 hex digits>`, dated today (UTC).
-pub fn stream_name() -> String {
+pub(crate) fn stream_name() -> String {
     let today = clock::utc(clock::now_ms()).map(|now| now.date());
     let (year, month, day) = today.map_or((1970, 1, 1), |date| {
         (date.year(), u8::from(date.month()), date.day())
@@ -27,44 +27,44 @@ pub fn stream_name() -> String {
 }
 
 /// The lines of one invocation, which share its request id.
-pub struct InvocationLines {
+pub(crate) struct InvocationLines {
     request_id: String,
     started: Instant,
 }
 
 impl InvocationLines {
     /// A new invocation: a fresh request id, and its REPORT duration counted from now.
-    pub fn begin() -> InvocationLines {
+    pub(crate) fn begin() -> InvocationLines {
         InvocationLines {
             request_id: uuid::Uuid::new_v4().to_string(),
             started: Instant::now(),
         }
     }
 
-    pub fn start(&self) -> String {
+    pub(crate) fn start(&self) -> String {
         format!("START RequestId: {} Version: $LATEST", self.request_id)
     }
 
     /// The event as the handler received it.
-    pub fn request(&self, event: &Value) -> String {
+    pub(crate) fn request(&self, event: &Value) -> String {
         self.entry("INFO", format_args!("Request: {event}"))
     }
 
     /// The handler's answer.
-    pub fn response(&self, answer: &Value) -> String {
+    pub(crate) fn response(&self, answer: &Value) -> String {
         self.entry("INFO", format_args!("Response: {answer}"))
     }
 
     /// Why the invocation produced no answer.
-    pub fn invoke_error(&self, error: &impl Display) -> String {
+    pub(crate) fn invoke_error(&self, error: &impl Display) -> String {
         self.entry("ERROR", format_args!("Invoke Error: {error}"))
     }
 
-    pub fn end(&self) -> String {
+    pub(crate) fn end(&self) -> String {
         format!("END RequestId: {}", self.request_id)
     }
 
-    pub fn report(&self) -> String {
+    pub(crate) fn report(&self) -> String {
         format!(
             "REPORT RequestId: {}\tDuration: {:.2} ms",
             self.request_id,

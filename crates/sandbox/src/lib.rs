@@ -2,28 +2,28 @@
 //! SigV4) and simulates one AWS account's calls. chimecall reaches it only through the endpoint
 //! setting, exactly as it reaches AWS, so every command runs its production path against it.
 
-pub mod actions;
-pub mod auth;
-pub mod aws_error;
-pub mod call_message;
-pub mod callee;
-pub mod connection;
+mod actions;
+mod auth;
+mod aws_error;
+mod call_message;
+mod callee;
+mod connection;
 pub mod defaults;
 pub mod faults;
-pub mod front_end;
-pub mod handler;
-pub mod handler_log;
-pub mod invocation;
-pub mod lifecycle;
-pub mod logs;
-pub mod state;
-pub mod voice;
+mod front_end;
+mod handler;
+mod handler_log;
+mod invocation;
+mod lifecycle;
+mod logs;
+mod state;
+mod voice;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use auth::SandboxCredentials;
+pub use auth::SandboxCredentials;
 use state::World;
 
 /// How the sandbox is started. `Default` is `defaults`'s values: what `chimecall sandbox` runs
@@ -108,21 +108,21 @@ impl SandboxConfig {
 }
 
 /// Shared by every request handler.
-pub struct Sandbox {
-    pub config: SandboxConfig,
-    pub credentials: SandboxCredentials,
-    pub world: Mutex<World>,
+pub(crate) struct Sandbox {
+    pub(crate) config: SandboxConfig,
+    pub(crate) credentials: SandboxCredentials,
+    pub(crate) world: Mutex<World>,
     /// The account's CloudWatch Logs: handler log groups, and anything written with PutLogEvents.
-    pub logs: logs::LogStore,
+    pub(crate) logs: logs::LogStore,
     /// Where invocation events go.
-    pub handler: handler::Handler,
+    pub(crate) handler: handler::Handler,
     /// The log stream handler logs go to, like one warm Lambda instance's.
-    pub log_stream: String,
-    pub faults: faults::Faults,
+    pub(crate) log_stream: String,
+    pub(crate) faults: faults::Faults,
 }
 
 impl Sandbox {
-    pub fn new(config: SandboxConfig) -> Sandbox {
+    pub(crate) fn new(config: SandboxConfig) -> Sandbox {
         let handler = match &config.handler_url {
             Some(url) => handler::Handler::lambda(url),
             None => handler::Handler::BuiltIn,

@@ -25,7 +25,7 @@ use super::state::CallStatus;
 use super::Sandbox;
 
 /// "1,000 invocations per call."
-pub const MAX_INVOCATIONS: u64 = 1000;
+pub(crate) const MAX_INVOCATIONS: u64 = 1000;
 
 /// How a call ended, for the HANGUP event.
 struct Ending {
@@ -59,7 +59,10 @@ struct CallRun {
 }
 
 /// Starts the call's task; returns the channel the API uses to reach it.
-pub fn spawn(sandbox: &Arc<Sandbox>, transaction_id: &str) -> Option<mpsc::Sender<CallMessage>> {
+pub(crate) fn spawn(
+    sandbox: &Arc<Sandbox>,
+    transaction_id: &str,
+) -> Option<mpsc::Sender<CallMessage>> {
     let (identity, function_name, arguments) = {
         let world = sandbox.world.lock().expect("world lock");
         let call = world.calls.get(transaction_id)?;

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, RawQuery, State};
@@ -27,7 +26,7 @@ use tokio::sync::mpsc::error::TrySendError;
 /// How long an update waits for the built-in handler's answer to be applied.
 const BUILT_IN_HANDLER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub fn routes() -> Router<Arc<Sandbox>> {
+pub(crate) fn routes() -> Router<Arc<Sandbox>> {
     Router::new()
         .route("/sip-media-applications", get(list_sip_media_applications))
         .route(
@@ -121,7 +120,6 @@ async fn create_call(
                 arguments: input.arguments_map,
                 sip_headers: input.sip_headers,
                 status: CallStatus::Created,
-                created: SystemTime::now(),
                 inbox: None,
             },
         );

@@ -3,13 +3,13 @@
 
 /// An awsJson1.1 error: 400, `x-amzn-ErrorType`, and a `{"__type","message"}` body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogsError {
-    pub error_type: &'static str,
-    pub message: String,
+pub(crate) struct LogsError {
+    pub(crate) error_type: &'static str,
+    pub(crate) message: String,
 }
 
 impl LogsError {
-    pub fn new(error_type: &'static str, message: impl Into<String>) -> LogsError {
+    pub(crate) fn new(error_type: &'static str, message: impl Into<String>) -> LogsError {
         LogsError {
             error_type,
             message: message.into(),

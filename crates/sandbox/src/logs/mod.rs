@@ -27,8 +27,8 @@ mod members;
 mod put_events;
 mod store;
 
-pub use error::LogsError;
-pub use store::LogStore;
+pub(crate) use error::LogsError;
+pub(crate) use store::LogStore;
 
 use std::sync::Arc;
 
@@ -108,7 +108,7 @@ fn run_operation(
 }
 
 /// `POST /` with `X-Amz-Target: Logs_20140328.<Operation>`.
-pub async fn dispatch(
+pub(crate) async fn dispatch(
     State(sandbox): State<Arc<Sandbox>>,
     headers: HeaderMap,
     body: Bytes,

@@ -8,7 +8,7 @@ use chimecall_model::clock;
 
 /// Every log group, stream and event of the sandbox's account.
 #[derive(Debug, Default)]
-pub struct LogStore {
+pub(crate) struct LogStore {
     // A std Mutex: the call simulator appends while API requests read, and no lock is held
     // across an await.
     inner: Mutex<Inner>,
@@ -95,7 +95,7 @@ impl Stream {
 }
 
 impl LogStore {
-    pub fn new() -> LogStore {
+    pub(crate) fn new() -> LogStore {
         LogStore::default()
     }
 
@@ -104,7 +104,7 @@ impl LogStore {
     }
 
     /// Appends one event as a Lambda runtime does: the group and stream are created if missing.
-    pub fn append(&self, group: &str, stream: &str, timestamp_ms: i64, message: String) {
+    pub(crate) fn append(&self, group: &str, stream: &str, timestamp_ms: i64, message: String) {
         let now = clock::now_ms();
         let mut inner = self.lock();
         let Inner {
