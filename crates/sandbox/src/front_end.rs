@@ -16,7 +16,7 @@ use super::aws_error::AwsError;
 use super::{logs, voice, Sandbox};
 
 /// The largest request body the sandbox reads. The biggest valid Chime request is a few tens of KiB.
-pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
+const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub(crate) fn router(sandbox: Arc<Sandbox>) -> Router {
     voice::routes()

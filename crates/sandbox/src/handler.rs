@@ -1,4 +1,5 @@
-//! The SIP media application's endpoint: what the sandbox invokes with each invocation event.
+//! The SIP media application's handler: the Lambda function the sandbox invokes with each
+//! invocation event.
 //!
 //! Either the built-in handler, the smallest one that honours the AWS samples' hangup convention,
 //! or an external function reached through the Lambda Invoke API
@@ -15,7 +16,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
-/// Where invocation events go.
+/// The handler function: where invocation events go.
 #[derive(Clone)]
 pub(crate) enum Handler {
     BuiltIn,
@@ -85,7 +86,7 @@ impl Handler {
         wait: Duration,
     ) -> Result<Value, InvokeError> {
         match self {
-            Handler::BuiltIn => Ok(built_in_response(event)),
+            Handler::BuiltIn => Ok(built_in_answer(event)),
             Handler::Lambda(endpoint) => {
                 match tokio::time::timeout(wait, endpoint.invoke(function_name, event)).await {
                     Ok(result) => result,
@@ -141,7 +142,7 @@ impl LambdaEndpoint {
 
 /// The built-in handler: `{"action":"hangup"}` in a CALL_UPDATE_REQUESTED becomes a Hangup of
 /// LEG-A; every other event is answered with no actions.
-pub(crate) fn built_in_response(event: &Value) -> Value {
+fn built_in_answer(event: &Value) -> Value {
     let is_update = event["InvocationEventType"] == "CALL_UPDATE_REQUESTED";
     let verb = &event["ActionData"]["Parameters"]["Arguments"]["action"];
     if is_update && verb == "hangup" {
@@ -170,7 +171,7 @@ mod tests {
 
     #[test]
     fn only_the_hangup_verb_hangs_up() {
-        let hangup = built_in_response(&update_event(json!({"action": "hangup"})));
+        let hangup = built_in_answer(&update_event(json!({"action": "hangup"})));
         assert_eq!(hangup["Actions"][0]["Type"], "Hangup");
         assert_eq!(
             hangup["Actions"][0]["Parameters"]["ParticipantTag"],
@@ -181,10 +182,10 @@ mod tests {
             json!({"action": "play"}),
             json!({"Action": "hangup"}),
         ] {
-            let answer = built_in_response(&update_event(other));
+            let answer = built_in_answer(&update_event(other));
             assert_eq!(answer["Actions"], json!([]));
         }
-        let answered = built_in_response(&json!({"InvocationEventType": "CALL_ANSWERED"}));
+        let answered = built_in_answer(&json!({"InvocationEventType": "CALL_ANSWERED"}));
         assert_eq!(answered["Actions"], json!([]));
     }
 }

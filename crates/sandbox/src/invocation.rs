@@ -9,10 +9,10 @@ use super::actions::KNOWN_ACTIONS;
 use super::state::ACCOUNT_ID;
 
 /// "At most 10 actions per response": the rest are not run.
-pub(crate) const MAX_ACTIONS_PER_RESPONSE: usize = 10;
+const MAX_ACTIONS_PER_RESPONSE: usize = 10;
 /// TransactionAttributes: at most 100 pairs and 20 KB.
-pub(crate) const MAX_TRANSACTION_ATTRIBUTES: usize = 100;
-pub(crate) const MAX_TRANSACTION_ATTRIBUTES_BYTES: usize = 20 * 1024;
+const MAX_TRANSACTION_ATTRIBUTES: usize = 100;
+const MAX_TRANSACTION_ATTRIBUTES_BYTES: usize = 20 * 1024;
 
 /// What every event of one call says about the call.
 #[derive(Debug, Clone)]

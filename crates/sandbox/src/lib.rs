@@ -1,6 +1,14 @@
-//! The built-in sandbox: a local server that speaks the Chime SDK Voice wire protocol (restJson1,
-//! SigV4) and simulates one AWS account's calls. chimecall reaches it only through the endpoint
-//! setting, exactly as it reaches AWS, so every command runs its production path against it.
+//! The built-in sandbox: a local server that speaks the Chime SDK Voice (restJson1) and
+//! CloudWatch Logs (awsJson1.1) wire protocols, signed with SigV4, and simulates one AWS
+//! account's calls. chimecall reaches it only through the endpoint setting, exactly as it reaches
+//! AWS, so every command runs its production path against it.
+//!
+//! Where things live. The HTTP side: `connection` serves, `front_end` routes and checks what AWS
+//! checks (`auth`, `aws_error`), `voice` and `logs` are the operations. The simulation: `state`
+//! is the account, `lifecycle` runs each call as a task (reached through `call_message`), with
+//! its `callee`, its `actions`, and the SMA's `handler` (the Lambda function, built in or
+//! external) invoked with `invocation` events and logged by `handler_log`. `faults` injects
+//! failures; `defaults` holds every default setting.
 
 mod actions;
 mod auth;
@@ -107,16 +115,16 @@ impl SandboxConfig {
     }
 }
 
-/// Shared by every request handler.
+/// One running sandbox's account and machinery, shared by every operation and every call.
 pub(crate) struct Sandbox {
     pub(crate) config: SandboxConfig,
     pub(crate) credentials: SandboxCredentials,
     pub(crate) world: Mutex<World>,
     /// The account's CloudWatch Logs: handler log groups, and anything written with PutLogEvents.
     pub(crate) logs: logs::LogStore,
-    /// Where invocation events go.
+    /// The SIP media application's Lambda function: where invocation events go.
     pub(crate) handler: handler::Handler,
-    /// The log stream handler logs go to, like one warm Lambda instance's.
+    /// The log stream the handler's logs go to, like one warm Lambda instance's.
     pub(crate) log_stream: String,
     pub(crate) faults: faults::Faults,
 }

@@ -25,7 +25,7 @@ use super::state::CallStatus;
 use super::Sandbox;
 
 /// "1,000 invocations per call."
-pub(crate) const MAX_INVOCATIONS: u64 = 1000;
+const MAX_INVOCATIONS: u64 = 1000;
 
 /// How a call ended, for the HANGUP event.
 struct Ending {
@@ -37,6 +37,7 @@ struct Ending {
 /// The call has ended: stop running it.
 struct Ended;
 
+/// The action the call is running, and how it ends.
 struct RunningAction {
     action: Value,
     ends_at: Instant,
@@ -44,6 +45,7 @@ struct RunningAction {
     fails_with: Option<ActionFailure>,
 }
 
+/// The call's task: what it knows of the call, and where it is in the handler's actions.
 struct CallRun {
     sandbox: Arc<Sandbox>,
     identity: CallIdentity,

@@ -1,4 +1,7 @@
-//! The Chime SDK Voice operations the sandbox serves, at the model's paths and status codes.
+//! The Chime SDK Voice operations the sandbox serves (GetSipMediaApplication,
+//! ListSipMediaApplications, CreateSipMediaApplicationCall, UpdateSipMediaApplicationCall), at the
+//! model's paths and status codes, with the API faults applied. A created call is handed to its
+//! own task (`lifecycle`); an update is a message to that task.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
