@@ -110,7 +110,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     ));
     say(format!(
         "   Its handler logs each invocation event to /aws/lambda/{}; this is what `chimecall tail` reads:",
-        chimecall_sandbox::state::DEFAULT_FUNCTION_NAME
+        chimecall_sandbox::defaults::FUNCTION_NAME
     ));
     let source = LogSource {
         sma_id: Some(info.sma_id.clone()),

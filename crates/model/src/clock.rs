@@ -38,6 +38,12 @@ pub fn now_rfc3339_ms() -> String {
     rfc3339_ms(now_ms()).unwrap_or_default()
 }
 
+/// A system time as `2026-11-29T19:30:00.123Z` (the epoch for a time before it; empty past what
+/// a calendar date can hold).
+pub fn system_time_rfc3339_ms(time: SystemTime) -> String {
+    rfc3339_ms(system_time_ms(time)).unwrap_or_default()
+}
+
 /// Any RFC 3339 time (any offset, any precision) in epoch milliseconds.
 pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
     let parsed =
@@ -58,6 +64,17 @@ mod tests {
         assert_eq!(parse_rfc3339_ms("2026-11-29T20:30:00.123+01:00"), Some(ms));
         assert_eq!(parse_rfc3339_ms("yesterday"), None);
         assert_eq!(rfc3339_ms(i64::MAX), None);
+    }
+
+    #[test]
+    fn system_times_format_to_the_millisecond() {
+        let time = UNIX_EPOCH + std::time::Duration::from_nanos(1_795_980_600_123_999_999);
+        assert_eq!(system_time_rfc3339_ms(time), "2026-11-29T19:30:00.123Z");
+        let before_epoch = UNIX_EPOCH - std::time::Duration::from_secs(1);
+        assert_eq!(
+            system_time_rfc3339_ms(before_epoch),
+            "1970-01-01T00:00:00.000Z"
+        );
     }
 
     #[test]

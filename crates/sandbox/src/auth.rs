@@ -31,7 +31,7 @@ impl std::fmt::Debug for SandboxCredentials {
 
 impl SandboxCredentials {
     /// A fresh random pair, shaped like a long-term IAM user key.
-    pub fn generate() -> SandboxCredentials {
+    pub(crate) fn generate() -> SandboxCredentials {
         use rand::distr::{Alphanumeric, SampleString};
         use rand::Rng;
         let mut rng = rand::rng();
@@ -113,16 +113,16 @@ fn parse_amz_date(value: &str) -> Option<SystemTime> {
 }
 
 /// A request as the verifier needs it: nothing is consumed.
-pub struct SignedRequest<'a> {
-    pub method: &'a str,
+pub(crate) struct SignedRequest<'a> {
+    pub(crate) method: &'a str,
     /// Path and query exactly as received (still percent-encoded).
-    pub path_and_query: &'a str,
-    pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
+    pub(crate) path_and_query: &'a str,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
 }
 
 /// Checks that `request` is signed by the sandbox's key for `service` in `region`.
-pub fn verify(
+pub(crate) fn verify(
     request: &SignedRequest<'_>,
     credentials: &SandboxCredentials,
     region: &str,

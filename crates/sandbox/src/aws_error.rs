@@ -1,5 +1,5 @@
 //! Errors as AWS puts them on the wire: status, `x-amzn-ErrorType`, and a `{"Code","Message"}` body.
-//! (`x-amzn-RequestId` is added to every response by the server layer.) The SDKs pick the error
+//! (`x-amzn-RequestId` is added to every response by the front end.) The SDKs pick the error
 //! type from `x-amzn-ErrorType`, so that header is what makes an error "modeled" for a client.
 
 use axum::http::{HeaderValue, StatusCode};
@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 #[derive(Debug, Clone)]
-pub struct AwsError {
-    pub status: StatusCode,
+pub(crate) struct AwsError {
+    pub(crate) status: StatusCode,
     /// The exception name, e.g. `NotFoundException`.
-    pub error_type: &'static str,
+    pub(crate) error_type: &'static str,
     /// The service's short code, e.g. `NotFound`.
-    pub code: &'static str,
-    pub message: String,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
 }
 
 impl AwsError {
@@ -31,7 +31,7 @@ impl AwsError {
         }
     }
 
-    pub fn bad_request(message: impl Into<String>) -> AwsError {
+    pub(crate) fn bad_request(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::BAD_REQUEST,
             "BadRequestException",
@@ -40,7 +40,7 @@ impl AwsError {
         )
     }
 
-    pub fn not_found(message: impl Into<String>) -> AwsError {
+    pub(crate) fn not_found(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::NOT_FOUND,
             "NotFoundException",
@@ -49,7 +49,7 @@ impl AwsError {
         )
     }
 
-    pub fn throttled(message: impl Into<String>) -> AwsError {
+    pub(crate) fn throttled(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "ThrottledClientException",
@@ -58,7 +58,7 @@ impl AwsError {
         )
     }
 
-    pub fn service_failure(message: impl Into<String>) -> AwsError {
+    pub(crate) fn service_failure(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "ServiceFailureException",
@@ -67,7 +67,7 @@ impl AwsError {
         )
     }
 
-    pub fn service_unavailable(message: impl Into<String>) -> AwsError {
+    pub(crate) fn service_unavailable(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "ServiceUnavailableException",
@@ -77,7 +77,7 @@ impl AwsError {
     }
 
     /// What AWS front ends answer for a path or method no operation is bound to.
-    pub fn unknown_operation() -> AwsError {
+    pub(crate) fn unknown_operation() -> AwsError {
         AwsError::new(
             StatusCode::NOT_FOUND,
             "UnknownOperationException",
@@ -86,7 +86,7 @@ impl AwsError {
         )
     }
 
-    pub fn body_too_large(limit: usize) -> AwsError {
+    pub(crate) fn body_too_large(limit: usize) -> AwsError {
         AwsError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "RequestEntityTooLargeException",
@@ -97,7 +97,7 @@ impl AwsError {
 
     // Authentication failures, as the AWS front ends name them.
 
-    pub fn missing_authentication_token() -> AwsError {
+    pub(crate) fn missing_authentication_token() -> AwsError {
         AwsError::new(
             StatusCode::FORBIDDEN,
             "MissingAuthenticationTokenException",
@@ -106,7 +106,7 @@ impl AwsError {
         )
     }
 
-    pub fn incomplete_signature(message: impl Into<String>) -> AwsError {
+    pub(crate) fn incomplete_signature(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::FORBIDDEN,
             "IncompleteSignatureException",
@@ -115,7 +115,7 @@ impl AwsError {
         )
     }
 
-    pub fn unrecognized_client() -> AwsError {
+    pub(crate) fn unrecognized_client() -> AwsError {
         AwsError::new(
             StatusCode::FORBIDDEN,
             "UnrecognizedClientException",
@@ -124,7 +124,7 @@ impl AwsError {
         )
     }
 
-    pub fn invalid_signature(message: impl Into<String>) -> AwsError {
+    pub(crate) fn invalid_signature(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::FORBIDDEN,
             "InvalidSignatureException",

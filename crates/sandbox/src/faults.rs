@@ -11,7 +11,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 /// How long a `slow-after` answer is held: past any sane client timeout.
-pub const SLOW_ANSWER_DELAY: Duration = Duration::from_secs(600);
+pub(crate) const SLOW_ANSWER_DELAY: Duration = Duration::from_secs(600);
 
 /// A fault in CreateSipMediaApplicationCall or UpdateSipMediaApplicationCall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +26,6 @@ pub enum ApiFault {
     DropAfter,
     /// Done, then the answer is held for `SLOW_ANSWER_DELAY`.
     SlowAfter,
-}
-
-impl ApiFault {
-    pub fn acts_first(self) -> bool {
-        matches!(
-            self,
-            ApiFault::ErrorAfter | ApiFault::DropAfter | ApiFault::SlowAfter
-        )
-    }
 }
 
 /// A fault in invoking the handler.
@@ -100,14 +91,14 @@ fn split(text: &str) -> Result<(&str, f64), String> {
 
 /// The sandbox's dice and its throttle window.
 #[derive(Debug)]
-pub struct Faults {
+pub(crate) struct Faults {
     settings: FaultSettings,
     rng: Mutex<StdRng>,
     recent_creates: Mutex<VecDeque<Instant>>,
 }
 
 impl Faults {
-    pub fn new(settings: FaultSettings) -> Faults {
+    pub(crate) fn new(settings: FaultSettings) -> Faults {
         let rng = match settings.seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_os_rng(),
@@ -120,7 +111,7 @@ impl Faults {
     }
 
     /// At most one API fault per request: each configured fault in turn gets its chance.
-    pub fn draw_api(&self) -> Option<ApiFault> {
+    pub(crate) fn draw_api(&self) -> Option<ApiFault> {
         let mut rng = self.rng.lock().expect("fault dice");
         self.settings
             .api
@@ -129,7 +120,7 @@ impl Faults {
             .map(|(fault, _)| *fault)
     }
 
-    pub fn draw_handler(&self) -> Option<HandlerFault> {
+    pub(crate) fn draw_handler(&self) -> Option<HandlerFault> {
         let mut rng = self.rng.lock().expect("fault dice");
         self.settings
             .handler
@@ -140,7 +131,7 @@ impl Faults {
 
     /// `--throttle-cps N`: true when this create would be the N+1-th within a second (refused,
     /// so it does not count).
-    pub fn throttle_create(&self) -> bool {
+    pub(crate) fn throttle_create(&self) -> bool {
         let Some(limit) = self.settings.throttle_cps else {
             return false;
         };

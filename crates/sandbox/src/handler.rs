@@ -1,4 +1,5 @@
-//! The SIP media application's endpoint: what the sandbox invokes with each invocation event.
+//! The SIP media application's handler: the Lambda function the sandbox invokes with each
+//! invocation event.
 //!
 //! Either the built-in handler, the smallest one that honours the AWS samples' hangup convention,
 //! or an external function reached through the Lambda Invoke API
@@ -15,15 +16,15 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
-/// Where invocation events go.
+/// The handler function: where invocation events go.
 #[derive(Clone)]
-pub enum Handler {
+pub(crate) enum Handler {
     BuiltIn,
     Lambda(Box<LambdaEndpoint>),
 }
 
 #[derive(Clone)]
-pub struct LambdaEndpoint {
+pub(crate) struct LambdaEndpoint {
     base_url: String,
     client: Client<HttpConnector, Full<Bytes>>,
 }
@@ -39,7 +40,7 @@ impl std::fmt::Debug for Handler {
 
 /// Why an invocation produced no usable answer. Each is retried by the SMA's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InvokeError {
+pub(crate) enum InvokeError {
     /// No answer within the SMA's wait (5 s at AWS).
     Timeout,
     /// The function ran and failed (`X-Amz-Function-Error`), or the invoke API said 5xx.
@@ -65,7 +66,7 @@ impl std::fmt::Display for InvokeError {
 
 impl Handler {
     /// `--handler URL`: the base URL of a Lambda Invoke API endpoint.
-    pub fn lambda(base_url: &str) -> Handler {
+    pub(crate) fn lambda(base_url: &str) -> Handler {
         let client = Client::builder(TokioExecutor::new()).build_http();
         Handler::Lambda(Box::new(LambdaEndpoint {
             base_url: base_url.trim_end_matches('/').to_string(),
@@ -73,19 +74,19 @@ impl Handler {
         }))
     }
 
-    pub fn is_built_in(&self) -> bool {
+    pub(crate) fn is_built_in(&self) -> bool {
         matches!(self, Handler::BuiltIn)
     }
 
     /// One invocation, bounded by `wait`. Retries are the caller's (the SMA's) business.
-    pub async fn invoke(
+    pub(crate) async fn invoke(
         &self,
         function_name: &str,
         event: &Value,
         wait: Duration,
     ) -> Result<Value, InvokeError> {
         match self {
-            Handler::BuiltIn => Ok(built_in_response(event)),
+            Handler::BuiltIn => Ok(built_in_answer(event)),
             Handler::Lambda(endpoint) => {
                 match tokio::time::timeout(wait, endpoint.invoke(function_name, event)).await {
                     Ok(result) => result,
@@ -141,7 +142,7 @@ impl LambdaEndpoint {
 
 /// The built-in handler: `{"action":"hangup"}` in a CALL_UPDATE_REQUESTED becomes a Hangup of
 /// LEG-A; every other event is answered with no actions.
-pub fn built_in_response(event: &Value) -> Value {
+fn built_in_answer(event: &Value) -> Value {
     let is_update = event["InvocationEventType"] == "CALL_UPDATE_REQUESTED";
     let verb = &event["ActionData"]["Parameters"]["Arguments"]["action"];
     if is_update && verb == "hangup" {
@@ -170,7 +171,7 @@ mod tests {
 
     #[test]
     fn only_the_hangup_verb_hangs_up() {
-        let hangup = built_in_response(&update_event(json!({"action": "hangup"})));
+        let hangup = built_in_answer(&update_event(json!({"action": "hangup"})));
         assert_eq!(hangup["Actions"][0]["Type"], "Hangup");
         assert_eq!(
             hangup["Actions"][0]["Parameters"]["ParticipantTag"],
@@ -181,10 +182,10 @@ mod tests {
             json!({"action": "play"}),
             json!({"Action": "hangup"}),
         ] {
-            let answer = built_in_response(&update_event(other));
+            let answer = built_in_answer(&update_event(other));
             assert_eq!(answer["Actions"], json!([]));
         }
-        let answered = built_in_response(&json!({"InvocationEventType": "CALL_ANSWERED"}));
+        let answered = built_in_answer(&json!({"InvocationEventType": "CALL_ANSWERED"}));
         assert_eq!(answered["Actions"], json!([]));
     }
 }

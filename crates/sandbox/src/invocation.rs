@@ -5,41 +5,42 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use super::actions::KNOWN_ACTIONS;
 use super::state::ACCOUNT_ID;
 
 /// "At most 10 actions per response": the rest are not run.
-pub const MAX_ACTIONS_PER_RESPONSE: usize = 10;
+const MAX_ACTIONS_PER_RESPONSE: usize = 10;
 /// TransactionAttributes: at most 100 pairs and 20 KB.
-pub const MAX_TRANSACTION_ATTRIBUTES: usize = 100;
-pub const MAX_TRANSACTION_ATTRIBUTES_BYTES: usize = 20 * 1024;
+const MAX_TRANSACTION_ATTRIBUTES: usize = 100;
+const MAX_TRANSACTION_ATTRIBUTES_BYTES: usize = 20 * 1024;
 
 /// What every event of one call says about the call.
 #[derive(Debug, Clone)]
-pub struct CallIdentity {
-    pub transaction_id: String,
-    pub sma_id: String,
-    pub region: String,
+pub(crate) struct CallIdentity {
+    pub(crate) transaction_id: String,
+    pub(crate) sma_id: String,
+    pub(crate) region: String,
     /// LEG-A's CallId.
-    pub call_id: String,
-    pub from: String,
-    pub to: String,
-    pub start_ms: i64,
-    pub sip_headers: BTreeMap<String, String>,
+    pub(crate) call_id: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) start_ms: i64,
+    pub(crate) sip_headers: BTreeMap<String, String>,
 }
 
 /// One invocation event, as the service builds it.
-pub struct EventSpec<'a> {
-    pub sequence: u64,
-    pub event_type: &'a str,
-    pub action_data: Option<Value>,
+pub(crate) struct EventSpec<'a> {
+    pub(crate) sequence: u64,
+    pub(crate) event_type: &'a str,
+    pub(crate) action_data: Option<Value>,
     /// LEG-A's Status; none before the call is answered, as in the guide's samples.
-    pub leg_status: Option<&'static str>,
-    pub attributes: Option<&'a Map<String, Value>>,
+    pub(crate) leg_status: Option<&'static str>,
+    pub(crate) attributes: Option<&'a Map<String, Value>>,
     /// INVALID_LAMBDA_RESPONSE carries ErrorType and ErrorMessage at the top level.
-    pub error: Option<(&'a str, &'a str)>,
+    pub(crate) error: Option<(&'a str, &'a str)>,
 }
 
-pub fn build_event(call: &CallIdentity, spec: EventSpec<'_>) -> Value {
+pub(crate) fn build_event(call: &CallIdentity, spec: EventSpec<'_>) -> Value {
     let mut leg = json!({
         "CallId": call.call_id,
         "ParticipantTag": "LEG-A",
@@ -82,17 +83,17 @@ pub fn build_event(call: &CallIdentity, spec: EventSpec<'_>) -> Value {
 
 /// A handler's answer the SMA accepted.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct HandlerAnswer {
-    pub actions: Vec<Value>,
+pub(crate) struct HandlerAnswer {
+    pub(crate) actions: Vec<Value>,
     /// `Some` when the answer set TransactionAttributes (`{}` clears them).
-    pub attributes: Option<Map<String, Value>>,
+    pub(crate) attributes: Option<Map<String, Value>>,
 }
 
 /// Why an answer was refused: becomes an INVALID_LAMBDA_RESPONSE event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidAnswer {
-    pub error_type: &'static str,
-    pub message: String,
+pub(crate) struct InvalidAnswer {
+    pub(crate) error_type: &'static str,
+    pub(crate) message: String,
 }
 
 fn invalid(error_type: &'static str, message: impl Into<String>) -> InvalidAnswer {
@@ -102,30 +103,7 @@ fn invalid(error_type: &'static str, message: impl Into<String>) -> InvalidAnswe
     }
 }
 
-/// The action types the PSTN Audio service knows.
-pub const KNOWN_ACTIONS: &[&str] = &[
-    "CallAndBridge",
-    "Hangup",
-    "JoinChimeMeeting",
-    "ModifyChimeMeetingAttendees",
-    "Pause",
-    "PlayAudio",
-    "PlayAudioAndGetDigits",
-    "ReceiveDigits",
-    "RecordAudio",
-    "SendDigits",
-    "Speak",
-    "SpeakAndGetDigits",
-    "StartBotConversation",
-    "StartCallRecording",
-    "StopCallRecording",
-    "PauseCallRecording",
-    "ResumeCallRecording",
-    "VoiceFocus",
-    "StartVoiceToneAnalysis",
-];
-
-pub fn parse_answer(answer: &Value) -> Result<HandlerAnswer, InvalidAnswer> {
+pub(crate) fn parse_answer(answer: &Value) -> Result<HandlerAnswer, InvalidAnswer> {
     let Some(object) = answer.as_object() else {
         return Err(invalid(
             "InvalidLambdaResponse",

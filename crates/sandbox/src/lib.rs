@@ -1,26 +1,41 @@
-//! The built-in sandbox: a local server that speaks the Chime SDK Voice wire protocol (restJson1,
-//! SigV4) and simulates one AWS account's calls. chimecall reaches it only through the endpoint
-//! setting, exactly as it reaches AWS, so every command runs its production path against it.
+//! The built-in sandbox: a local server that speaks the Chime SDK Voice (restJson1) and
+//! CloudWatch Logs (awsJson1.1) wire protocols, signed with SigV4, and simulates one AWS
+//! account's calls. chimecall reaches it only through the endpoint setting, exactly as it reaches
+//! AWS, so every command runs its production path against it.
+//!
+//! Where things live. The HTTP side: `connection` serves, `front_end` routes and checks what AWS
+//! checks (`auth`, `aws_error`), `voice` and `logs` are the operations. The simulation: `state`
+//! is the account, `lifecycle` runs each call as a task (reached through `call_message`), with
+//! its `callee`, its `actions`, and the SMA's `handler` (the Lambda function, built in or
+//! external) invoked with `invocation` events and logged by `handler_log`. `faults` injects
+//! failures; `defaults` holds every default setting.
 
-pub mod auth;
-pub mod aws_error;
+mod actions;
+mod auth;
+mod aws_error;
+mod call_message;
+mod callee;
+mod connection;
+pub mod defaults;
 pub mod faults;
-pub mod handler;
-pub mod invocation;
-pub mod lifecycle;
-pub mod logs;
-pub mod server;
-pub mod state;
-pub mod voice;
+mod front_end;
+mod handler;
+mod handler_log;
+mod invocation;
+mod lifecycle;
+mod logs;
+mod state;
+mod voice;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use auth::SandboxCredentials;
+pub use auth::SandboxCredentials;
 use state::World;
 
-/// How the sandbox is started.
+/// How the sandbox is started. `Default` is `defaults`'s values: what `chimecall sandbox` runs
+/// with no flags.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     pub bind: IpAddr,
@@ -46,17 +61,18 @@ pub struct SandboxConfig {
 
 impl Default for SandboxConfig {
     fn default() -> SandboxConfig {
+        use defaults::duration;
         SandboxConfig {
-            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: 0,
-            region: "us-east-1".to_string(),
-            sip_media_applications: 1,
-            answer_after: Duration::from_secs(2),
-            ring_timeout: Duration::from_secs(30),
-            max_call_duration: Duration::from_secs(3600),
+            bind: defaults::BIND,
+            port: defaults::PORT,
+            region: defaults::REGION.to_string(),
+            sip_media_applications: usize::from(defaults::SIP_MEDIA_APPLICATIONS),
+            answer_after: const { duration(defaults::ANSWER_AFTER) },
+            ring_timeout: const { duration(defaults::RING_TIMEOUT) },
+            max_call_duration: const { duration(defaults::MAX_CALL_DURATION) },
             handler_url: None,
-            handler_timeout: Duration::from_secs(5),
-            function_name: state::DEFAULT_FUNCTION_NAME.to_string(),
+            handler_timeout: const { duration(defaults::HANDLER_TIMEOUT) },
+            function_name: defaults::FUNCTION_NAME.to_string(),
             faults: faults::FaultSettings::default(),
         }
     }
@@ -99,34 +115,26 @@ impl SandboxConfig {
     }
 }
 
-/// Shared by every request handler.
-pub struct Sandbox {
-    pub config: SandboxConfig,
-    pub credentials: SandboxCredentials,
-    pub world: Mutex<World>,
+/// One running sandbox's account and machinery, shared by every operation and every call.
+pub(crate) struct Sandbox {
+    pub(crate) config: SandboxConfig,
+    pub(crate) credentials: SandboxCredentials,
+    pub(crate) world: Mutex<World>,
     /// The account's CloudWatch Logs: handler log groups, and anything written with PutLogEvents.
-    pub logs: logs::LogStore,
-    /// Where invocation events go.
-    pub handler: handler::Handler,
-    /// The log stream handler logs go to, like one warm Lambda instance's.
-    pub log_stream: String,
-    pub faults: faults::Faults,
+    pub(crate) logs: logs::LogStore,
+    /// The SIP media application's Lambda function: where invocation events go.
+    pub(crate) handler: handler::Handler,
+    /// The log stream the handler's logs go to, like one warm Lambda instance's.
+    pub(crate) log_stream: String,
+    pub(crate) faults: faults::Faults,
 }
 
 impl Sandbox {
-    pub fn new(config: SandboxConfig) -> Sandbox {
+    pub(crate) fn new(config: SandboxConfig) -> Sandbox {
         let handler = match &config.handler_url {
             Some(url) => handler::Handler::lambda(url),
             None => handler::Handler::BuiltIn,
         };
-        let today = time::OffsetDateTime::now_utc().date();
-        let log_stream = format!(
-            "{:04}/{:02}/{:02}/[$LATEST]{}",
-            today.year(),
-            u8::from(today.month()),
-            today.day(),
-            uuid::Uuid::new_v4().simple()
-        );
         Sandbox {
             credentials: SandboxCredentials::generate(),
             world: Mutex::new(World::new(
@@ -136,7 +144,7 @@ impl Sandbox {
             )),
             logs: logs::LogStore::new(),
             handler,
-            log_stream,
+            log_stream: handler_log::stream_name(),
             faults: faults::Faults::new(config.faults.clone()),
             config,
         }
@@ -195,8 +203,8 @@ impl RunningSandbox {
             }
         };
         let (shutdown, stop) = tokio::sync::oneshot::channel();
-        let app = server::router(Arc::clone(&sandbox));
-        let task = tokio::spawn(server::serve(listener, app, stop));
+        let app = front_end::router(Arc::clone(&sandbox));
+        let task = tokio::spawn(connection::serve(listener, app, stop));
         Ok(RunningSandbox {
             info,
             address,

@@ -1,65 +1,31 @@
-//! One call's life, as the PSTN Audio service runs it: the simulated callee (by destination
-//! number), the handler invocations in order, the actions the handler returns, updates arriving
-//! while actions run, and the end of the call. Each call is one task that owns its state; the
-//! API talks to it through a channel.
-//!
-//! The callee, by the destination's last digits: ...486 is busy (HANGUP 486 after RINGING); ...480
-//! never answers (HANGUP 480 at the ring timeout); ...487 answers, then hangs up 1 s later; any
-//! other number answers after `answer_after`.
+//! One call's life, as the PSTN Audio service runs it: ringing until the callee picks up (or
+//! does not), the handler invocations in order with the SMA's retries, the actions the handler
+//! returns run one after another, updates arriving while they run, and the end of the call. Each
+//! call is one task that owns its state; the API talks to it through a channel. Who the callee is
+//! lives in `callee`, what each action does in `actions`, what an invocation logs in
+//! `handler_log`.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use chimecall_model::clock;
 use serde_json::{json, Map, Value};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::{sleep_until, Instant};
 
+use super::actions::{self, ActionFailure, Start};
+use super::call_message::CallMessage;
+use super::callee::{Callee, Pickup};
 use super::faults::HandlerFault;
 use super::handler::InvokeError;
+use super::handler_log::{self, InvocationLines};
 use super::invocation::{self, CallIdentity, EventSpec, HandlerAnswer};
 use super::state::CallStatus;
 use super::Sandbox;
 
 /// "1,000 invocations per call."
-pub const MAX_INVOCATIONS: u64 = 1000;
-/// A callee that answers and then hangs up does so this long after answering.
-const CALLEE_HANGS_UP_AFTER: Duration = Duration::from_secs(1);
-/// The longest an action's own parameters may make it run.
-const MAX_ACTION_SECONDS: f64 = 24.0 * 3600.0;
-/// How long a busy line takes to say so.
-const BUSY_AFTER: Duration = Duration::from_millis(100);
-
-/// What the API sends a live call.
-pub enum CallMessage {
-    /// UpdateSipMediaApplicationCall. `done` fires once the handler's answer has been applied.
-    Update {
-        arguments: BTreeMap<String, String>,
-        done: oneshot::Sender<()>,
-    },
-}
-
-/// How the simulated callee behaves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Callee {
-    Busy,
-    NeverAnswers,
-    Answers { hangs_up: bool },
-}
-
-impl Callee {
-    pub fn for_number(to: &str) -> Callee {
-        if to.ends_with("486") {
-            Callee::Busy
-        } else if to.ends_with("480") {
-            Callee::NeverAnswers
-        } else {
-            Callee::Answers {
-                hangs_up: to.ends_with("487"),
-            }
-        }
-    }
-}
+const MAX_INVOCATIONS: u64 = 1000;
 
 /// How a call ended, for the HANGUP event.
 struct Ending {
@@ -71,14 +37,15 @@ struct Ending {
 /// The call has ended: stop running it.
 struct Ended;
 
+/// The action the call is running, and how it ends.
 struct RunningAction {
     action: Value,
     ends_at: Instant,
     interruptible: bool,
-    /// Set for actions whose simulated outcome is a failure (e.g. no digits were entered).
-    fails_with: Option<(&'static str, String)>,
+    fails_with: Option<ActionFailure>,
 }
 
+/// The call's task: what it knows of the call, and where it is in the handler's actions.
 struct CallRun {
     sandbox: Arc<Sandbox>,
     identity: CallIdentity,
@@ -93,15 +60,11 @@ struct CallRun {
     completed: Option<Value>,
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// Starts the call's task; returns the channel the API uses to reach it.
-pub fn spawn(sandbox: &Arc<Sandbox>, transaction_id: &str) -> Option<mpsc::Sender<CallMessage>> {
+pub(crate) fn spawn(
+    sandbox: &Arc<Sandbox>,
+    transaction_id: &str,
+) -> Option<mpsc::Sender<CallMessage>> {
     let (identity, function_name, arguments) = {
         let world = sandbox.world.lock().expect("world lock");
         let call = world.calls.get(transaction_id)?;
@@ -114,7 +77,7 @@ pub fn spawn(sandbox: &Arc<Sandbox>, transaction_id: &str) -> Option<mpsc::Sende
                 call_id: uuid::Uuid::new_v4().to_string(),
                 from: call.from.clone(),
                 to: call.to.clone(),
-                start_ms: now_ms(),
+                start_ms: clock::now_ms(),
                 sip_headers: call.sip_headers.clone(),
             },
             sma.function_name().to_string(),
@@ -158,33 +121,24 @@ impl CallRun {
         self.invoke_ignoring_answer("RINGING", None).await?;
 
         let config = &self.sandbox.config;
-        let callee = Callee::for_number(&self.identity.to);
-        let ring_timeout = created + config.ring_timeout;
-        let (ring_until, answers) = match callee {
-            Callee::Busy => (created + BUSY_AFTER, false),
-            Callee::NeverAnswers => (ring_timeout, false),
-            Callee::Answers { .. } if config.answer_after >= config.ring_timeout => {
-                (ring_timeout, false)
+        let ringing =
+            Callee::for_number(&self.identity.to).ringing(config.answer_after, config.ring_timeout);
+        self.ring(inbox, created + ringing.rings_for).await?;
+        let hangs_up_after = match ringing.outcome {
+            Pickup::Answers { hangs_up_after } => hangs_up_after,
+            Pickup::Unanswered { sip_response_code } => {
+                return self
+                    .end(Ending {
+                        sip_response_code,
+                        parameters: None,
+                    })
+                    .await;
             }
-            Callee::Answers { .. } => (created + config.answer_after, true),
         };
-        self.ring(inbox, ring_until).await?;
-        if !answers {
-            let code = if callee == Callee::Busy { "486" } else { "480" };
-            return self
-                .end(Ending {
-                    sip_response_code: code,
-                    parameters: None,
-                })
-                .await;
-        }
 
         self.leg_status = Some("Connected");
         self.set_status(CallStatus::Connected);
-        let callee_hangs_up = match callee {
-            Callee::Answers { hangs_up: true } => Some(Instant::now() + CALLEE_HANGS_UP_AFTER),
-            _ => None,
-        };
+        let callee_hangs_up = hangs_up_after.map(|after| Instant::now() + after);
         let answer = self.invoke("CALL_ANSWERED", None).await?;
         self.replace_actions(answer);
         self.connected(inbox, callee_hangs_up, max_end).await
@@ -271,79 +225,26 @@ impl CallRun {
     }
 
     async fn start_action(&mut self, action: Value) -> Result<(), Ended> {
-        let kind = action["Type"].as_str().unwrap_or_default().to_string();
-        let parameters = action.get("Parameters").cloned().unwrap_or(Value::Null);
-        let now = Instant::now();
-        let running = |duration: Duration, interruptible: bool| RunningAction {
-            action: action.clone(),
-            ends_at: now + duration,
-            interruptible,
-            fails_with: None,
-        };
-        // A handler's numbers are untrusted: out of range is the action's failure, not ours.
-        let length = |name: &str, unit_seconds: f64, default: f64| -> Result<Duration, String> {
-            let value = match &parameters[name] {
-                Value::Null => default,
-                other => number(other).ok_or_else(|| format!("{name} is not a number"))?,
-            };
-            let seconds = value * unit_seconds;
-            if !(0.0..=MAX_ACTION_SECONDS).contains(&seconds) {
-                return Err(format!("{name} {value} is out of range"));
+        match actions::start(&action) {
+            Start::Runs {
+                duration,
+                interruptible,
+                fails_with,
+            } => {
+                self.running = Some(RunningAction {
+                    action,
+                    ends_at: Instant::now() + duration,
+                    interruptible,
+                    fails_with,
+                });
+                Ok(())
             }
-            Ok(Duration::from_secs_f64(seconds))
-        };
-        let timed = match kind.as_str() {
-            "Pause" => Some((length("DurationInMilliseconds", 0.001, 0.0), true)),
-            "PlayAudio" => Some((
-                length("Repeat", 1.0, 1.0).map(|d| d.max(Duration::from_secs(1))),
-                true,
-            )),
-            "RecordAudio" => Some((length("DurationInSeconds", 1.0, 5.0), true)),
-            _ => None,
-        };
-        if let Some((duration, interruptible)) = timed {
-            return match duration {
-                Ok(duration) => {
-                    self.running = Some(running(duration, interruptible));
-                    Ok(())
-                }
-                Err(problem) => {
-                    self.action_failed(action.clone(), "InvalidActionParameter", &problem)
-                        .await
-                }
-            };
+            Start::HangsUp => {
+                let parameters = action.get("Parameters").cloned().unwrap_or(Value::Null);
+                self.hang_up(Some(parameters)).await
+            }
+            Start::Fails(failure) => self.action_failed(action, failure).await,
         }
-        let seconds = Duration::from_secs_f64;
-        match kind.as_str() {
-            "Hangup" => return self.hang_up(Some(parameters)).await,
-            "Speak" | "SendDigits" => self.running = Some(running(seconds(1.0), false)),
-            "PlayAudioAndGetDigits" | "SpeakAndGetDigits" => {
-                let mut action = running(seconds(1.0), false);
-                action.fails_with = Some((
-                    "InvalidDigitsReceived",
-                    "The callee entered no digits".to_string(),
-                ));
-                self.running = Some(action);
-            }
-            "ReceiveDigits"
-            | "StartCallRecording"
-            | "StopCallRecording"
-            | "PauseCallRecording"
-            | "ResumeCallRecording"
-            | "VoiceFocus"
-            | "ModifyChimeMeetingAttendees" => {
-                self.running = Some(running(Duration::ZERO, false));
-            }
-            _ => {
-                // CallAndBridge, JoinChimeMeeting, StartBotConversation, ...: other parties the
-                // sandbox does not simulate.
-                let message = format!("The sandbox does not simulate {kind}");
-                return self
-                    .action_failed(action, "ActionNotSupported", &message)
-                    .await;
-            }
-        }
-        Ok(())
     }
 
     async fn finish_running_action(&mut self) -> Result<(), Ended> {
@@ -351,10 +252,7 @@ impl CallRun {
             return Ok(());
         };
         match running.fails_with {
-            Some((error_type, message)) => {
-                self.action_failed(running.action, error_type, &message)
-                    .await
-            }
+            Some(failure) => self.action_failed(running.action, failure).await,
             None => {
                 self.completed = Some(running.action);
                 Ok(())
@@ -363,18 +261,13 @@ impl CallRun {
     }
 
     /// ACTION_FAILED: the rest of the list is dropped; the answer is the next list.
-    async fn action_failed(
-        &mut self,
-        action: Value,
-        error_type: &str,
-        message: &str,
-    ) -> Result<(), Ended> {
+    async fn action_failed(&mut self, action: Value, failure: ActionFailure) -> Result<(), Ended> {
         self.queue.clear();
         self.completed = None;
         let mut data = action;
         if let Some(object) = data.as_object_mut() {
-            object.insert("ErrorType".into(), json!(error_type));
-            object.insert("ErrorMessage".into(), json!(message));
+            object.insert("ErrorType".into(), json!(failure.error_type));
+            object.insert("ErrorMessage".into(), json!(failure.message));
         }
         let answer = self.invoke("ACTION_FAILED", Some(data)).await?;
         self.replace_actions(answer);
@@ -411,17 +304,7 @@ impl CallRun {
     /// The handler's Hangup action on LEG-A.
     async fn hang_up(&mut self, parameters: Option<Value>) -> Result<(), Ended> {
         let mut parameters = parameters.unwrap_or_else(|| json!({}));
-        // The guide shows it both as "486" and as 486.
-        let given = match &parameters["SipResponseCode"] {
-            Value::String(text) => text.clone(),
-            Value::Number(number) => number.to_string(),
-            _ => String::new(),
-        };
-        let code = match given.as_str() {
-            "480" => "480",
-            "486" => "486",
-            _ => "0",
-        };
+        let code = actions::hangup_code(&parameters);
         if let Some(object) = parameters.as_object_mut() {
             object.insert("SipResponseCode".into(), json!(code));
             object.insert("CallId".into(), json!(self.identity.call_id));
@@ -567,13 +450,9 @@ impl CallRun {
         let wait = self.sandbox.config.handler_timeout;
         let mut last_error = InvokeError::Timeout;
         for attempt in 1..=attempts {
-            let request_id = uuid::Uuid::new_v4().to_string();
-            let started = Instant::now();
-            self.log_line(format!("START RequestId: {request_id} Version: $LATEST"));
-            self.log_line(format!(
-                "{}\t{request_id}\tINFO\tRequest: {event}",
-                iso_now()
-            ));
+            let lines = InvocationLines::begin();
+            self.log_line(lines.start());
+            self.log_line(lines.request(&event));
             let result = match self.sandbox.faults.draw_handler() {
                 Some(HandlerFault::Timeout) => {
                     tokio::time::sleep(wait).await;
@@ -585,20 +464,11 @@ impl CallRun {
                 None => handler.invoke(&self.function_name, &event, wait).await,
             };
             match &result {
-                Ok(answer) => self.log_line(format!(
-                    "{}\t{request_id}\tINFO\tResponse: {answer}",
-                    iso_now()
-                )),
-                Err(error) => self.log_line(format!(
-                    "{}\t{request_id}\tERROR\tInvoke Error: {error}",
-                    iso_now()
-                )),
+                Ok(answer) => self.log_line(lines.response(answer)),
+                Err(error) => self.log_line(lines.invoke_error(error)),
             }
-            self.log_line(format!("END RequestId: {request_id}"));
-            self.log_line(format!(
-                "REPORT RequestId: {request_id}\tDuration: {:.2} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            ));
+            self.log_line(lines.end());
+            self.log_line(lines.report());
             match result {
                 Ok(answer) => return Ok(answer),
                 Err(error) => {
@@ -618,10 +488,10 @@ impl CallRun {
     }
 
     fn log_line(&self, message: String) {
-        let group = format!("/aws/lambda/{}", self.function_name);
+        let group = handler_log::group_name(&self.function_name);
         self.sandbox
             .logs
-            .append(&group, &self.sandbox.log_stream, now_ms(), message);
+            .append(&group, &self.sandbox.log_stream, clock::now_ms(), message);
     }
 
     fn set_status(&self, status: CallStatus) {
@@ -641,40 +511,4 @@ enum DeliveryFailure {
 
 fn update_data(arguments: &BTreeMap<String, String>) -> Value {
     json!({ "Type": "CallUpdateRequest", "Parameters": { "Arguments": arguments } })
-}
-
-/// A number parameter, given as a JSON number or a numeric string.
-fn number(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
-fn iso_now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    now.format(format).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn callee_by_destination() {
-        assert_eq!(Callee::for_number("+12065550486"), Callee::Busy);
-        assert_eq!(Callee::for_number("+12065550480"), Callee::NeverAnswers);
-        assert_eq!(
-            Callee::for_number("+12065550487"),
-            Callee::Answers { hangs_up: true }
-        );
-        assert_eq!(
-            Callee::for_number("+12065550123"),
-            Callee::Answers { hangs_up: false }
-        );
-    }
 }

@@ -5,26 +5,24 @@ use std::collections::HashMap;
 use std::time::SystemTime;
 
 /// The account id every sandbox resource lives in (the documentation's example account).
-pub const ACCOUNT_ID: &str = "111122223333";
-/// The first SIP media application's handler function, unless `--function-name` says otherwise.
-pub const DEFAULT_FUNCTION_NAME: &str = "chimecall-sandbox-handler";
+pub(crate) const ACCOUNT_ID: &str = "111122223333";
 
 #[derive(Debug, Clone)]
-pub struct SipMediaApplication {
-    pub id: String,
-    pub name: String,
-    pub region: String,
-    pub lambda_arn: String,
-    pub created: SystemTime,
+pub(crate) struct SipMediaApplication {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) region: String,
+    pub(crate) lambda_arn: String,
+    pub(crate) created: SystemTime,
 }
 
 impl SipMediaApplication {
-    pub fn arn(&self) -> String {
+    pub(crate) fn arn(&self) -> String {
         format!("arn:aws:chime:{}:{ACCOUNT_ID}:sma/{}", self.region, self.id)
     }
 
     /// The handler's function name, from the last `:function:NAME` part of the LambdaArn.
-    pub fn function_name(&self) -> &str {
+    pub(crate) fn function_name(&self) -> &str {
         self.lambda_arn
             .rsplit_once(":function:")
             .map(|(_, name)| name.split(':').next().unwrap_or(name))
@@ -34,39 +32,37 @@ impl SipMediaApplication {
 
 /// Where a call is in its life. Calls only move forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallStatus {
+pub(crate) enum CallStatus {
     Created,
     Connected,
     Ended,
 }
 
 #[derive(Debug, Clone)]
-pub struct Call {
-    pub transaction_id: String,
-    pub sma_id: String,
-    pub from: String,
-    pub to: String,
-    pub arguments: std::collections::BTreeMap<String, String>,
-    pub sip_headers: std::collections::BTreeMap<String, String>,
-    pub status: CallStatus,
-    pub created: SystemTime,
+pub(crate) struct Call {
+    pub(crate) transaction_id: String,
+    pub(crate) sma_id: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) arguments: std::collections::BTreeMap<String, String>,
+    pub(crate) sip_headers: std::collections::BTreeMap<String, String>,
+    pub(crate) status: CallStatus,
     /// The running call's task; `None` once it has ended.
-    pub inbox: Option<tokio::sync::mpsc::Sender<super::lifecycle::CallMessage>>,
+    pub(crate) inbox: Option<tokio::sync::mpsc::Sender<super::call_message::CallMessage>>,
 }
 
 #[derive(Debug)]
-pub struct World {
-    pub region: String,
+pub(crate) struct World {
     /// In creation order, which is also ListSipMediaApplications order.
-    pub sip_media_applications: Vec<SipMediaApplication>,
+    pub(crate) sip_media_applications: Vec<SipMediaApplication>,
     /// E.164 numbers the account owns: the only valid FromPhoneNumber values.
-    pub inventory: Vec<String>,
-    pub calls: HashMap<String, Call>,
+    pub(crate) inventory: Vec<String>,
+    pub(crate) calls: HashMap<String, Call>,
 }
 
 impl World {
     /// A fresh account with `sma_count` SIP media applications and a small number inventory.
-    pub fn new(region: &str, sma_count: usize, function_name: &str) -> World {
+    pub(crate) fn new(region: &str, sma_count: usize, function_name: &str) -> World {
         let now = SystemTime::now();
         let sip_media_applications = (0..sma_count.max(1))
             .map(|index| {
@@ -89,18 +85,17 @@ impl World {
             })
             .collect();
         World {
-            region: region.to_string(),
             sip_media_applications,
             inventory: (100..110).map(|n| format!("+1206555{n:04}")).collect(),
             calls: HashMap::new(),
         }
     }
 
-    pub fn sma(&self, id: &str) -> Option<&SipMediaApplication> {
+    pub(crate) fn sma(&self, id: &str) -> Option<&SipMediaApplication> {
         self.sip_media_applications.iter().find(|sma| sma.id == id)
     }
 
-    pub fn owns_number(&self, number: &str) -> bool {
+    pub(crate) fn owns_number(&self, number: &str) -> bool {
         self.inventory.iter().any(|owned| owned == number)
     }
 }
@@ -108,10 +103,11 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::defaults::FUNCTION_NAME;
 
     #[test]
     fn function_name_comes_from_the_lambda_arn() {
-        let world = World::new("us-east-1", 2, DEFAULT_FUNCTION_NAME);
+        let world = World::new("us-east-1", 2, FUNCTION_NAME);
         assert_eq!(
             world.sip_media_applications[0].function_name(),
             "chimecall-sandbox-handler"
@@ -123,7 +119,7 @@ mod tests {
 
     #[test]
     fn inventory_numbers_are_e164() {
-        let world = World::new("us-east-1", 1, DEFAULT_FUNCTION_NAME);
+        let world = World::new("us-east-1", 1, FUNCTION_NAME);
         assert!(world
             .inventory
             .iter()

@@ -1,8 +1,10 @@
-//! The Chime SDK Voice operations the sandbox serves, at the model's paths and status codes.
+//! The Chime SDK Voice operations the sandbox serves (GetSipMediaApplication,
+//! ListSipMediaApplications, CreateSipMediaApplicationCall, UpdateSipMediaApplicationCall), at the
+//! model's paths and status codes, with the API faults applied. A created call is handed to its
+//! own task (`lifecycle`); an update is a message to that task.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, RawQuery, State};
@@ -15,18 +17,19 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::aws_error::AwsError;
+use super::call_message::CallMessage;
+use super::connection::DropConnection;
 use super::faults::{self, ApiFault};
-use super::lifecycle::{self, CallMessage};
-use super::server::DropConnection;
+use super::lifecycle;
 use super::state::{Call, CallStatus, SipMediaApplication};
 use super::Sandbox;
-use chimecall_model::rules;
+use chimecall_model::{clock, rules};
 use tokio::sync::mpsc::error::TrySendError;
 
 /// How long an update waits for the built-in handler's answer to be applied.
 const BUILT_IN_HANDLER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub fn routes() -> Router<Arc<Sandbox>> {
+pub(crate) fn routes() -> Router<Arc<Sandbox>> {
     Router::new()
         .route("/sip-media-applications", get(list_sip_media_applications))
         .route(
@@ -120,7 +123,6 @@ async fn create_call(
                 arguments: input.arguments_map,
                 sip_headers: input.sip_headers,
                 status: CallStatus::Created,
-                created: SystemTime::now(),
                 inbox: None,
             },
         );
@@ -236,22 +238,14 @@ async fn answer_after(
     }
 }
 
-fn iso8601(time: SystemTime) -> String {
-    let time: time::OffsetDateTime = time.into();
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    time.format(format).expect("formattable timestamp")
-}
-
 fn sma_json(sma: &SipMediaApplication) -> Value {
     json!({
         "SipMediaApplicationId": sma.id,
         "AwsRegion": sma.region,
         "Name": sma.name,
         "Endpoints": [{ "LambdaArn": sma.lambda_arn }],
-        "CreatedTimestamp": iso8601(sma.created),
-        "UpdatedTimestamp": iso8601(sma.created),
+        "CreatedTimestamp": clock::system_time_rfc3339_ms(sma.created),
+        "UpdatedTimestamp": clock::system_time_rfc3339_ms(sma.created),
         "SipMediaApplicationArn": sma.arn(),
     })
 }

@@ -1,6 +1,6 @@
-//! The AWS front end the sandbox puts before its operations: a bounded body read, SigV4
-//! verification for the service the request is for, a request id on every answer, and AWS's
-//! answer for anything no operation is bound to.
+//! The AWS front end the sandbox puts before its operations: the routes of both services, a
+//! bounded body read, SigV4 verification for the service the request is for, a request id on
+//! every answer, and AWS's answer for anything no operation is bound to.
 
 use std::sync::Arc;
 
@@ -16,9 +16,9 @@ use super::aws_error::AwsError;
 use super::{logs, voice, Sandbox};
 
 /// The largest request body the sandbox reads. The biggest valid Chime request is a few tens of KiB.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub fn router(sandbox: Arc<Sandbox>) -> Router {
+pub(crate) fn router(sandbox: Arc<Sandbox>) -> Router {
     voice::routes()
         .route("/", axum::routing::post(logs::dispatch))
         .fallback(unknown_operation)
@@ -106,59 +106,4 @@ async fn authenticate(sandbox: &Sandbox, request: Request) -> Result<Request, Aw
         service,
     )?;
     Ok(Request::from_parts(parts, Body::from(bytes)))
-}
-
-/// Lets a request handler close its connection without answering (the `drop-after` fault): the
-/// connection's task stops serving it, and the socket is closed.
-#[derive(Clone)]
-pub struct DropConnection(Arc<tokio::sync::Notify>);
-
-impl DropConnection {
-    pub fn now(&self) {
-        self.0.notify_one();
-    }
-}
-
-/// Serves `app` on `listener` until `stop` fires: HTTP/1.1, one task per connection, each request
-/// carrying its connection's [`DropConnection`].
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    stop: tokio::sync::oneshot::Receiver<()>,
-) -> std::io::Result<()> {
-    use tower::ServiceExt;
-    tokio::pin!(stop);
-    loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(error) => {
-                    // Out of file descriptors and the like: wait, then go on serving.
-                    tracing::warn!(%error, "accept failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = &mut stop => return Ok(()),
-        };
-        let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        tokio::spawn(async move {
-            let kill = Arc::new(tokio::sync::Notify::new());
-            let dropper = DropConnection(Arc::clone(&kill));
-            let service = hyper::service::service_fn(
-                move |mut request: http::Request<hyper::body::Incoming>| {
-                    request.extensions_mut().insert(dropper.clone());
-                    let app = app.clone();
-                    async move { app.oneshot(request.map(Body::new)).await }
-                },
-            );
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-            tokio::select! {
-                _ = connection => {}
-                _ = kill.notified() => {}
-            }
-        });
-    }
 }
