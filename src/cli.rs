@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use chimecall_sandbox::defaults;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -333,36 +334,36 @@ pub(crate) struct UpdateArgs {
 #[derive(Debug, Args)]
 pub(crate) struct SandboxArgs {
     /// Port to listen on (0 picks a free one)
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = defaults::PORT)]
     pub(crate) port: u16,
 
     /// Address to listen on; anything but loopback exposes the sandbox to the network
-    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    #[arg(long, default_value_t = defaults::BIND, value_name = "ADDR")]
     pub(crate) bind: IpAddr,
 
     /// Region the sandbox's account lives in (requests must be signed for it)
     #[arg(
         long = "sandbox-region",
-        default_value = "us-east-1",
+        default_value = defaults::REGION,
         value_name = "REGION"
     )]
     pub(crate) sandbox_region: String,
 
     /// How many SIP media applications the account has (the first is CHIMECALL_SMA_ID)
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    #[arg(long, default_value_t = defaults::SIP_MEDIA_APPLICATIONS, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub(crate) sip_media_applications: u16,
 
     /// How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480
     /// never answer, in 487 hang up 1 s after answering
-    #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    #[arg(long, default_value = defaults::ANSWER_AFTER, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) answer_after: std::time::Duration,
 
     /// How long a phone rings before the call ends unanswered (HANGUP 480)
-    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    #[arg(long, default_value = defaults::RING_TIMEOUT, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) ring_timeout: std::time::Duration,
 
     /// The longest a call may last before the service ends it
-    #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = crate::duration::parse)]
+    #[arg(long, default_value = defaults::MAX_CALL_DURATION, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) max_call_duration: std::time::Duration,
 
     /// Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local
@@ -371,7 +372,7 @@ pub(crate) struct SandboxArgs {
     pub(crate) handler: Option<String>,
 
     /// How long the SIP media application waits for its handler before retrying
-    #[arg(long, default_value = "5s", value_name = "DURATION", value_parser = crate::duration::parse)]
+    #[arg(long, default_value = defaults::HANDLER_TIMEOUT, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) handler_timeout: std::time::Duration,
 
     /// Inject a fault into CreateSipMediaApplicationCall and UpdateSipMediaApplicationCall with
@@ -401,7 +402,7 @@ pub(crate) struct SandboxArgs {
 
     /// The handler's function name (the SIP media application's LambdaArn ends with it; its logs
     /// go to /aws/lambda/NAME)
-    #[arg(long, default_value = "chimecall-sandbox-handler", value_name = "NAME")]
+    #[arg(long, default_value = defaults::FUNCTION_NAME, value_name = "NAME")]
     pub(crate) function_name: String,
 }
 

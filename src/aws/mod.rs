@@ -25,7 +25,7 @@ pub(crate) use voice::{create_call, create_call_once, update_call};
 
 /// How to reach AWS, as the user asked on the command line. Everything left `None` comes from
 /// the SDK's standard chain (environment, shared config files, profile).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct AwsSettings {
     pub(crate) profile: Option<String>,
     pub(crate) region: Option<String>,
@@ -41,17 +41,6 @@ pub(crate) struct Timeouts {
     pub(crate) operation: Duration,
 }
 
-impl Default for Timeouts {
-    /// Phone-call-sized: connecting takes milliseconds when AWS is reachable, an API answer that
-    /// has not come in 10 s is not coming, and an operator waits half a minute at most.
-    fn default() -> Timeouts {
-        Timeouts {
-            connect: Duration::from_secs(3),
-            attempt: Duration::from_secs(10),
-            operation: Duration::from_secs(30),
-        }
-    }
-}
 
 pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Failure> {
     let parsed: http::Uri = url
