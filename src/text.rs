@@ -58,6 +58,18 @@ pub(crate) fn one_line(text: &str) -> String {
     printable(&flattened).into_owned()
 }
 
+/// A cell from outside (a CSV row key, a number) as a one-line report shows it: every
+/// unprintable character escaped, at most 64 characters (`...` says it was cut).
+pub(crate) fn cell(text: &str) -> String {
+    const MAX_CHARS: usize = chimecall_model::rules::MAX_QUOTED_CHARS;
+    let printable = printable(text);
+    let mut cut = printable.char_indices().skip(MAX_CHARS);
+    match cut.next() {
+        None => printable.into_owned(),
+        Some((end, _)) => format!("{}...", &printable[..end]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +88,12 @@ mod tests {
     fn printable_escapes_line_breaks_too_and_one_line_flattens_them() {
         assert_eq!(printable("a\tb\u{202e}"), "a\\u{9}b\\u{202e}");
         assert_eq!(one_line("a\r\nb\tc\u{1b}"), "a  b c\\u{1b}");
+    }
+
+    #[test]
+    fn cells_are_printable_and_short() {
+        assert_eq!(cell("+1\n2"), "+1\\u{a}2");
+        let long = cell(&"9".repeat(10_000));
+        assert_eq!(long, format!("{}...", "9".repeat(64)));
     }
 }

@@ -41,7 +41,6 @@ pub(crate) struct Timeouts {
     pub(crate) operation: Duration,
 }
 
-
 pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Failure> {
     let parsed: http::Uri = url
         .parse()

@@ -3,5 +3,5 @@
 mod request;
 mod state;
 
-pub(crate) use request::{parse_pairs, DialRequest, REQUEST_ID_KEY};
+pub(crate) use request::{parse_pairs, with_plus, DialRequest, REQUEST_ID_KEY};
 pub(crate) use state::{CallPhase, CallTracker};

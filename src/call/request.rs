@@ -68,6 +68,18 @@ impl DialRequest {
     }
 }
 
+/// A number as chimecall writes it: with its `+`. The model's pattern (`^\+?[1-9]\d{1,14}$`)
+/// makes the `+` optional, and a number means the same with it or without; writing it always
+/// keeps the journal, the output and `--redact` (which masks `+` and the digits after it)
+/// agreeing on what a phone number looks like. Anything not E.164 is left for the rules to refuse.
+pub(crate) fn with_plus(number: String) -> String {
+    if !number.starts_with('+') && rules::is_e164(&number) {
+        format!("+{number}")
+    } else {
+        number
+    }
+}
+
 /// Parses repeated `KEY=VALUE` flags into a map. The first `=` separates; a key given twice is an
 /// error rather than a silent overwrite.
 pub(crate) fn parse_pairs(
@@ -117,6 +129,14 @@ mod tests {
             assert_eq!(err.exit, Exit::Usage);
             assert!(err.message.starts_with("--arg"), "{}", err.message);
         }
+    }
+
+    #[test]
+    fn numbers_are_written_with_their_plus() {
+        assert_eq!(with_plus("12065550123".into()), "+12065550123");
+        assert_eq!(with_plus("+12065550123".into()), "+12065550123");
+        assert_eq!(with_plus("012065550123".into()), "012065550123");
+        assert_eq!(with_plus("555-0123".into()), "555-0123");
     }
 
     #[test]

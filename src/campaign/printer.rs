@@ -13,6 +13,7 @@ use super::progress::Progress;
 use super::report::{RowReport, Tally};
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
+use crate::text::cell;
 
 pub(crate) struct Printer {
     reports: mpsc::Sender<RowReport>,
@@ -42,8 +43,8 @@ impl Printer {
                     if let Some(error) = &report.error {
                         progress.println(format!(
                             "row {} ({}): {} {}",
-                            report.row,
-                            report.to.as_deref().unwrap_or(""),
+                            cell(&report.row),
+                            cell(report.to.as_deref().unwrap_or("")),
                             report.outcome,
                             error.message
                         ));

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::journal::ErrorNote;
-use crate::text::one_line;
+use crate::text::{cell, one_line};
 
 /// One row's result on stdout.
 #[derive(Debug, Serialize)]
@@ -37,8 +37,8 @@ impl fmt::Display for RowReport {
         write!(
             f,
             "{}\t{}\t{}\t{}",
-            self.row,
-            self.to.as_deref().unwrap_or(""),
+            cell(&self.row),
+            cell(self.to.as_deref().unwrap_or("")),
             self.outcome,
             detail
         )
@@ -71,5 +71,29 @@ impl fmt::Display for Tally {
             write!(f, ", {} skipped (already in the journal)", self.skipped)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_neutralises_the_cells_json_keeps_them_exact() {
+        let report = RowReport {
+            row: "5:+1\n2".into(),
+            line: 5,
+            to: Some(format!("+1\n2\t{}", "9".repeat(200))),
+            outcome: "invalid",
+            transaction_id: None,
+            error: None,
+            resolved_by: None,
+        };
+        let text = report.to_string();
+        assert_eq!(text.matches('\t').count(), 3, "{text}");
+        assert!(!text.contains('\n') && text.len() < 120, "{text}");
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["to"], format!("+1\n2\t{}", "9".repeat(200)));
+        assert_eq!(json["row"], "5:+1\n2");
     }
 }

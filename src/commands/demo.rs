@@ -94,7 +94,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let request = DialRequest {
         sma_id: info.sma_id.clone(),
         from: info.from_number.clone(),
-        to,
+        to: crate::call::with_plus(to),
         arguments: Default::default(),
         sip_headers: Default::default(),
     };

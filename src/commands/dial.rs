@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::aws::{self, ApiError};
-use crate::call::{parse_pairs, CallPhase, DialRequest};
+use crate::call::{parse_pairs, with_plus, CallPhase, DialRequest};
 use crate::campaign::{self, CampaignOptions, RowDefaults};
 use crate::cli::{DialArgs, WaitState};
 use crate::exit::{Exit, Failure};
@@ -141,7 +141,10 @@ struct WaitPlan {
 pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
     let sma_id = context.sma_id(args.target.sma_id).await?;
-    let from = context.setting(Setting::From, args.from).await?;
+    let from = context
+        .setting(Setting::From, args.from)
+        .await?
+        .map(with_plus);
     let arguments = parse_pairs("--arg", &args.args)?;
     let sip_headers = parse_pairs("--sip-header", &args.sip_headers)?;
     let request_id = !args.no_request_id;
@@ -173,7 +176,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                 "no caller id: pass --from, set CHIMECALL_FROM, or set chimecall_from in your AWS profile",
             )
         })?,
-        to: args.to.unwrap_or_default(),
+        to: with_plus(args.to.unwrap_or_default()),
         arguments,
         sip_headers,
     };

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{json_lines, put_log_lines, Sandbox};
+use crate::support::{json_lines, put_log_lines, run, Sandbox};
 
 /// Everything a terminal acts on, in one value: erase the screen, set the window title (OSC,
 /// ended by BEL), the 8-bit CSI, a carriage return and a backspace that rewrite the line, NUL,
@@ -2036,4 +2036,27 @@ fn huge_file_under_strict_is_streamed_in_bounded_memory() {
     );
     assert!(peak < MAX_RSS, "peak RSS {peak} bytes");
     assert_placed_exactly(&sandbox, &[]);
+}
+
+/// The model makes a number's `+` optional: a number written without it is the same number, and
+/// chimecall writes it with its `+` everywhere, so `--redact` masks it like any other.
+#[test]
+fn a_number_without_its_plus_is_the_same_number_and_is_masked() {
+    let sandbox = Sandbox::start();
+    let out = run(sandbox
+        .chimecall()
+        .args(["-o", "json", "dial", "--to", "12065550161"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(json_lines(&out.stdout)[0]["to"], "+12065550161");
+    let journal = std::fs::read_to_string(sandbox.journal()).unwrap();
+    assert!(journal.contains("\"to\":\"+12065550161\""), "{journal}");
+    let out = run(sandbox
+        .chimecall()
+        .args(["--redact", "-vv", "dial", "--to", "12065550162"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("2065550162"), "{}", out.stderr);
+    // A bad number's error says the + is optional.
+    let out = run(sandbox.chimecall().args(["dial", "--to", "0123"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("after an optional +"), "{}", out.stderr);
 }

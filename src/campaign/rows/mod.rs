@@ -17,7 +17,7 @@ mod limit;
 #[cfg(test)]
 mod properties;
 
-use crate::call::DialRequest;
+use crate::call::{with_plus, DialRequest};
 use crate::exit::Failure;
 use chimecall_model::rules;
 use header::Header;
@@ -156,7 +156,7 @@ impl<R: Read> RowReader<R> {
                     .map_err(|_| "is not valid UTF-8".to_string()),
             }
         };
-        let to = cell(self.header.to).ok().flatten();
+        let to = cell(self.header.to).ok().flatten().map(with_plus);
         let key_of = |id: Option<String>| -> String {
             id.unwrap_or_else(|| format!("{line}:{}", to.as_deref().unwrap_or("")))
         };
@@ -167,11 +167,12 @@ impl<R: Read> RowReader<R> {
             .clone()
             .and_then(|cell| cell.ok().flatten())
             .filter(|id| !id.chars().any(rules::is_unprintable));
-        // What an invalid row shows is read on a terminal: printable, and short.
+        // An invalid row's cells are kept exact (JSON output carries them); its text report
+        // neutralises them.
         let invalid = |problem: String| Row::Invalid {
             line,
-            key: shown(&key_of(id.clone())),
-            to: to.as_deref().map(shown),
+            key: key_of(id.clone()),
+            to: to.clone(),
             problem: format!("line {line}: {problem}"),
         };
         if self.record.len() != self.header.width {
@@ -196,9 +197,9 @@ impl<R: Read> RowReader<R> {
                 }
                 _ => {}
             }
-            let to = named("to", self.header.to)?.ok_or("column to is empty")?;
+            let to = with_plus(named("to", self.header.to)?.ok_or("column to is empty")?);
             let from = match self.header.from {
-                Some(index) => named("from", index)?,
+                Some(index) => named("from", index)?.map(with_plus),
                 None => None,
             }
             .or_else(|| self.defaults.from.clone())
@@ -236,17 +237,6 @@ impl<R: Read> RowReader<R> {
             },
             Err(problem) => invalid(problem),
         }
-    }
-}
-
-/// A cell of an invalid row as its report shows it: control and bidirectional formatting
-/// characters escaped (a newline or tab would break the one-line report), at most 64 characters.
-fn shown(text: &str) -> String {
-    let printable = crate::text::printable(text);
-    let mut cut = printable.char_indices().skip(rules::MAX_QUOTED_CHARS);
-    match cut.next() {
-        None => printable.into_owned(),
-        Some((end, _)) => format!("{}...", &printable[..end]),
     }
 }
 
@@ -463,27 +453,23 @@ pub(super) mod tests {
         assert!(problem(&rows[1]).contains("line 3: column id:"));
         assert!(problem(&rows[2]).contains("line 5: column id:"));
         for row in &rows {
-            let Row::Invalid { key, to, .. } = row else {
+            let Row::Invalid { key, .. } = row else {
                 panic!("{row:?}")
             };
-            assert!(!key.chars().any(rules::is_unprintable), "{key:?}");
-            assert!(!to.iter().flat_map(|t| t.chars()).any(rules::is_unprintable));
+            // An unprintable id is not taken for the key: the key is the line and `to`.
+            assert!(key.starts_with(&format!("{}:", row.line())), "{key:?}");
         }
     }
 
     #[test]
-    fn an_invalid_rows_cells_are_shown_printable_and_short() {
+    fn an_invalid_rows_cells_are_kept_exact_and_its_problem_short() {
         let text = format!("to,id\n\"+1\n2\t{}\",\n", "9".repeat(10_000));
         let rows = rows(text.as_bytes()).unwrap();
-        let Row::Invalid {
-            key, to, problem, ..
-        } = &rows[0]
-        else {
+        let Row::Invalid { to, problem, .. } = &rows[0] else {
             panic!("{rows:?}")
         };
         let to = to.as_deref().unwrap();
-        assert!(to.starts_with("+1\\u{a}2\\u{9}999"), "{to}");
-        assert!(to.len() < 100 && key.len() < 100, "{to} {key}");
+        assert_eq!(to, format!("+1\n2\t{}", "9".repeat(10_000)));
         assert!(problem.len() < 300, "{problem}");
         assert!(problem.contains("(10005 characters)"), "{problem}");
     }
