@@ -84,7 +84,7 @@ pub fn check_phone_number(field: &str, number: &str) -> Result<(), RuleViolation
         Err(RuleViolation::new(
             field,
             format!(
-                "{} is not an E.164 phone number (expected 2 to 15 digits, the first not 0, after an optional +, e.g. +12065550100)",
+                "{} is not an E.164 phone number (an optional + then 2 to 15 digits, the first not 0: +12065550100)",
                 quoted(number)
             ),
         ))
