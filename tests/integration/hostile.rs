@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{json_lines, put_log_lines, run, Sandbox};
+use crate::support::{json_lines, put_log_lines, run, Journal, Sandbox};
 
 /// Everything a terminal acts on, in one value: erase the screen, set the window title (OSC,
 /// ended by BEL), the 8-bit CSI, a carriage return and a backspace that rewrite the line, NUL,
@@ -1532,58 +1532,18 @@ struct HostileEndpoint {
 
 impl HostileEndpoint {
     fn start(status: u16, error_type_header: Option<&'static str>) -> HostileEndpoint {
-        use std::io::{BufRead, BufReader};
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::sync::Arc;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let requests = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&requests);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let counter = Arc::clone(&counter);
-                std::thread::spawn(move || {
-                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                    let mut reader = BufReader::new(stream);
-                    loop {
-                        let mut length = 0usize;
-                        loop {
-                            let mut line = String::new();
-                            match reader.read_line(&mut line) {
-                                Ok(0) | Err(_) => return,
-                                Ok(_) => {}
-                            }
-                            if line == "\r\n" {
-                                break;
-                            }
-                            if let Some((name, value)) = line.split_once(':') {
-                                if name.eq_ignore_ascii_case("content-length") {
-                                    length = value.trim().parse().unwrap_or(0);
-                                }
-                            }
-                        }
-                        let mut body = vec![0; length];
-                        if reader.read_exact(&mut body).is_err() {
-                            return;
-                        }
-                        counter.fetch_add(1, Ordering::SeqCst);
-                        let code = error_type_header.unwrap_or(HOSTILE);
-                        let body = json!({"Code": code, "message": HOSTILE, "Message": HOSTILE})
-                            .to_string();
-                        let header = error_type_header
-                            .map(|t| format!("x-amzn-ErrorType: {t}\r\n"))
-                            .unwrap_or_default();
-                        let answer = format!(
-                            "HTTP/1.1 {status} Hostile\r\nContent-Type: application/json\r\n{header}\
-                             x-amzn-RequestId: req-1\r\nContent-Length: {}\r\n\r\n{body}",
-                            body.len()
-                        );
-                        if reader.get_mut().write_all(answer.as_bytes()).is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&requests);
+        let url = crate::fake_http::serve(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let code = error_type_header.unwrap_or(HOSTILE);
+            let body = json!({"Code": code, "message": HOSTILE, "Message": HOSTILE});
+            let answer = crate::fake_http::Response::json(status, body);
+            let answer = match error_type_header {
+                Some(error_type) => answer.header("x-amzn-ErrorType", error_type),
+                None => answer,
+            };
+            Some(answer.header("x-amzn-RequestId", "req-1"))
         });
         HostileEndpoint { url, requests }
     }
@@ -1593,21 +1553,20 @@ impl HostileEndpoint {
     }
 }
 
-/// `chimecall` pointed at `endpoint`, with made-up credentials and a journal of its own.
-fn against(endpoint: &HostileEndpoint, journal: &Path) -> Command {
-    let mut cmd = crate::support::chimecall();
+/// `chimecall` pointed at `endpoint`, with made-up credentials, writing `journal`.
+fn against(endpoint: &HostileEndpoint, journal: &Journal) -> Command {
+    let mut cmd = journal.chimecall();
     cmd.env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .env("AWS_REGION", "us-east-1")
         .env("CHIMECALL_SMA_ID", "sma")
         .env("CHIMECALL_FROM", "+12065550100")
-        .env("CHIMECALL_JOURNAL", journal)
         .args(["--endpoint-url", &endpoint.url]);
     cmd
 }
 
 /// Runs the commands that print a service's error, text mode, against hostile answers.
-fn service_error_runs(journal: &Path) -> Vec<(String, Ran)> {
+fn service_error_runs(journal: &Journal) -> Vec<(String, Ran)> {
     let mut runs = Vec::new();
     for (status, header, dial_exit, update_exit) in [
         (400, Some("BadRequestException"), 2, 2),
@@ -1646,9 +1605,7 @@ fn service_error_runs(journal: &Path) -> Vec<(String, Ran)> {
 
 #[test]
 fn service_error_messages_cannot_drive_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("journal.jsonl");
-    for (what, out) in service_error_runs(&journal) {
+    for (what, out) in service_error_runs(&Journal::new()) {
         assert_sane(&out, &what);
         // Without x-amzn-ErrorType the SDK finds no code or message in the body: nothing shown.
         if !what.contains("None") {
@@ -1801,8 +1758,7 @@ fn strict_refuses_rows_the_request_id_leaves_no_room_for() {
 
 #[test]
 fn bidirectional_controls_never_reach_a_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    for (what, out) in service_error_runs(&dir.path().join("journal.jsonl")) {
+    for (what, out) in service_error_runs(&Journal::new()) {
         assert_terminal_safe(&out, &what);
     }
     let sandbox = Sandbox::start();

@@ -5,6 +5,7 @@ mod call_state;
 mod calls;
 mod cli;
 mod fake_endpoint;
+mod fake_http;
 mod fake_lambda;
 mod faults;
 mod hostile;

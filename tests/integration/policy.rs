@@ -1,11 +1,17 @@
 //! The retry policy and the exit codes that depend on what reached the service. A fake endpoint
 //! counts the requests, so "sent exactly once" is measured, not assumed.
 
+use std::process::Command;
+
 use crate::fake_endpoint::{Behaviour, FakeEndpoint};
-use crate::support::{chimecall, run, Finished, Sandbox};
+use crate::support::{chimecall, json_lines, run, Finished, Journal, Sandbox};
 
 fn dial_against(url: &str) -> Finished {
-    run(chimecall()
+    dial_with(chimecall(), url)
+}
+
+fn dial_with(mut cmd: Command, url: &str) -> Finished {
+    run(cmd
         .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
         .env("AWS_SECRET_ACCESS_KEY", "policy-test-secret")
         .env("AWS_REGION", "us-east-1")
@@ -39,6 +45,30 @@ fn a_dropped_answer_is_an_unknown_outcome_sent_once() {
         1,
         "CreateSipMediaApplicationCall must not be retried"
     );
+}
+
+/// The harness itself: each command has a journal of its own; two share one only when asked.
+#[test]
+fn commands_share_a_journal_only_when_asked() {
+    let endpoint = FakeEndpoint::start(Behaviour::Error(400, "BadRequestException"));
+    let calls = |mut cmd: Command| {
+        let out = run(cmd.args(["--output", "json", "calls"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        json_lines(&out.stdout)
+    };
+    assert_eq!(dial_against(&endpoint.url).code, 2);
+    let other = calls(chimecall());
+    assert!(
+        other.is_empty(),
+        "another command's dial is visible: {other:?}"
+    );
+
+    let journal = Journal::new();
+    assert_eq!(dial_with(journal.chimecall(), &endpoint.url).code, 2);
+    let dials = calls(journal.chimecall());
+    assert_eq!(dials.len(), 1, "{dials:?}");
+    assert_eq!(dials[0]["to"], "+12065550123");
+    assert_eq!(dials[0]["outcome"], "failed");
 }
 
 #[test]

@@ -2,7 +2,13 @@
 //!
 //! Every command a test runs starts from an empty environment, so no ambient AWS configuration,
 //! credentials, endpoint, HOME state or CHIMECALL_* setting can change what the test sees.
+//!
+//! Nor can two commands share state by accident: each gets a HOME and a journal of its own (see
+//! [`hermetic_command`]). Commands that are meant to share a journal (dial, then `calls`,
+//! `hangup --all` or `--resume`) say so: [`Sandbox::chimecall`] gives all of one sandbox's
+//! commands its journal, and [`Journal`] does the same without a sandbox.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -10,20 +16,72 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_chimecall");
 
-/// A scratch HOME shared by the whole test binary: nothing in it is ever read back.
-pub fn scratch_home() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chimecall-test-home-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("create scratch HOME");
-    dir
+/// The running test's scratch directory: libtest runs every test on a thread of its own, so this
+/// thread-local is removed when the test has ended (after its sandboxes and other locals are
+/// dropped), never while one of its commands may still run. (Built on a thread the test spawned,
+/// a directory lasts as long as that thread.)
+struct Scratch {
+    dir: tempfile::TempDir,
+    made: Cell<usize>,
 }
 
-/// `chimecall` with nothing inherited but PATH: no AWS_*, no CHIMECALL_*, a scratch HOME, no IMDS.
+thread_local! {
+    static SCRATCH: Scratch = Scratch {
+        dir: tempfile::Builder::new()
+            .prefix("chimecall-test-")
+            .tempdir()
+            .expect("create the test's scratch directory"),
+        made: Cell::new(0),
+    };
+}
+
+/// A new, empty directory that lasts until the running test ends.
+pub fn fresh_dir(what: &str) -> PathBuf {
+    SCRATCH.with(|scratch| {
+        let n = scratch.made.get() + 1;
+        scratch.made.set(n);
+        let dir = scratch.dir.path().join(format!("{n}-{what}"));
+        std::fs::create_dir(&dir).expect("create a scratch directory");
+        dir
+    })
+}
+
+/// A journal that several commands share on purpose; it lasts until the running test ends.
+#[derive(Clone)]
+pub struct Journal {
+    path: PathBuf,
+}
+
+impl Journal {
+    pub fn new() -> Journal {
+        Journal {
+            path: fresh_dir("journal").join("journal.jsonl"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// [`chimecall`] writing and reading this journal.
+    pub fn chimecall(&self) -> Command {
+        let mut cmd = chimecall();
+        cmd.env("CHIMECALL_JOURNAL", &self.path);
+        cmd
+    }
+}
+
+/// `program` with nothing inherited but PATH: no AWS_*, no CHIMECALL_*, no IMDS, and a HOME and
+/// a journal (CHIMECALL_JOURNAL) of its own, both new and empty, kept until the test ends.
 pub fn hermetic_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
-    let home = scratch_home();
+    let dir = fresh_dir("command");
+    let home = dir.join("home");
+    std::fs::create_dir(&home).expect("create HOME");
     let mut cmd = Command::new(program);
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", &home)
+        .env("CHIMECALL_JOURNAL", dir.join("journal.jsonl"))
         .env("AWS_CONFIG_FILE", home.join("no-such-aws-config"))
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",
@@ -35,6 +93,7 @@ pub fn hermetic_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     cmd
 }
 
+/// `chimecall` in the hermetic environment: a HOME and a journal nothing else sees.
 pub fn chimecall() -> Command {
     hermetic_command(BIN)
 }
@@ -43,7 +102,7 @@ pub fn chimecall() -> Command {
 pub struct Sandbox {
     child: Child,
     /// Each sandbox's commands share a journal of their own, so tests never see each other's calls.
-    journal_dir: tempfile::TempDir,
+    journal: Journal,
     /// The six `export NAME=VALUE` lines the sandbox printed, parsed.
     pub env: BTreeMap<String, String>,
     _stdout: BufReader<ChildStdout>,
@@ -78,7 +137,7 @@ impl Sandbox {
         }
         Sandbox {
             child,
-            journal_dir: tempfile::tempdir().expect("journal dir"),
+            journal: Journal::new(),
             env,
             _stdout: stdout,
         }
@@ -104,14 +163,14 @@ impl Sandbox {
 
     /// `chimecall` in the hermetic environment plus the sandbox's six variables, as after `eval`.
     pub fn chimecall(&self) -> Command {
-        let mut cmd = chimecall();
-        cmd.envs(&self.env).env("CHIMECALL_JOURNAL", self.journal());
+        let mut cmd = self.journal.chimecall();
+        cmd.envs(&self.env);
         cmd
     }
 
     /// The journal the sandbox's `chimecall()` commands write.
     pub fn journal(&self) -> PathBuf {
-        self.journal_dir.path().join("journal.jsonl")
+        self.journal.path().to_path_buf()
     }
 
     /// The destination of every call the sandbox placed, from its own handler logs
