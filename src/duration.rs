@@ -43,9 +43,7 @@ impl Since {
                 .unwrap_or(std::time::UNIX_EPOCH),
             Since::At(at) => at,
         };
-        at.duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
+        chimecall_model::clock::system_time_ms(at)
     }
 }
 

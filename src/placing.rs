@@ -73,25 +73,25 @@ pub(crate) struct SendOptions {
 pub(crate) async fn place_call(
     journal: &Journal,
     client: &aws_sdk_chimesdkvoice::Client,
-    call: &DialRequest,
+    request: &DialRequest,
     row: Option<&RowRef>,
     options: SendOptions,
 ) -> Result<(String, DialResult), PlaceError> {
     let dial_id = uuid::Uuid::new_v4().to_string();
-    let sent_call = if options.request_id {
-        call.with_request_id(&dial_id)
+    let sent = if options.request_id {
+        request.with_request_id(&dial_id)
     } else {
-        call.clone()
+        request.clone()
     };
-    let call = &sent_call;
+    let request = &sent;
     journal
         .append(Record::Intent(Intent {
             dial_id: dial_id.clone(),
-            sma_id: call.sma_id.clone(),
-            from: call.from.clone(),
-            to: call.to.clone(),
-            arguments: journal::mask_values(&call.arguments),
-            sip_headers: journal::mask_values(&call.sip_headers),
+            sma_id: request.sma_id.clone(),
+            from: request.from.clone(),
+            to: request.to.clone(),
+            arguments: journal::mask_values(&request.arguments),
+            sip_headers: journal::mask_values(&request.sip_headers),
             request_id: options.request_id.then(|| dial_id.clone()),
             batch: row.map(|r| r.batch.clone()),
             row: row.map(|r| r.row.clone()),
@@ -100,8 +100,8 @@ pub(crate) async fn place_call(
         .await
         .map_err(PlaceError::BeforeSending)?;
     let sent = match options.throttles {
-        ThrottlePolicy::Retry => aws::create_call(client, call).await,
-        ThrottlePolicy::ReturnAtOnce => aws::create_call_once(client, call).await,
+        ThrottlePolicy::Retry => aws::create_call(client, request).await,
+        ThrottlePolicy::ReturnAtOnce => aws::create_call_once(client, request).await,
     };
     let result = match sent {
         Ok(transaction_id) => DialResult::Placed { transaction_id },

@@ -15,25 +15,25 @@ pub(crate) fn no_sdk_retries() -> aws_sdk_chimesdkvoice::config::Builder {
 /// Returns the TransactionId.
 pub(crate) async fn create_call(
     client: &aws_sdk_chimesdkvoice::Client,
-    call: &crate::call::DialRequest,
+    request: &crate::call::DialRequest,
 ) -> Result<String, ApiError> {
-    retry_throttled(|| create_call_once(client, call)).await
+    retry_throttled(|| create_call_once(client, request)).await
 }
 
 /// One CreateSipMediaApplicationCall request, no retry at all: bulk runs pace their own retries
 /// of throttled rows.
 pub(crate) async fn create_call_once(
     client: &aws_sdk_chimesdkvoice::Client,
-    call: &crate::call::DialRequest,
+    request: &crate::call::DialRequest,
 ) -> Result<String, ApiError> {
     const OPERATION: &str = "CreateSipMediaApplicationCall";
     let output = client
         .create_sip_media_application_call()
-        .sip_media_application_id(&call.sma_id)
-        .from_phone_number(&call.from)
-        .to_phone_number(&call.to)
-        .set_arguments_map(non_empty(&call.arguments))
-        .set_sip_headers(non_empty(&call.sip_headers))
+        .sip_media_application_id(&request.sma_id)
+        .from_phone_number(&request.from)
+        .to_phone_number(&request.to)
+        .set_arguments_map(non_empty(&request.arguments))
+        .set_sip_headers(non_empty(&request.sip_headers))
         .customize()
         .config_override(no_sdk_retries())
         .send()
@@ -74,9 +74,10 @@ fn non_empty(
 /// A 2xx answer without a TransactionId is unreadable: for a create, the call may exist.
 fn transaction_id_of(
     operation: &'static str,
-    call: Option<&aws_sdk_chimesdkvoice::types::SipMediaApplicationCall>,
+    request: Option<&aws_sdk_chimesdkvoice::types::SipMediaApplicationCall>,
 ) -> Result<String, ApiError> {
-    call.and_then(|c| c.transaction_id())
+    request
+        .and_then(|c| c.transaction_id())
         .filter(|id| !id.is_empty())
         .map(str::to_string)
         .ok_or_else(|| ApiError {

@@ -17,7 +17,7 @@ pub(crate) async fn place_row(
     journal: &crate::journal::Journal,
     client: &aws_sdk_chimesdkvoice::Client,
     pacer: &Pacer,
-    call: crate::call::DialRequest,
+    request: crate::call::DialRequest,
     row: RowRef,
     request_id: bool,
     interrupted: &crate::signals::StopWatch,
@@ -29,7 +29,7 @@ pub(crate) async fn place_row(
         match placing::place_call(
             journal,
             client,
-            &call,
+            &request,
             Some(&row),
             SendOptions {
                 throttles: ThrottlePolicy::ReturnAtOnce,
@@ -64,7 +64,7 @@ pub(crate) async fn place_row(
                 return RowReport {
                     row: row.row,
                     line: row.line,
-                    to: Some(call.to),
+                    to: Some(request.to),
                     outcome: "failed",
                     transaction_id: None,
                     resolved_by: None,
@@ -86,7 +86,7 @@ pub(crate) async fn place_row(
     RowReport {
         row: row.row,
         line: row.line,
-        to: Some(call.to),
+        to: Some(request.to),
         outcome: match result.kind() {
             OutcomeKind::Placed => "placed",
             OutcomeKind::Failed => "failed",

@@ -187,34 +187,40 @@ async fn dial_rows(
             Some(Ok(row)) => row,
         };
         bytes_read.store(reader.bytes_read(), Ordering::Relaxed);
-        let (line, key, call) = match source::needing_room_for_request_id(row, options.request_id) {
-            Row::Invalid {
-                line,
-                key,
-                to,
-                problem,
-            } => {
-                if crew
-                    .reports
-                    .send(invalid(key, line, to, problem))
-                    .await
-                    .is_err()
-                {
-                    break;
+        let (line, key, request) =
+            match source::needing_room_for_request_id(row, options.request_id) {
+                Row::Invalid {
+                    line,
+                    key,
+                    to,
+                    problem,
+                } => {
+                    if crew
+                        .reports
+                        .send(invalid(key, line, to, problem))
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Row::Valid { line, key, call } => (line, key, call),
-        };
+                Row::Valid { line, key, request } => (line, key, request),
+            };
         if let Some(known) = already.get(&key) {
             // The same key calling somewhere else: the file changed under its keys. Dialing it
             // or skipping it could both be wrong; say so and leave it.
-            let report = if known.to != call.to {
+            let report = if known.to != request.to {
                 let problem = format!(
                     "line {line}: row key {key:?} called {} before; give this row its own id",
                     known.to
                 );
-                Some(invalid(key.clone(), line, Some(call.to.clone()), problem))
+                Some(invalid(
+                    key.clone(),
+                    line,
+                    Some(request.to.clone()),
+                    problem,
+                ))
             } else if !(options.retry_unknown && known.outcome == OutcomeKind::Unknown) {
                 dialed.skipped += 1;
                 if known.outcome == OutcomeKind::Unknown {
@@ -223,7 +229,7 @@ async fn dial_rows(
                 Some(RowReport {
                     row: key.clone(),
                     line,
-                    to: Some(call.to.clone()),
+                    to: Some(request.to.clone()),
                     outcome: "skipped",
                     transaction_id: None,
                     resolved_by: None,
@@ -259,7 +265,7 @@ async fn dial_rows(
                 &crew.journal,
                 &crew.client,
                 &crew.pacer,
-                call,
+                request,
                 row,
                 crew.request_id,
                 &crew.interrupted,

@@ -85,15 +85,17 @@ fn open_source(
 /// The request id takes an ArgumentsMap entry: a row that leaves no room for it is invalid.
 pub(crate) fn needing_room_for_request_id(row: Row, request_id: bool) -> Row {
     match row {
-        Row::Valid { line, key, call } if request_id => match call.check_room_for_request_id() {
-            Ok(()) => Row::Valid { line, key, call },
-            Err(problem) => Row::Invalid {
-                line,
-                key,
-                to: Some(call.to),
-                problem: format!("line {line}: arg. columns: {problem}"),
-            },
-        },
+        Row::Valid { line, key, request } if request_id => {
+            match request.check_room_for_request_id() {
+                Ok(()) => Row::Valid { line, key, request },
+                Err(problem) => Row::Invalid {
+                    line,
+                    key,
+                    to: Some(request.to),
+                    problem: format!("line {line}: arg. columns: {problem}"),
+                },
+            }
+        }
         row => row,
     }
 }

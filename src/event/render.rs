@@ -7,16 +7,13 @@ use time::macros::format_description;
 use super::event_types;
 use super::model::{InvocationEvent, LegStatus, Participant};
 use crate::text::one_line;
-use time::OffsetDateTime;
+use chimecall_model::clock;
 
 /// Wide enough for the longest event type, so the columns after it line up.
 const EVENT_TYPE_WIDTH: usize = event_types::INVALID_LAMBDA_RESPONSE.len();
 
 const CLOCK_FORMAT: &[BorrowedFormatItem<'static>] =
     format_description!("[hour]:[minute]:[second].[subsecond digits:3]");
-
-const ISO_8601_FORMAT: &[BorrowedFormatItem<'static>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
 /// One terminal line for one event, e.g.
 /// `19:30:00.123 #6 HANGUP                  LEG-A Disconnected sip=486 action=Hangup`.
@@ -72,7 +69,7 @@ pub(crate) fn event_json(ev: &InvocationEvent, timestamp_ms: i64, event_id: Opti
         "transaction_id": ev.transaction_id,
         "sequence": ev.sequence,
         "event": ev.event_type,
-        "timestamp": iso_8601(timestamp_ms),
+        "timestamp": clock::rfc3339_ms(timestamp_ms),
         "timestamp_ms": timestamp_ms,
         "sma_id": ev.sma_id,
         "aws_region": ev.aws_region,
@@ -99,19 +96,11 @@ fn leg_json(leg: &Participant) -> Value {
     })
 }
 
-fn utc_time(timestamp_ms: i64) -> Option<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(timestamp_ms) * 1_000_000).ok()
-}
-
 /// `HH:MM:SS.mmm` in UTC; a placeholder for a timestamp outside what `time` can represent.
 fn clock_time(timestamp_ms: i64) -> String {
-    utc_time(timestamp_ms)
+    clock::utc(timestamp_ms)
         .and_then(|time| time.format(CLOCK_FORMAT).ok())
         .unwrap_or_else(|| "??:??:??.???".to_owned())
-}
-
-fn iso_8601(timestamp_ms: i64) -> Option<String> {
-    utc_time(timestamp_ms).and_then(|time| time.format(ISO_8601_FORMAT).ok())
 }
 
 #[cfg(test)]

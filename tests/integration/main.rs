@@ -2,8 +2,8 @@
 //! always in a hermetic environment.
 
 mod call_state;
-mod calls;
 mod cli;
+mod dial_hangup;
 mod fake_endpoint;
 mod fake_http;
 mod fake_lambda;

@@ -53,7 +53,7 @@ pub(crate) enum Row {
     Valid {
         line: u64,
         key: String,
-        call: DialRequest,
+        request: DialRequest,
     },
     Invalid {
         line: u64,
@@ -218,22 +218,27 @@ impl<R: Read> RowReader<R> {
                     sip_headers.insert(name.clone(), value);
                 }
             }
-            let call = DialRequest {
+            let request = DialRequest {
                 sma_id: self.defaults.sma_id.clone(),
                 from,
                 to,
                 arguments,
                 sip_headers,
             };
-            rules::check_create_call(&call.from, &call.to, &call.arguments, &call.sip_headers)
-                .map_err(|v| format!("{}: {}", column_of(&v.field), v.problem))?;
-            Ok(call)
+            rules::check_create_call(
+                &request.from,
+                &request.to,
+                &request.arguments,
+                &request.sip_headers,
+            )
+            .map_err(|v| format!("{}: {}", column_of(&v.field), v.problem))?;
+            Ok(request)
         })();
         match built {
-            Ok(call) => Row::Valid {
+            Ok(request) => Row::Valid {
                 line,
                 key: key_of(id.clone()),
-                call,
+                request,
             },
             Err(problem) => invalid(problem),
         }
@@ -288,20 +293,20 @@ pub(super) mod tests {
     #[test]
     fn columns_map_to_the_call() {
         let rows = rows(b"to,id,arg.ticket,sip.X-Ticket,from\n+12065550123,r1,INC-1,INC-1,\n+12065550124,,,,+12065550101\n").unwrap();
-        let Row::Valid { line, key, call } = &rows[0] else {
+        let Row::Valid { line, key, request } = &rows[0] else {
             panic!("{rows:?}")
         };
         assert_eq!((*line, key.as_str()), (2, "r1"));
-        assert_eq!(call.to, "+12065550123");
-        assert_eq!(call.from, "+12065550100", "empty cell: the default");
-        assert_eq!(call.arguments["ticket"], "INC-1");
-        assert_eq!(call.sip_headers["X-Ticket"], "INC-1");
-        let Row::Valid { key, call, .. } = &rows[1] else {
+        assert_eq!(request.to, "+12065550123");
+        assert_eq!(request.from, "+12065550100", "empty cell: the default");
+        assert_eq!(request.arguments["ticket"], "INC-1");
+        assert_eq!(request.sip_headers["X-Ticket"], "INC-1");
+        let Row::Valid { key, request, .. } = &rows[1] else {
             panic!("{rows:?}")
         };
         assert_eq!(key, "3:+12065550124", "default key: line and to");
-        assert!(call.arguments.is_empty(), "empty cells are omitted");
-        assert_eq!(call.from, "+12065550101");
+        assert!(request.arguments.is_empty(), "empty cells are omitted");
+        assert_eq!(request.from, "+12065550101");
     }
 
     #[test]
@@ -368,11 +373,11 @@ pub(super) mod tests {
                 problem(&rows[1]).starts_with("line 4: column to"),
                 "{end:?}"
             );
-            let Row::Valid { key, call, .. } = &rows[2] else {
+            let Row::Valid { key, request, .. } = &rows[2] else {
                 panic!("{rows:?}")
             };
             assert_eq!(key, "5:+12065550124", "{end:?}");
-            assert_eq!(call.arguments["note"], "two\nlines", "{end:?}");
+            assert_eq!(request.arguments["note"], "two\nlines", "{end:?}");
         }
         // The file's last row: with or without its line break, or an open quote to the end.
         for (text, lines) in [
@@ -485,15 +490,15 @@ pub(super) mod tests {
             .insert("X-Ticket".into(), "default".into());
         let text = b"to,sip.x-ticket\n+12065550123,own\n+12065550124,\n";
         let mut reader = RowReader::new(&text[..], defaults).unwrap();
-        let Row::Valid { call, .. } = reader.next_row().unwrap().unwrap() else {
+        let Row::Valid { request, .. } = reader.next_row().unwrap().unwrap() else {
             panic!("invalid")
         };
-        assert_eq!(call.sip_headers.len(), 1, "{:?}", call.sip_headers);
-        assert_eq!(call.sip_headers["x-ticket"], "own");
-        let Row::Valid { call, .. } = reader.next_row().unwrap().unwrap() else {
+        assert_eq!(request.sip_headers.len(), 1, "{:?}", request.sip_headers);
+        assert_eq!(request.sip_headers["x-ticket"], "own");
+        let Row::Valid { request, .. } = reader.next_row().unwrap().unwrap() else {
             panic!("invalid")
         };
-        assert_eq!(call.sip_headers["X-Ticket"], "default");
+        assert_eq!(request.sip_headers["X-Ticket"], "default");
     }
 
     #[test]

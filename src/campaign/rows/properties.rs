@@ -25,17 +25,17 @@ fn check_rows(rows: &[Row]) -> Result<(), TestCaseError> {
         prop_assert!(row.line() >= last_line, "lines go backwards: {:?}", rows);
         last_line = row.line();
         match row {
-            Row::Valid { key, call, .. } => {
+            Row::Valid { key, request, .. } => {
                 prop_assert!(
                     rules::check_create_call(
-                        &call.from,
-                        &call.to,
-                        &call.arguments,
-                        &call.sip_headers
+                        &request.from,
+                        &request.to,
+                        &request.arguments,
+                        &request.sip_headers
                     )
                     .is_ok(),
                     "a valid row breaks the model's rules: {:?}",
-                    call
+                    request
                 );
                 prop_assert!(!key.is_empty());
                 prop_assert!(!key.chars().any(rules::is_unprintable), "{:?}", key);
@@ -276,18 +276,18 @@ proptest! {
         let rows = read_all(&text, defaults()).map_err(|f| TestCaseError::fail(f.message))?;
         prop_assert_eq!(rows.len(), generated.len());
         for (index, (row, (wanted, sip_headers))) in rows.iter().zip(&expected).enumerate() {
-            let Row::Valid { line, key, call } = row else {
+            let Row::Valid { line, key, request } = row else {
                 return Err(TestCaseError::fail(format!("{row:?} from {wanted:?}")));
             };
             let wanted_line = index as u64 + 2;
             prop_assert_eq!(*line, wanted_line);
             let wanted_key = wanted.id.clone().unwrap_or_else(|| format!("{wanted_line}:{}", wanted.to));
             prop_assert_eq!(key, &wanted_key);
-            prop_assert_eq!(&call.to, &wanted.to);
-            prop_assert_eq!(&call.from, wanted.from.as_deref().unwrap_or("+12065550100"));
-            prop_assert_eq!(&call.sma_id, "sma");
-            prop_assert_eq!(&call.arguments, &wanted.arguments);
-            prop_assert_eq!(&call.sip_headers, sip_headers);
+            prop_assert_eq!(&request.to, &wanted.to);
+            prop_assert_eq!(&request.from, wanted.from.as_deref().unwrap_or("+12065550100"));
+            prop_assert_eq!(&request.sma_id, "sma");
+            prop_assert_eq!(&request.arguments, &wanted.arguments);
+            prop_assert_eq!(&request.sip_headers, sip_headers);
         }
     }
 }
