@@ -20,6 +20,7 @@ _chimecall() {
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -59,6 +60,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -90,6 +92,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -116,6 +119,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -139,6 +143,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -165,6 +170,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -184,12 +190,14 @@ _arguments "${_arguments_options[@]}" : \
 '--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '--log-group=[Handler log group to read (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
 '--since=[How far back to look\: a duration (10m, 24h) or a time (2026-11-29T19\:00\:00Z)]:WHEN:_default' \
-'--interval=[Poll this often, 100ms at least (default\: 250 ms after activity, backing off to 1 s)]:DURATION:_default' \
+'--interval=[Poll this often, 100ms at least (default\: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)]:DURATION:_default' \
+'--timeout=[With --follow\: give up after this long (exit 6)]:DURATION:_default' \
 '--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -228,6 +236,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -251,6 +260,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -273,6 +283,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
@@ -295,6 +306,7 @@ _arguments "${_arguments_options[@]}" : \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
 '--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \

@@ -89,7 +89,7 @@ _chimecall() {
 
     case "${cmd}" in
         chimecall)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version dial hangup update calls resolve tail sandbox demo completions man help"
+            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version dial hangup update calls resolve tail sandbox demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,6 +115,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -135,7 +139,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__calls)
-            opts="-o -v -q -h -V --active --since --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --active --since --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +169,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -185,7 +193,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__completions)
-            opts="-o -v -q -h -V --dir --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --dir --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,6 +223,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -235,7 +247,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__demo)
-            opts="-o -v -q -h -V --to --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --to --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,6 +277,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -285,7 +301,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__dial)
-            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --no-request-id --dry-run --wait --timeout --log-group --file --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --no-request-id --dry-run --wait --timeout --log-group --file --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +371,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -375,7 +395,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__hangup)
-            opts="-o -v -q -h -V --all --since --sma-id --arg --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --all --since --sma-id --arg --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,6 +439,10 @@ _chimecall() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -609,7 +633,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__man)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -635,6 +659,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -655,7 +683,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__resolve)
-            opts="-o -v -q -h -V --since --min-age --settle --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --since --min-age --settle --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +725,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -717,7 +749,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__sandbox)
-            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --handler --handler-timeout --fault --handler-fault --throttle-cps --fault-seed --detach --function-name --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --handler --handler-timeout --fault --handler-fault --throttle-cps --fault-seed --detach --function-name --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +831,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -819,7 +855,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__tail)
-            opts="-f -o -v -q -h -V --sma-id --log-group --since --follow --interval --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-f -o -v -q -h -V --sma-id --log-group --since --follow --interval --timeout --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -838,6 +874,10 @@ _chimecall() {
                     return 0
                     ;;
                 --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -861,6 +901,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -881,7 +925,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__update)
-            opts="-o -v -q -h -V --sma-id --arg --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --sma-id --arg --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -913,6 +957,10 @@ _chimecall() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)

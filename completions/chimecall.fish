@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_chimecall_global_optspecs
-    string join \n profile= region= endpoint-url= o/output= v/verbose q/quiet redact connect-timeout= attempt-timeout= operation-timeout= h/help V/version
+    string join \n profile= region= endpoint-url= o/output= v/verbose q/quiet redact logs-rate= connect-timeout= attempt-timeout= operation-timeout= h/help V/version
 end
 
 function __fish_chimecall_needs_command
@@ -29,6 +29,7 @@ complete -c chimecall -n "__fish_chimecall_needs_command" -l region -d 'AWS regi
 complete -c chimecall -n "__fish_chimecall_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_needs_command" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -65,6 +66,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -88,6 +90,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -105,6 +108,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l region -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -119,6 +123,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l region -d 
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -137,6 +142,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l region -
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -148,12 +154,14 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s V -l ver
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l timeout -d 'With --follow: give up after this long (exit 6)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -182,6 +190,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -197,6 +206,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l region -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -211,6 +221,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l regi
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
@@ -224,6 +235,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l region -d 'A
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r

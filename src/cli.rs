@@ -64,6 +64,11 @@ pub(crate) struct GlobalArgs {
     )]
     pub(crate) redact: bool,
 
+    /// FilterLogEvents requests per second, at most, for following calls (the account's quota,
+    /// 10 to 25, is shared with everything else it runs)
+    #[arg(long, global = true, default_value_t = 2.0, value_name = "N", value_parser = parse_logs_rate)]
+    pub(crate) logs_rate: f64,
+
     /// Give up connecting to AWS after this long
     #[arg(long, global = true, default_value = "3s", value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) connect_timeout: std::time::Duration,
@@ -184,6 +189,15 @@ pub(crate) struct BulkArgs {
     /// Check every row first; dial nothing if any is invalid
     #[arg(long, requires = "file")]
     pub(crate) strict: bool,
+}
+
+fn parse_logs_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && (0.1..=100.0).contains(&rate) => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a request rate: a number of FilterLogEvents requests per second, from 0.1 to 100"
+        )),
+    }
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -312,9 +326,14 @@ pub(crate) struct TailArgs {
     #[arg(long, short = 'f')]
     pub(crate) follow: bool,
 
-    /// Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s)
+    /// Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s;
+    /// never faster than --logs-rate)
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_interval)]
     pub(crate) interval: Option<std::time::Duration>,
+
+    /// With --follow: give up after this long (exit 6)
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, requires = "follow")]
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Args)]

@@ -46,26 +46,6 @@ pub(crate) async fn handler_log_group(
     })
 }
 
-/// Every log event of `group` from `start_ms` on that matches `pattern`, all pages.
-pub(crate) async fn filter_log_events(
-    client: &aws_sdk_cloudwatchlogs::Client,
-    group: &str,
-    pattern: &str,
-    start_ms: i64,
-) -> Result<Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>, ApiError> {
-    filter_log_events_in(
-        client,
-        group,
-        pattern,
-        LogWindow {
-            start_ms,
-            end_ms: None,
-            limit: None,
-        },
-    )
-    .await
-}
-
 /// Which log events to read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LogWindow {
@@ -110,6 +90,47 @@ pub(crate) async fn filter_log_events_in(
             _ => return Ok(events),
         }
     }
+}
+
+/// One page of FilterLogEvents, sent once: the SDK's own retries are off, because a poller
+/// spends a budget of requests per second and decides itself when to ask again (a throttled
+/// request is slowed down, never repeated at once).
+pub(crate) async fn filter_log_events_page(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    pattern: &str,
+    start_ms: i64,
+    next_token: Option<String>,
+) -> Result<LogPage, ApiError> {
+    const OPERATION: &str = "FilterLogEvents";
+    let answer = client
+        .filter_log_events()
+        .log_group_name(group)
+        .filter_pattern(pattern)
+        .start_time(start_ms)
+        .set_next_token(next_token.clone())
+        .customize()
+        .config_override(
+            aws_sdk_cloudwatchlogs::config::Builder::default()
+                .retry_config(aws_config::retry::RetryConfig::disabled()),
+        )
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk(OPERATION, &e))?;
+    let next = answer
+        .next_token()
+        .filter(|token| Some(*token) != next_token.as_deref())
+        .map(str::to_string);
+    Ok(LogPage {
+        events: answer.events().to_vec(),
+        next_token: next,
+    })
+}
+
+/// One page of log events, and the token of the next one when there is more.
+pub(crate) struct LogPage {
+    pub(crate) events: Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>,
+    pub(crate) next_token: Option<String>,
 }
 
 /// The handler's log group of a SIP media application: `/aws/lambda/<function>` from its LambdaArn.

@@ -1,6 +1,7 @@
 //! The call state a stream of invocation events adds up to: one phase that only moves forward,
 //! whatever order log ingestion delivers the events in.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::event::{event_types, InvocationEvent, LegStatus, LegTag};
@@ -78,6 +79,20 @@ pub(crate) struct CallTracker {
     ended: bool,
     end_sip_response_code: Option<String>,
     events_observed: usize,
+    /// When (log timestamps) the call was created, answered and ended.
+    created_ms: Option<i64>,
+    answered_ms: Option<i64>,
+    ended_ms: Option<i64>,
+    /// Digits the callee entered, by the event's sequence (events may come out of order).
+    digits: BTreeMap<(u64, i64), String>,
+    /// A LEG-B answered: the call was bridged.
+    bridged: bool,
+    /// The sequence of the latest CALL_UPDATE_REQUESTED.
+    last_update_sequence: Option<u64>,
+    /// The final HANGUP: its sequence, its ActionData type, whether it carried a SIP code.
+    end_sequence: Option<u64>,
+    end_action: Option<String>,
+    end_had_code: bool,
 }
 
 impl CallTracker {
@@ -89,25 +104,53 @@ impl CallTracker {
         }
     }
 
-    pub(crate) fn observe(&mut self, event: &InvocationEvent) {
+    /// Takes in one event, logged at `timestamp_ms`.
+    pub(crate) fn observe(&mut self, event: &InvocationEvent, timestamp_ms: i64) {
         if !self.is_about_this_call(event) {
             return;
         }
         self.events_observed += 1;
+        let earliest = |known: &mut Option<i64>| {
+            *known = Some(known.map_or(timestamp_ms, |t| t.min(timestamp_ms)));
+        };
         match event.event_type.as_str() {
-            event_types::NEW_OUTBOUND_CALL => self.dialing = true,
+            event_types::NEW_OUTBOUND_CALL => {
+                self.dialing = true;
+                earliest(&mut self.created_ms);
+            }
             event_types::RINGING | event_types::NEW_INBOUND_CALL => self.ringing = true,
-            event_types::CALL_ANSWERED => self.answered = true,
+            event_types::CALL_ANSWERED => {
+                self.answered = true;
+                earliest(&mut self.answered_ms);
+            }
+            event_types::CALL_UPDATE_REQUESTED => {
+                self.last_update_sequence = self.last_update_sequence.max(event.sequence);
+            }
             _ => {}
         }
         if shows_leg_a_connected(event) {
             self.answered = true;
+            earliest(&mut self.answered_ms);
+        }
+        if event
+            .participant(&LegTag::LegB)
+            .is_some_and(|leg| leg.status == Some(LegStatus::Connected))
+        {
+            self.bridged = true;
+        }
+        if let Some(digits) = event.received_digits.as_ref().filter(|d| !d.is_empty()) {
+            let key = (event.sequence.unwrap_or(u64::MAX), timestamp_ms);
+            self.digits.insert(key, digits.clone());
         }
         if is_final_hangup(event) {
             self.ended = true;
-            // A duplicate final hangup (log redelivery) must not erase the code already known.
-            if self.end_sip_response_code.is_none() {
+            earliest(&mut self.ended_ms);
+            // A duplicate final hangup (log redelivery) must not erase what is already known.
+            if self.end_sequence.is_none() {
                 self.end_sip_response_code = event.sip_response_code.clone();
+                self.end_sequence = event.sequence;
+                self.end_action = event.action_type.clone();
+                self.end_had_code = event.sip_response_code.is_some();
             }
         }
     }
@@ -137,6 +180,26 @@ impl CallTracker {
         self.answered
     }
 
+    /// What the events say about how the call went: the facts a disposition is made of.
+    pub(crate) fn facts(&self) -> CallFacts {
+        CallFacts {
+            answered: self.answered,
+            ended: self.ended,
+            sip_response_code: self.end_sip_response_code.clone(),
+            created_ms: self.created_ms,
+            answered_ms: self.answered_ms,
+            ended_ms: self.ended_ms,
+            digits: self.digits.values().cloned().collect(),
+            bridged: self.bridged,
+            ended_after_update: matches!(
+                (self.last_update_sequence, self.end_sequence),
+                (Some(update), Some(end)) if end == update + 1
+            ),
+            end_action: self.end_action.clone(),
+            end_had_code: self.end_had_code,
+        }
+    }
+
     /// How many events about this call were observed (duplicates included).
     pub(crate) fn events_observed(&self) -> usize {
         self.events_observed
@@ -148,6 +211,28 @@ impl CallTracker {
             None => true,
         }
     }
+}
+
+/// What a call's events established, for its disposition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CallFacts {
+    pub(crate) answered: bool,
+    pub(crate) ended: bool,
+    /// The final HANGUP's SIP response code.
+    pub(crate) sip_response_code: Option<String>,
+    /// Log timestamps of NEW_OUTBOUND_CALL, of the answer, and of the final HANGUP.
+    pub(crate) created_ms: Option<i64>,
+    pub(crate) answered_ms: Option<i64>,
+    pub(crate) ended_ms: Option<i64>,
+    /// Every digit the callee entered, in call order.
+    pub(crate) digits: String,
+    pub(crate) bridged: bool,
+    /// The final HANGUP came right after a CALL_UPDATE_REQUESTED: the update ended the call.
+    pub(crate) ended_after_update: bool,
+    /// The final HANGUP's ActionData type, and whether it carried a SIP code (a handler's Hangup
+    /// action does; the service's HANGUP for a caller who hung up does not).
+    pub(crate) end_action: Option<String>,
+    pub(crate) end_had_code: bool,
 }
 
 /// LEG-A reported Connected means the call was answered (an inbound call is connected from the
@@ -181,7 +266,7 @@ mod tests {
     fn phase_after(events: &[InvocationEvent]) -> CallPhase {
         let mut tracker = CallTracker::default();
         for event in events {
-            tracker.observe(event);
+            tracker.observe(event, 0);
         }
         tracker.phase()
     }
@@ -200,10 +285,10 @@ mod tests {
     #[test]
     fn seed_leg_b_hangup_does_not_end_the_call() {
         let mut tracker = CallTracker::default();
-        tracker.observe(&seed(SEED_LEG_B_HANGUP));
+        tracker.observe(&seed(SEED_LEG_B_HANGUP), 0);
         assert_eq!(tracker.phase(), CallPhase::Answered);
         assert!(!tracker.is_ended());
-        tracker.observe(&seed(SEED_LEG_A_HANGUP));
+        tracker.observe(&seed(SEED_LEG_A_HANGUP), 0);
         assert_eq!(
             tracker.phase(),
             CallPhase::Ended {
@@ -216,8 +301,8 @@ mod tests {
     #[test]
     fn seed_events_out_of_order_stay_ended() {
         let mut tracker = CallTracker::default();
-        tracker.observe(&seed(SEED_LEG_A_HANGUP));
-        tracker.observe(&seed(SEED_LEG_B_HANGUP));
+        tracker.observe(&seed(SEED_LEG_A_HANGUP), 0);
+        tracker.observe(&seed(SEED_LEG_B_HANGUP), 0);
         assert_eq!(
             tracker.phase(),
             CallPhase::Ended {
@@ -253,7 +338,7 @@ mod tests {
         let phases: Vec<CallPhase> = events
             .iter()
             .map(|event| {
-                tracker.observe(event);
+                tracker.observe(event, 0);
                 tracker.phase()
             })
             .collect();
@@ -301,20 +386,26 @@ mod tests {
             outbound(2, "RINGING", None, None),
         ];
         let mut tracker = CallTracker::default();
-        tracker.observe(&outbound(3, "CALL_ANSWERED", Some("Connected"), None));
+        tracker.observe(&outbound(3, "CALL_ANSWERED", Some("Connected"), None), 0);
         for event in &late {
-            tracker.observe(event);
+            tracker.observe(event, 0);
             assert_eq!(tracker.phase(), CallPhase::Answered);
         }
-        tracker.observe(&hangup);
-        tracker.observe(&outbound(4, "ACTION_SUCCESSFUL", Some("Connected"), None));
+        tracker.observe(&hangup, 0);
+        tracker.observe(
+            &outbound(4, "ACTION_SUCCESSFUL", Some("Connected"), None),
+            0,
+        );
         // A redelivered final hangup with another code does not change the recorded one.
-        tracker.observe(&outbound(
-            5,
-            "HANGUP",
-            Some("Disconnected"),
-            Some(hangup_action("480")),
-        ));
+        tracker.observe(
+            &outbound(
+                5,
+                "HANGUP",
+                Some("Disconnected"),
+                Some(hangup_action("480")),
+            ),
+            0,
+        );
         assert_eq!(
             tracker.phase(),
             CallPhase::Ended {
@@ -385,10 +476,10 @@ mod tests {
     #[test]
     fn a_transaction_tracker_ignores_other_calls() {
         let mut tracker = CallTracker::for_transaction("tx-1");
-        tracker.observe(&seed(SEED_LEG_A_HANGUP));
+        tracker.observe(&seed(SEED_LEG_A_HANGUP), 0);
         assert_eq!(tracker.phase(), CallPhase::Unknown);
         assert_eq!(tracker.events_observed(), 0);
-        tracker.observe(&outbound(2, "RINGING", None, None));
+        tracker.observe(&outbound(2, "RINGING", None, None), 0);
         assert_eq!(tracker.phase(), CallPhase::Ringing);
     }
 

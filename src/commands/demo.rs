@@ -17,7 +17,7 @@ use crate::call::DialRequest;
 use crate::cli::DemoArgs;
 use crate::event;
 use crate::exit::{Exit, Failure};
-use crate::follow::{self, CallFollower, LogSource};
+use crate::follow::{self, CallWatch, LogSource, Pollers, Update};
 
 /// An SDK configuration that points at the sandbox and nowhere else.
 fn sandbox_sdk_config(info: &SandboxInfo) -> SdkConfig {
@@ -45,29 +45,33 @@ fn say(text: impl AsRef<str>) {
 /// Prints the call's events as they reach the handler's logs, until `done` says the call got
 /// where the step expects (or `limit` passes).
 async fn show_timeline_until(
-    follower: &mut CallFollower,
-    done: impl Fn(&CallFollower) -> bool,
+    watch: &mut CallWatch,
+    done: impl Fn(&CallWatch) -> bool,
     limit: Duration,
 ) -> Result<(), Failure> {
-    let deadline = Instant::now() + limit;
+    let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let events = follower.poll().await.map_err(Failure::from)?;
-        for observed in events {
-            say(format!(
-                "   {}",
-                event::timeline_line(&observed.event, observed.timestamp_ms)
-            ));
-        }
-        if done(follower) {
+        if done(watch) {
             return Ok(());
         }
-        if Instant::now() >= deadline {
+        if tokio::time::Instant::now() >= deadline {
             return Err(Failure::new(
                 Exit::Failure,
                 "the sandbox's call did not get there in time",
             ));
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        match watch.next(Some(deadline)).await {
+            Update::Events(events) => {
+                for observed in events {
+                    say(format!(
+                        "   {}",
+                        event::timeline_line(&observed.event, observed.timestamp_ms)
+                    ));
+                }
+            }
+            Update::Unreadable(error) => return Err(Failure::from(error)),
+            Update::CaughtUp | Update::GroupMissing | Update::Quiet => {}
+        }
     }
 }
 
@@ -117,7 +121,10 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         log_group: None,
         start_ms: chimecall_model::clock::now_ms() - 5_000,
     };
-    let mut follower = follow::follower_for(&transaction_id, &source, &config).await?;
+    let log_group = follow::log_group_of(&source, &config).await?;
+    // The demo's own budget: its sandbox has nobody else to share the logs quota with.
+    let pollers = Pollers::new(&config, 10.0, None);
+    let mut follower = pollers.watch(&log_group, &transaction_id, source.start_ms);
     show_timeline_until(
         &mut follower,
         |f| f.tracker().was_answered(),

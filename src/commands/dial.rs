@@ -9,11 +9,13 @@ use serde_json::json;
 
 use super::Context;
 use crate::aws::{self, ApiError};
-use crate::call::{parse_pairs, with_plus, CallPhase, DialRequest};
+use crate::call::{
+    parse_pairs, with_plus, CallPhase, DialRequest, Disposition, DispositionKind, EndedBy, Success,
+};
 use crate::campaign::{self, CampaignOptions, RowDefaults};
 use crate::cli::{DialArgs, WaitState};
 use crate::exit::{Exit, Failure};
-use crate::follow::{self, LogSource, WaitFor};
+use crate::follow::{self, LogSource, Pollers, WaitFor};
 use crate::journal::{self, DialEntry, Journal, OutcomeKind};
 use crate::output::Output;
 use crate::placing::{self, DialResult, PlaceError, SendOptions, ThrottlePolicy};
@@ -37,6 +39,19 @@ pub(crate) struct Dialed {
     /// With --wait: whether the call was answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) answered: Option<bool>,
+    /// With --wait ended, once ended: how the call went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) disposition: Option<DispositionKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ring_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) duration_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) digits: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) bridged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ended_by: Option<EndedBy>,
 }
 
 impl Dialed {
@@ -49,6 +64,35 @@ impl Dialed {
             state: None,
             sip_response_code: None,
             answered: None,
+            disposition: None,
+            ring_ms: None,
+            duration_ms: None,
+            digits: None,
+            bridged: None,
+            ended_by: None,
+        }
+    }
+
+    /// What following the call learned.
+    fn learned(&mut self, phase: &CallPhase, disposition: Option<&Disposition>) {
+        self.state = Some(phase.kind());
+        if let CallPhase::Ended {
+            sip_response_code, ..
+        } = phase
+        {
+            self.sip_response_code = sip_response_code.clone();
+        }
+        self.answered = Some(matches!(
+            phase,
+            CallPhase::Answered | CallPhase::Ended { answered: true, .. }
+        ));
+        if let Some(disposition) = disposition {
+            self.disposition = Some(disposition.disposition);
+            self.ring_ms = disposition.ring_ms;
+            self.duration_ms = disposition.duration_ms;
+            self.digits = Some(disposition.digits.clone());
+            self.bridged = Some(disposition.bridged);
+            self.ended_by = disposition.ended_by;
         }
     }
 }
@@ -211,16 +255,27 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     };
     let config = context.sdk_config().await?;
     let journal = Journal::open(&journal::default_path()?)?;
-    dial_and_report(request, request_id, wait, &journal, &config, output).await
+    dial_and_report(
+        request,
+        request_id,
+        wait,
+        context.logs_rate,
+        &journal,
+        &config,
+        output,
+    )
+    .await
 }
 
 /// Places the call, then (with --wait) follows it. Text mode prints the TransactionId as soon as
 /// the call is placed, so it is never lost whatever the wait gives; JSON mode prints one object at
 /// the end, with the state reached.
+#[allow(clippy::too_many_arguments)] // the dial, how to wait, and where to report
 async fn dial_and_report(
     request: DialRequest,
     request_id: bool,
     wait: Option<WaitPlan>,
+    logs_rate: f64,
     journal: &Journal,
     config: &SdkConfig,
     output: &Output,
@@ -288,15 +343,8 @@ async fn dial_and_report(
         // Clocks differ a little between here and the service.
         start_ms: dial_started_ms - 5_000,
     };
-    let outcome = async {
-        let mut follower = follow::follower_for(&dialed.transaction_id, &source, config).await?;
-        let result =
-            follow::wait_for(&mut follower, plan.wanted, plan.timeout, &stop, output).await;
-        Ok::<_, Failure>((follower.tracker().phase(), result))
-    }
-    .await;
-    let (phase, result) = match outcome {
-        Ok(pair) => pair,
+    let log_group = match follow::log_group_of(&source, config).await {
+        Ok(group) => group,
         Err(failure) => {
             if output.is_json() {
                 output.result(&dialed)?;
@@ -304,22 +352,33 @@ async fn dial_and_report(
             return Err(failure.into());
         }
     };
-    dialed.state = Some(phase.kind());
-    if let CallPhase::Ended {
-        sip_response_code, ..
-    } = &phase
-    {
-        dialed.sip_response_code = sip_response_code.clone();
-    }
-    dialed.answered = Some(matches!(
-        phase,
-        CallPhase::Answered | CallPhase::Ended { answered: true, .. }
-    ));
+    let pollers = Pollers::new(config, logs_rate, None);
+    let mut watch = pollers.watch(&log_group, &dialed.transaction_id, source.start_ms);
+    let result = follow::wait_for(&mut watch, plan.wanted, plan.timeout, &stop, output).await;
+    let phase = watch.tracker().phase();
+    let disposition = matches!(phase, CallPhase::Ended { .. })
+        .then(|| Disposition::of_call(&watch.tracker().facts(), &Success::Answered));
+    dialed.learned(&phase, disposition.as_ref());
     // Journaled before it is reported, like every other record.
-    if let Err(failure) =
-        journal::record_phase(journal, &dialed.transaction_id, &phase, "dial --wait").await
+    if let Err(failure) = journal::record_phase(
+        journal,
+        &dialed.transaction_id,
+        &phase,
+        disposition.as_ref(),
+        "dial --wait",
+    )
+    .await
     {
         output.error(failure);
+    }
+    if let Some(disposition) = &disposition {
+        if !output.is_json() {
+            output.note(format!(
+                "{}: {}",
+                dialed.transaction_id,
+                disposition.summary()
+            ));
+        }
     }
     if output.is_json() {
         output.result(&dialed)?;

@@ -2,16 +2,16 @@
 //! `{"action":"hangup"}` (the AWS samples' convention), one id, several, `-` (ids on stdin) or
 //! `--all` (every journal call not known to have ended); `--wait` confirms each by its HANGUP.
 
-use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
 
 use super::Context;
-use crate::call::{parse_pairs, CallPhase};
+use crate::call::{parse_pairs, CallPhase, Disposition, Success};
 use crate::cli::HangupArgs;
 use crate::exit::{Exit, Failure};
-use crate::follow::{self, CallFollower, LogSource, WaitFor};
+use crate::follow::{self, LogSource, Pollers, WaitFor};
 use crate::journal::{self, ErrorNote, Journal, OutcomeKind, Record, StateNote};
 use crate::output::Output;
 use crate::settings::Setting;
@@ -71,7 +71,13 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
     let config = context.sdk_config().await?;
     let journal = Journal::open(&journal::default_path()?)?;
     hang_up(
-        targets, arguments, wait, args.all, &journal, &config, output,
+        targets,
+        arguments,
+        wait,
+        context.logs_rate,
+        &journal,
+        &config,
+        output,
     )
     .await
 }
@@ -102,13 +108,15 @@ fn journal_targets(since_ms: Option<i64>, output: &Output) -> Result<Vec<Target>
 }
 
 /// Sends the hangups. Accepted ones are reported on stdout (text: the TransactionId; JSON: every
-/// outcome), failures on stderr. With `--all`, a call the service no longer knows has ended,
-/// which is what was wanted.
+/// outcome), failures on stderr. A call the service no longer knows, that the journal shows
+/// chimecall placed, has ended: that is what was wanted, whichever form of hangup asked
+/// (`gone`, exit 0); an id the journal never saw is not found (exit 7).
+#[allow(clippy::too_many_arguments)] // the calls, what to send, and where to note and report
 async fn hang_up(
     targets: Vec<Target>,
     arguments: BTreeMap<String, String>,
     wait: Option<HangupWait>,
-    gone_is_done: bool,
+    logs_rate: f64,
     journal: &Journal,
     config: &SdkConfig,
     output: &Output,
@@ -116,6 +124,14 @@ async fn hang_up(
     let updates_started_ms = chimecall_model::clock::now_ms();
     // Updates in flight finish whatever happens; a Ctrl-C only cuts a --wait short.
     let stop = StopWatch::start();
+    let placed: HashSet<String> = journal::read(journal.path())
+        .map(|contents| {
+            journal::dials(&contents)
+                .into_iter()
+                .filter_map(|entry| entry.transaction_id)
+                .collect()
+        })
+        .unwrap_or_default();
     let mut failures: Vec<Exit> = Vec::new();
     let mut accepted: Vec<Target> = Vec::new();
     for (target, answer) in updates::send_all(targets, arguments, config).await? {
@@ -125,37 +141,36 @@ async fn hang_up(
                 accepted.push(target.clone());
                 Updated::new(&target, "accepted", None)
             }
-            Err(error) if error.is_not_found() && gone_is_done => {
+            Err(error) if error.is_not_found() && placed.contains(&target.transaction_id) => {
                 note(journal, &target.transaction_id, "ended", output).await;
                 output.note(format!("{}: already ended", target.transaction_id));
                 Updated::new(&target, "gone", None)
             }
             Err(error) => {
-                if error.is_not_found() {
-                    note(journal, &target.transaction_id, "ended", output).await;
-                }
                 let exit = error.exit();
                 failures.push(exit);
                 output.error(updates::describe_failure(&target.transaction_id, &error));
                 Updated::new(&target, "failed", Some(ErrorNote::of(&error, exit)))
             }
         };
-        if report.error.is_none() || output.is_json() {
+        if report.result == "accepted" || output.is_json() {
             output.result(&report)?;
         }
     }
     if let Some(wait) = wait {
-        if let Err(exit) = confirm_hangups(
+        let pollers = Pollers::new(config, logs_rate, None);
+        let confirmed = confirm_hangups(
             &stop,
             &accepted,
             wait,
             updates_started_ms,
+            &pollers,
             journal,
             config,
             output,
         )
-        .await
-        {
+        .await;
+        if let Err(exit) = confirmed {
             failures.push(exit);
         }
     }
@@ -167,40 +182,37 @@ async fn hang_up(
 
 /// Notes a state in the journal; a failure to write is only a warning.
 async fn note(journal: &Journal, transaction_id: &str, state: &str, output: &Output) {
-    let note = StateNote {
-        transaction_id: transaction_id.to_string(),
-        state: state.to_string(),
-        answered: None,
-        sip_response_code: None,
-        source: "hangup".to_string(),
-    };
+    let note = StateNote::new(transaction_id, state, "hangup");
     if let Err(failure) = journal.append(Record::State(note)).await {
         output.error(failure);
     }
 }
 
-/// Waits for the final HANGUP of each call; reports each that does not come.
+/// Waits for the final HANGUP of each call (all followed at once, through one poller per log
+/// group); reports each that does not come.
+#[allow(clippy::too_many_arguments)] // the calls, the wait, and where to read, note and report
 async fn confirm_hangups(
     stop: &StopWatch,
     targets: &[Target],
     wait: HangupWait,
     since_ms: i64,
+    pollers: &Pollers,
     journal: &Journal,
     config: &SdkConfig,
     output: &Output,
 ) -> Result<(), Exit> {
-    let deadline = Instant::now() + wait.timeout;
+    let started = std::time::Instant::now();
     let mut log_groups: HashMap<String, String> = HashMap::new();
-    let mut first_failure = None;
+    let mut watches = Vec::with_capacity(targets.len());
     for target in targets {
-        let source = LogSource {
-            sma_id: Some(target.sma_id.clone()),
-            log_group: wait.log_group.clone(),
-            start_ms: since_ms - 5_000,
-        };
         let log_group = match log_groups.get(&target.sma_id) {
             Some(group) => group.clone(),
             None => {
+                let source = LogSource {
+                    sma_id: Some(target.sma_id.clone()),
+                    log_group: wait.log_group.clone(),
+                    start_ms: 0,
+                };
                 let group = follow::log_group_of(&source, config)
                     .await
                     .map_err(|failure| {
@@ -211,15 +223,13 @@ async fn confirm_hangups(
                 group
             }
         };
-        let mut follower = CallFollower::new(
-            crate::aws::logs_client(config),
-            log_group,
-            target.transaction_id.clone(),
-            source.start_ms,
-        );
-        let left = deadline.saturating_duration_since(Instant::now());
-        let transaction_id = &target.transaction_id;
-        match follow::wait_for(&mut follower, WaitFor::Ended, left, stop, output).await {
+        watches.push(pollers.watch(&log_group, &target.transaction_id, since_ms - 5_000));
+    }
+    let mut first_failure = None;
+    for watch in &mut watches {
+        let left = wait.timeout.saturating_sub(started.elapsed());
+        let transaction_id = watch.transaction_id().to_string();
+        match follow::wait_for(watch, WaitFor::Ended, left, stop, output).await {
             Ok(_) => output.note(format!("{transaction_id}: HANGUP confirmed")),
             // Ended, never answered: the hangup is just as confirmed.
             Err(failure) if failure.exit == Exit::Unanswered => output.note(format!(
@@ -233,10 +243,17 @@ async fn confirm_hangups(
                 }
             }
         }
-        let phase = follower.tracker().phase();
+        let phase = watch.tracker().phase();
         if matches!(phase, CallPhase::Ended { .. }) {
-            if let Err(failure) =
-                journal::record_phase(journal, transaction_id, &phase, "hangup --wait").await
+            let disposition = Disposition::of_call(&watch.tracker().facts(), &Success::Answered);
+            if let Err(failure) = journal::record_phase(
+                journal,
+                &transaction_id,
+                &phase,
+                Some(&disposition),
+                "hangup --wait",
+            )
+            .await
             {
                 output.error(failure);
             }

@@ -25,6 +25,8 @@ use crate::settings::{self, ProfileSettings, Setting};
 pub(crate) struct Context {
     pub(crate) output: Output,
     pub(crate) aws: AwsSettings,
+    /// FilterLogEvents requests per second for following calls (`--logs-rate`).
+    pub(crate) logs_rate: f64,
     /// chimecall's own keys of the selected AWS profile, read once, when first asked for.
     profile: OnceCell<ProfileSettings>,
 }
@@ -45,6 +47,7 @@ impl Context {
                     operation: global.operation_timeout,
                 },
             },
+            logs_rate: global.logs_rate,
             profile: OnceCell::new(),
         }
     }

@@ -378,7 +378,7 @@ mod tests {
         assert!(hangup.participants.is_empty());
         let mut tracker =
             crate::call::CallTracker::for_transaction("1733387d-df28-4c01-8c28-21347b16ddcf");
-        tracker.observe(&hangup);
+        tracker.observe(&hangup, 0);
         assert!(tracker.is_ended());
         // Python's legs are all there.
         let ringing = read_event(PYTHON_PRINT).unwrap().unwrap();

@@ -62,7 +62,7 @@ mod tests {
     /// Whatever an event holds, reading, tracking and rendering it must not panic.
     fn exercise(message: &str) {
         if let Some(Ok(event)) = read_event(message) {
-            CallTracker::default().observe(&event);
+            CallTracker::default().observe(&event, 0);
             let _ = timeline_line(&event, 0);
             let _ = event_json(&event, 0, None);
         }

@@ -51,6 +51,9 @@ pub(crate) struct InvocationEvent {
     /// `ActionData.Parameters.Arguments`: the arguments of a create or update request. Values
     /// that are not strings are kept as their JSON text.
     pub(crate) arguments: Option<BTreeMap<String, String>>,
+    /// `ActionData.ReceivedDigits`: what the callee entered (ACTION_SUCCESSFUL of a digit
+    /// action, DIGITS_RECEIVED), as text whether logged as a string or a number.
+    pub(crate) received_digits: Option<String>,
     /// `CallDetails.Participants`: the call legs, in the order logged.
     pub(crate) participants: Vec<Participant>,
     /// The whole event as logged.
@@ -175,6 +178,9 @@ impl InvocationEvent {
             error_message: action_data
                 .and_then(|action| text_field(action, "ErrorMessage"))
                 .or_else(|| text_field(event, "ErrorMessage")),
+            received_digits: action_data
+                .and_then(|action| action.get("ReceivedDigits"))
+                .and_then(scalar_text),
             arguments: action_parameter("Arguments")
                 .and_then(Value::as_object)
                 .map(text_map),

@@ -1,9 +1,8 @@
-//! Where a call's events are: the log group named on the command line, or the SIP media
-//! application's handler's (`/aws/lambda/<function>` from its LambdaArn).
+//! Where a call's events are: the log group named on the command line (or in the profile), or
+//! the SIP media application's handler's (`/aws/lambda/<function>` from its LambdaArn).
 
 use aws_config::SdkConfig;
 
-use super::CallFollower;
 use crate::aws;
 use crate::exit::Failure;
 
@@ -27,19 +26,4 @@ pub(crate) async fn log_group_of(
             "no log group: pass --log-group, or --sma-id (or CHIMECALL_SMA_ID) to find it",
         )),
     }
-}
-
-/// A follower of one transaction in the log group `source` names.
-pub(crate) async fn follower_for(
-    transaction_id: &str,
-    source: &LogSource,
-    config: &SdkConfig,
-) -> Result<CallFollower, Failure> {
-    let log_group = log_group_of(source, config).await?;
-    Ok(CallFollower::new(
-        aws::logs_client(config),
-        log_group,
-        transaction_id.to_string(),
-        source.start_ms,
-    ))
 }

@@ -1,27 +1,36 @@
-//! Following a call through its handler's logs. Chime SDK Voice has no API that reads a call's
+//! Following calls through their handler's logs. Chime SDK Voice has no API that reads a call's
 //! state: the only truth is the invocation events the SIP media application sends its handler,
-//! which the handler logs to `/aws/lambda/<function>`. This module polls CloudWatch Logs'
-//! FilterLogEvents for one transaction, reads each new event once, and keeps the call's phase.
+//! which the handler logs to `/aws/lambda/<function>`.
+//!
+//! A command follows all of its calls through [`Pollers`]: one poller per log group
+//! ([`poller`]), all sharing one FilterLogEvents budget ([`budget`]), each handing events to
+//! the [`CallWatch`] of the call they belong to.
 
+mod budget;
 mod log_group;
+mod poller;
 mod schedule;
 mod wait;
 
-pub(crate) use log_group::{follower_for, log_group_of, LogSource};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::aws::ApiError;
+use crate::call::CallTracker;
+use crate::event::InvocationEvent;
+
+pub(crate) use budget::LogsBudget;
+pub(crate) use log_group::{log_group_of, LogSource};
+pub(crate) use poller::News;
 pub(crate) use schedule::PollSchedule;
 pub(crate) use wait::{wait_for, WaitFor};
 
-use std::collections::HashSet;
-
-use aws_sdk_cloudwatchlogs::Client as LogsClient;
-
-use crate::aws::{self, ApiError};
-use crate::call::CallTracker;
-use crate::event::{self, InvocationEvent};
-
-/// Log events can be ingested late with an earlier timestamp: each poll looks this far back
-/// before the newest event already seen.
-const LATE_EVENT_WINDOW_MS: i64 = 30_000;
+use poller::{GroupPoller, Registration};
 
 /// One invocation event as read from the logs.
 #[derive(Debug, Clone)]
@@ -31,115 +40,196 @@ pub(crate) struct ObservedEvent {
     pub(crate) event_id: String,
 }
 
-pub(crate) struct CallFollower {
-    logs: LogsClient,
-    log_group: String,
-    transaction_id: String,
-    start_ms: i64,
-    seen_event_ids: HashSet<String>,
-    /// Events already shown, by their JSON: a retried invocation logs the same event again.
-    seen_events: HashSet<String>,
-    tracker: CallTracker,
-    unreadable: usize,
-    /// The last poll found no such log group (yet: a handler's group appears with its first log).
-    group_missing: bool,
+/// The pollers of one command: one per log group, started when first needed, sharing a budget.
+#[derive(Clone)]
+pub(crate) struct Pollers {
+    client: aws_sdk_cloudwatchlogs::Client,
+    budget: LogsBudget,
+    schedule: PollSchedule,
+    groups: Arc<Mutex<HashMap<String, GroupPoller>>>,
 }
 
-impl CallFollower {
-    pub(crate) fn new(
-        logs: LogsClient,
-        log_group: String,
-        transaction_id: String,
-        start_ms: i64,
-    ) -> Self {
-        CallFollower {
-            logs,
-            log_group,
-            tracker: CallTracker::for_transaction(transaction_id.clone()),
-            transaction_id,
-            start_ms,
-            seen_event_ids: HashSet::new(),
-            seen_events: HashSet::new(),
-            unreadable: 0,
-            group_missing: false,
+impl Pollers {
+    /// Pollers spending at most `rate` FilterLogEvents requests per second in all, polling at
+    /// `interval` when given (else fast while events come, slower while calls are quiet).
+    pub(crate) fn new(config: &SdkConfig, rate: f64, interval: Option<Duration>) -> Pollers {
+        Pollers {
+            client: crate::aws::logs_client(config),
+            budget: LogsBudget::new(rate),
+            schedule: interval.map_or_else(PollSchedule::live, PollSchedule::fixed),
+            groups: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// Follows one call of `log_group`, from `since_ms` on.
+    pub(crate) fn watch(&self, log_group: &str, transaction_id: &str, since_ms: i64) -> CallWatch {
+        let poller = {
+            let mut groups = self.groups.lock().expect("pollers lock");
+            groups
+                .entry(log_group.to_string())
+                .or_insert_with(|| {
+                    GroupPoller::spawn(
+                        self.client.clone(),
+                        log_group.to_string(),
+                        self.budget.clone(),
+                        self.schedule.clone(),
+                    )
+                })
+                .clone()
+        };
+        let (news, registration) = poller.watch(transaction_id, since_ms);
+        CallWatch {
+            transaction_id: transaction_id.to_string(),
+            tracker: CallTracker::for_transaction(transaction_id),
+            news,
+            poller,
+            seen_events: HashSet::new(),
+            group_missing: false,
+            caught_up: false,
+            unreadable: None,
+            _registration: registration,
+        }
+    }
+
+    /// (FilterLogEvents requests made, of which throttled) so far.
+    pub(crate) fn requests(&self) -> (u64, u64) {
+        self.budget.counts()
+    }
+}
+
+/// One followed call: the events its poller hands over, and the phase they add up to.
+pub(crate) struct CallWatch {
+    transaction_id: String,
+    tracker: CallTracker,
+    news: mpsc::UnboundedReceiver<News>,
+    poller: GroupPoller,
+    /// Events already taken, by their JSON: a retried invocation logs the same event again.
+    seen_events: HashSet<String>,
+    group_missing: bool,
+    caught_up: bool,
+    unreadable: Option<ApiError>,
+    _registration: Registration,
+}
+
+/// What waiting on a watch gave.
+#[derive(Debug)]
+pub(crate) enum Update {
+    /// New events of the call, in call order (already taken into the phase).
+    Events(Vec<ObservedEvent>),
+    /// Everything logged up to the watch's start has been read (there may have been nothing).
+    CaughtUp,
+    /// The log group does not exist (yet).
+    GroupMissing,
+    /// The logs cannot be read now.
+    Unreadable(ApiError),
+    /// Nothing came before the deadline.
+    Quiet,
+}
+
+impl CallWatch {
+    pub(crate) fn transaction_id(&self) -> &str {
+        &self.transaction_id
+    }
+
+    pub(crate) fn log_group(&self) -> &str {
+        self.poller.log_group()
     }
 
     pub(crate) fn tracker(&self) -> &CallTracker {
         &self.tracker
     }
 
-    pub(crate) fn transaction_id(&self) -> &str {
-        &self.transaction_id
-    }
-
-    pub(crate) fn log_group(&self) -> &str {
-        &self.log_group
-    }
-
-    /// Whether the log group did not exist at the last poll.
+    /// Whether the log group was missing at the last look.
     pub(crate) fn group_missing(&self) -> bool {
         self.group_missing
     }
 
-    /// Log lines that held an event chimecall could not read (reported once by the caller).
-    pub(crate) fn unreadable_events(&self) -> usize {
-        self.unreadable
+    /// Whether the call's past (since the watch's start) has been read once.
+    pub(crate) fn caught_up(&self) -> bool {
+        self.caught_up
     }
 
-    /// One round: every event of this transaction not seen before, in call order.
-    pub(crate) async fn poll(&mut self) -> Result<Vec<ObservedEvent>, ApiError> {
-        // The transaction id in quotes: an exact-text term, which its dashes need.
-        let pattern = format!("\"{}\"", self.transaction_id);
-        let answer =
-            aws::filter_log_events(&self.logs, &self.log_group, &pattern, self.start_ms).await;
-        let log_events = match answer {
-            Ok(events) => events,
-            // A handler's group appears with its first log line: until then, nothing to read.
-            Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => {
-                self.group_missing = true;
-                return Ok(Vec::new());
-            }
-            Err(error) => return Err(error),
+    /// The last reason the logs could not be read, while they cannot.
+    pub(crate) fn unreadable(&self) -> Option<&ApiError> {
+        self.unreadable.as_ref()
+    }
+
+    /// Log lines of the group that held an event chimecall could not read.
+    pub(crate) fn unreadable_lines(&self) -> usize {
+        self.poller.unreadable_lines()
+    }
+
+    /// Waits for the next news of the call, until `deadline` (or for ever).
+    pub(crate) async fn next(&mut self, deadline: Option<Instant>) -> Update {
+        let news = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, self.news.recv()).await {
+                Ok(news) => news,
+                Err(_) => return Update::Quiet,
+            },
+            None => self.news.recv().await,
         };
-        self.group_missing = false;
-        let mut fresh = Vec::new();
-        for log_event in log_events {
-            let event_id = log_event.event_id().unwrap_or_default().to_string();
-            if !event_id.is_empty() && !self.seen_event_ids.insert(event_id.clone()) {
-                continue;
-            }
-            let Some(message) = log_event.message() else {
-                continue;
-            };
-            let event = match event::read_event(message) {
-                None => continue,
-                Some(Err(error)) => {
-                    tracing::debug!(%error, "unreadable event in the logs");
-                    self.unreadable += 1;
-                    continue;
+        match news {
+            // The poller is gone: nothing more will come.
+            None => {
+                if let Some(deadline) = deadline {
+                    tokio::time::sleep_until(deadline).await;
                 }
-                Some(Ok(event)) => event,
-            };
-            if event.transaction_id.as_deref() != Some(self.transaction_id.as_str()) {
-                continue;
+                Update::Quiet
             }
-            if !self.seen_events.insert(event.raw.to_string()) {
-                continue;
+            Some(News::Events(events)) => {
+                self.group_missing = false;
+                self.unreadable = None;
+                Update::Events(self.take(events))
             }
-            fresh.push(ObservedEvent {
-                event,
-                timestamp_ms: log_event.timestamp().unwrap_or_default(),
-                event_id,
-            });
+            Some(News::CaughtUp) => {
+                self.group_missing = false;
+                self.unreadable = None;
+                self.caught_up = true;
+                Update::CaughtUp
+            }
+            Some(News::GroupMissing) => {
+                self.group_missing = true;
+                Update::GroupMissing
+            }
+            Some(News::Unreadable(error)) => {
+                self.unreadable = Some(error.clone());
+                Update::Unreadable(error)
+            }
         }
+    }
+
+    /// Reads until the call's past has been read once (or `deadline`); every event taken.
+    pub(crate) async fn catch_up(
+        &mut self,
+        deadline: Instant,
+    ) -> Result<Vec<ObservedEvent>, Update> {
+        let mut events = Vec::new();
+        while !self.caught_up {
+            match self.next(Some(deadline)).await {
+                Update::Events(fresh) => events.extend(fresh),
+                Update::CaughtUp => {}
+                Update::Quiet => return Err(Update::Quiet),
+                other @ (Update::GroupMissing | Update::Unreadable(_)) => return Err(other),
+            }
+        }
+        // Whatever else is already waiting.
+        while let Ok(News::Events(fresh)) = self.news.try_recv() {
+            events.extend(self.take(fresh));
+        }
+        events.sort_by_key(|e| (e.event.sequence.unwrap_or(u64::MAX), e.timestamp_ms));
+        Ok(events)
+    }
+
+    /// New events, once each, in call order, taken into the phase.
+    fn take(&mut self, events: Vec<ObservedEvent>) -> Vec<ObservedEvent> {
+        let mut fresh: Vec<ObservedEvent> = events
+            .into_iter()
+            .filter(|observed| self.seen_events.insert(observed.event.raw.to_string()))
+            .collect();
         fresh.sort_by_key(|e| (e.event.sequence.unwrap_or(u64::MAX), e.timestamp_ms));
         for observed in &fresh {
-            self.tracker.observe(&observed.event);
+            self.tracker.observe(&observed.event, observed.timestamp_ms);
         }
-        if let Some(newest) = fresh.iter().map(|e| e.timestamp_ms).max() {
-            self.start_ms = self.start_ms.max(newest - LATE_EVENT_WINDOW_MS);
-        }
-        Ok(fresh)
+        fresh
     }
 }

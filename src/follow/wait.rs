@@ -1,11 +1,14 @@
 //! Following a call until it reaches a state: `dial --wait`, `hangup --wait`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{CallFollower, PollSchedule};
+use tokio::time::Instant;
+
+use super::{CallWatch, Update};
 use crate::call::CallPhase;
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
+use crate::signals::StopWatch;
 
 /// The state `--wait` waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -17,31 +20,22 @@ pub(crate) enum WaitFor {
 
 /// Follows a call until it reaches `wanted`: Ok with the phase reached; Err 5 when it ended
 /// unanswered (waiting for an answer, or for the end of a call that was never answered), 6 at
-/// the timeout, 130 on Ctrl-C.
+/// the timeout, 130 on Ctrl-C, and the read error's code when the logs cannot be read.
 pub(crate) async fn wait_for(
-    follower: &mut CallFollower,
+    watch: &mut CallWatch,
     wanted: WaitFor,
     timeout: Duration,
-    stop: &crate::signals::StopWatch,
+    stop: &StopWatch,
     output: &Output,
 ) -> Result<CallPhase, Failure> {
-    let transaction_id = follower.transaction_id().to_string();
+    let transaction_id = watch.transaction_id().to_string();
     let spinner = output.spinner(format!(
         "{transaction_id}: waiting for the call to be {}",
         wanted_word(wanted)
     ));
     let deadline = Instant::now() + timeout;
-    let mut schedule = PollSchedule::live();
     loop {
-        if stop.is_stopped() {
-            let phase = follower.tracker().phase();
-            return Err(Failure::new(
-                Exit::Interrupted,
-                format!("{transaction_id}: stopped waiting (last known: {phase})"),
-            ));
-        }
-        let events = follower.poll().await.map_err(Failure::from)?;
-        let phase = follower.tracker().phase();
+        let phase = watch.tracker().phase();
         spinner.set_message(format!("{transaction_id}: {phase}"));
         match (&phase, wanted) {
             (CallPhase::Answered, WaitFor::Answered) => return Ok(phase),
@@ -61,8 +55,13 @@ pub(crate) async fn wait_for(
             }
             _ => {}
         }
-        let now = Instant::now();
-        if now >= deadline {
+        if stop.is_stopped() {
+            return Err(Failure::new(
+                Exit::Interrupted,
+                format!("{transaction_id}: stopped waiting (last known: {phase})"),
+            ));
+        }
+        if Instant::now() >= deadline {
             return Err(Failure::new(
                 Exit::WaitTimedOut,
                 format!(
@@ -72,9 +71,12 @@ pub(crate) async fn wait_for(
                 ),
             ));
         }
-        let pause = schedule.next(!events.is_empty()).min(deadline - now);
         tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
+            update = watch.next(Some(deadline)) => {
+                if let Update::Unreadable(error) = update {
+                    return Err(Failure::from(error));
+                }
+            }
             _ = stop.stopped() => {}
         }
     }

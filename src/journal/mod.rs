@@ -14,7 +14,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use crate::call::CallPhase;
+use crate::call::{CallPhase, Disposition};
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
 
@@ -59,29 +59,35 @@ pub(crate) fn load_dials(
         .collect())
 }
 
-/// Notes in the journal what following a call learned: that it was answered, or how it ended.
-/// Earlier phases teach nothing worth a record.
+/// Notes in the journal what following a call learned: that it was answered, or how it ended
+/// (with its disposition when known). Earlier phases teach nothing worth a record.
 pub(crate) async fn record_phase(
     journal: &Journal,
     transaction_id: &str,
     phase: &CallPhase,
+    disposition: Option<&Disposition>,
     source: &str,
 ) -> Result<(), Failure> {
-    let (state, answered, sip_response_code) = match phase {
-        CallPhase::Answered => ("answered", Some(true), None),
+    let mut note = match phase {
+        CallPhase::Answered => {
+            let mut note = StateNote::new(transaction_id, "answered", source);
+            note.answered = Some(true);
+            note
+        }
         CallPhase::Ended {
             answered,
             sip_response_code,
-        } => ("ended", Some(*answered), sip_response_code.clone()),
+        } => {
+            let mut note = StateNote::new(transaction_id, "ended", source);
+            note.answered = Some(*answered);
+            note.sip_response_code = sip_response_code.clone();
+            note
+        }
         _ => return Ok(()),
     };
-    let note = StateNote {
-        transaction_id: transaction_id.to_string(),
-        state: state.to_string(),
-        answered,
-        sip_response_code,
-        source: source.to_string(),
-    };
+    if let Some(disposition) = disposition {
+        note = note.with_disposition(disposition);
+    }
     journal.append(Record::State(note)).await
 }
 
@@ -136,11 +142,9 @@ mod tests {
             journal.append(intent("d2")).await.unwrap();
             journal
                 .append(Record::State(StateNote {
-                    transaction_id: "tx1".into(),
-                    state: "ended".into(),
                     answered: Some(true),
                     sip_response_code: Some("0".into()),
-                    source: "test".into(),
+                    ..StateNote::new("tx1", "ended", "test")
                 }))
                 .await
                 .unwrap();

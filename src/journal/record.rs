@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::call::{Disposition, DispositionKind, EndedBy};
+
 /// The journal format's version, in every record's `v`.
 pub(crate) const FORMAT_VERSION: u32 = 1;
 /// What argument and SIP header values are replaced with (the model marks them sensitive).
@@ -113,6 +115,51 @@ pub(crate) struct StateNote {
     pub(crate) sip_response_code: Option<String>,
     /// The command that learned it.
     pub(crate) source: String,
+    /// Once the call has ended: how it went (see `call::Disposition`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) disposition: Option<DispositionKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) digits: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) ring_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) duration_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) ended_by: Option<EndedBy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) bridged: Option<bool>,
+}
+
+impl StateNote {
+    /// A state learned by `source`, with nothing else known.
+    pub(crate) fn new(transaction_id: &str, state: &str, source: &str) -> StateNote {
+        StateNote {
+            transaction_id: transaction_id.to_string(),
+            state: state.to_string(),
+            answered: None,
+            sip_response_code: None,
+            source: source.to_string(),
+            disposition: None,
+            digits: None,
+            ring_ms: None,
+            duration_ms: None,
+            ended_by: None,
+            bridged: None,
+        }
+    }
+
+    /// The same note, with how the call went.
+    pub(crate) fn with_disposition(mut self, disposition: &Disposition) -> StateNote {
+        self.disposition = Some(disposition.disposition);
+        self.answered = Some(disposition.answered);
+        self.sip_response_code = disposition.sip_response_code.clone();
+        self.digits = Some(disposition.digits.clone()).filter(|d| !d.is_empty());
+        self.ring_ms = disposition.ring_ms;
+        self.duration_ms = disposition.duration_ms;
+        self.ended_by = disposition.ended_by;
+        self.bridged = Some(disposition.bridged);
+        self
+    }
 }
 
 pub(crate) fn mask_values(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {

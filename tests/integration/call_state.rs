@@ -104,12 +104,20 @@ fn a_whole_call_is_seen_in_order() {
         "Disconnected"
     );
 
-    // The ended call: the same timeline without --follow, and 7 for another hangup.
+    // The ended call: another hangup finds it gone (not an error, not on stdout), and the same
+    // timeline without --follow, ended by its one-line summary.
     let again = run(sandbox.chimecall().args(["hangup", &tx]));
-    assert_eq!(again.code, 7);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stdout.is_empty(), "{}", again.stdout);
+    assert!(again.stderr.contains("already ended"), "{}", again.stderr);
     let text = run(sandbox.chimecall().args(["tail", &tx]));
     assert_eq!(text.code, 0);
-    assert_eq!(text.stdout.lines().count(), 5, "{}", text.stdout);
+    assert_eq!(text.stdout.lines().count(), 6, "{}", text.stdout);
+    let summary = text.stdout.lines().last().unwrap();
+    assert!(
+        summary.starts_with("answered after ") && summary.ends_with("ended by the operator"),
+        "{summary}"
+    );
     assert!(text.stdout.contains("CALL_ANSWERED"));
 }
 
@@ -196,14 +204,21 @@ fn a_callee_who_hangs_up_ends_the_call() {
     assert_eq!(dial.code, 0, "{}", dial.stderr);
     let result: Value = serde_json::from_str(dial.stdout.trim()).unwrap();
     assert_eq!(result["answered"], true);
+    assert_eq!(result["disposition"], "answered", "{result}");
+    assert!(result["duration_ms"].as_i64().unwrap() >= 900, "{result}");
     assert!(
         result["state"].as_str().unwrap().starts_with("ended"),
         "{result}"
     );
-    let hangup = run(sandbox
-        .chimecall()
-        .args(["hangup", result["transaction_id"].as_str().unwrap()]));
-    assert_eq!(hangup.code, 7);
+    // The callee ended it: a hangup now finds it gone.
+    let hangup = run(sandbox.chimecall().args([
+        "-o",
+        "json",
+        "hangup",
+        result["transaction_id"].as_str().unwrap(),
+    ]));
+    assert_eq!(hangup.code, 0, "{}", hangup.stderr);
+    assert_eq!(json_lines(&hangup.stdout)[0]["result"], "gone");
 }
 
 #[test]
@@ -364,8 +379,8 @@ fn log_text_cannot_drive_the_terminal() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout.lines().count(),
-        1,
-        "one event, one line: {:?}",
+        2,
+        "one event, one line, and the summary: {:?}",
         out.stdout
     );
     assert!(
@@ -863,5 +878,15 @@ fn events_logged_as_python_and_node_objects_show_in_tail() {
         "/aws/lambda/py-handler",
     ]));
     assert_eq!(follow.code, 0, "{}", follow.stderr);
-    assert_eq!(follow.stdout.lines().count(), 4, "{}", follow.stdout);
+    assert_eq!(follow.stdout.lines().count(), 5, "{}", follow.stdout);
+    assert!(
+        follow
+            .stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("answered"),
+        "{}",
+        follow.stdout
+    );
 }

@@ -50,22 +50,41 @@ fn dial_json_has_the_call() {
 }
 
 #[test]
-fn hangup_then_second_hangup_is_not_found() {
+fn a_second_hangup_finds_the_call_gone_and_another_journal_not_found() {
     let sandbox = Sandbox::start();
     let tx = dial(&sandbox);
     let first = run(sandbox.chimecall().args(["hangup", &tx]));
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert_eq!(first.stdout.trim(), tx);
+    // The journal shows the call was placed: it has ended, which is what was wanted.
     let second = run(sandbox.chimecall().args(["hangup", &tx]));
-    assert_eq!(second.code, 7, "{}", second.stderr);
+    assert_eq!(second.code, 0, "{}", second.stderr);
     assert_eq!(second.stdout, "");
     assert!(
-        second.stderr.contains("NotFoundException"),
+        second.stderr.contains(&format!("{tx}: already ended")),
         "{}",
         second.stderr
     );
-    assert!(second.stderr.contains(&tx));
-    assert!(second.stderr.contains("request id"), "{}", second.stderr);
+    let json = run(sandbox.chimecall().args(["-o", "json", "hangup", &tx]));
+    assert_eq!(
+        crate::support::json_lines(&json.stdout)[0]["result"],
+        "gone"
+    );
+    // From a journal that never saw the call, the service's 404 is all there is: not found.
+    let elsewhere = crate::support::Journal::new();
+    let third = run(sandbox
+        .chimecall()
+        .env("CHIMECALL_JOURNAL", elsewhere.path())
+        .args(["hangup", &tx]));
+    assert_eq!(third.code, 7, "{}", third.stderr);
+    assert_eq!(third.stdout, "");
+    assert!(
+        third.stderr.contains("NotFoundException"),
+        "{}",
+        third.stderr
+    );
+    assert!(third.stderr.contains(&tx));
+    assert!(third.stderr.contains("request id"), "{}", third.stderr);
 }
 
 #[test]

@@ -1285,9 +1285,10 @@ fn malformed_huge_nested_and_wrongly_typed_events_are_skipped_and_good_ones_show
     assert_sane(&text, "tail");
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert_terminal_safe(&text, "tail");
+    // One line per event, and the summary.
     assert_eq!(
         text.stdout.lines().count(),
-        expected.len(),
+        expected.len() + 1,
         "{}",
         text.stdout
     );
@@ -1716,8 +1717,8 @@ fn tail_text_output_cannot_be_driven_by_log_fields() {
     assert_terminal_safe(&out, "tail");
     assert_eq!(
         out.stdout.lines().count(),
-        1,
-        "one event, one line: {:?}",
+        2,
+        "one event, one line, and the summary: {:?}",
         out.stdout
     );
     assert!(
