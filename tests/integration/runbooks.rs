@@ -596,3 +596,69 @@ fn ctrl_c_stops_throttle_retries() {
     let outcomes = journal.iter().filter(|r| r["type"] == "outcome").count();
     assert_eq!(intents, outcomes, "every request sent has its outcome");
 }
+
+/// The issue's file: a quote that opens in dave's row and never closes takes that row alone.
+/// --strict names the quote's line, counts the rows as a person reads them and dials nobody;
+/// without it the three good rows (erin's, after the quote, included) are each dialed once.
+#[test]
+fn an_unterminated_quote_takes_only_its_own_row() {
+    let sandbox = Sandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quote.csv");
+    std::fs::write(
+        &path,
+        "to,id,arg.ticket\n+12065550161,alice,INC-40\n+12065550162,bob,INC-41\ndave,\"+12065550163,INC-43\n+12065550164,erin,INC-44\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let never = "line 4: column 2 opens a quote that never closes: it runs to the end of the file \
+                 (line 5), taking in 1 more line";
+
+    let strict = run(sandbox
+        .chimecall()
+        .args(["dial", "--file", path, "--rate", "0", "--strict"]));
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
+    assert!(strict.stderr.contains(never), "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("--strict: 1 of 4 rows are invalid"),
+        "{}",
+        strict.stderr
+    );
+    assert!(
+        sandbox.placed_destinations().is_empty(),
+        "--strict dialed something"
+    );
+
+    let lenient = run(sandbox
+        .chimecall()
+        .args(["--output", "json", "dial", "--file", path, "--rate", "0"]));
+    assert_eq!(lenient.code, 1, "{}", lenient.stderr);
+    let reports = json_lines(&lenient.stdout);
+    let outcomes: BTreeMap<String, (u64, String)> = reports
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_str().unwrap().to_string(),
+                (
+                    r["line"].as_u64().unwrap(),
+                    r["outcome"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect();
+    let wanted: BTreeMap<String, (u64, String)> = [
+        ("alice", 2, "placed"),
+        ("bob", 3, "placed"),
+        ("4:dave", 4, "invalid"),
+        ("erin", 5, "placed"),
+    ]
+    .into_iter()
+    .map(|(row, line, outcome)| (row.to_string(), (line, outcome.to_string())))
+    .collect();
+    assert_eq!(outcomes, wanted, "{}", lenient.stdout);
+    let dave = reports.iter().find(|r| r["row"] == "4:dave").unwrap();
+    assert_eq!(dave["error"]["message"], never, "{dave}");
+    let mut placed = sandbox.placed_destinations();
+    placed.sort();
+    assert_eq!(placed, ["+12065550161", "+12065550162", "+12065550164"]);
+}

@@ -3,14 +3,19 @@
 //! A header row names the columns: `to` (required), `from`, `id` (the row key), `arg.<KEY>`
 //! (ArgumentsMap entries) and `sip.<NAME>` (SipHeaders). Empty cells are left out. Each data row
 //! becomes a call checked with the model's rules, or an invalid row that names its line and
-//! column; a bad row never stops the file. Only a row that cannot be read to its end within
-//! [`MAX_ROW_BYTES`] (an unterminated quote) does: the rest of the file cannot be told apart.
+//! column; a bad row never stops the file.
+//!
+//! A quote that opens a cell and never closes would make the rest of the file that one cell.
+//! The row it opens in is invalid, its message naming the quote's line and column and how far it
+//! ran, and the lines after the quote's are read again as rows, as a person reading the file sees
+//! them. Only a row that cannot be read to its end within [`MAX_ROW_BYTES`] stops the file: the
+//! rest of it cannot be told apart.
 //!
 //! Line numbers are the file's, whatever its line breaks (`\n`, `\r\n`, `\r`), blank lines and
 //! multi-line quoted cells; a line break inside a quoted cell reads as `\n`.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, SeekFrom};
 
 mod header;
 mod limit;
@@ -21,7 +26,7 @@ use crate::call::{with_plus, DialRequest};
 use crate::exit::Failure;
 use chimecall_model::rules;
 use header::Header;
-use limit::{is_too_long, start_line, RowLimit, MAX_ROW_BYTES};
+use limit::{is_too_long, size, start_line, OpenQuote, RowLimit, MAX_ROW_BYTES};
 
 /// What every row gets unless its own cells say otherwise.
 #[derive(Debug, Clone, Default)]
@@ -72,18 +77,101 @@ impl Row {
     }
 }
 
-/// A read error, named by the line of the row it cut short.
-fn read_failure(error: &csv::Error, line: u64, what: &str) -> Failure {
+/// A read error, named by the line of the row it cut short (and the quote left open in it).
+fn read_failure(
+    error: &csv::Error,
+    line: u64,
+    what: &str,
+    open: Option<&OpenQuote>,
+    max_row: u64,
+) -> Failure {
     if is_too_long(error) {
+        let quote = open.map_or(String::new(), |open| {
+            format!(
+                ": column {} opens a quote on line {} that has not closed",
+                open.column, open.line
+            )
+        });
         Failure::usage(format!(
-            "line {line}{what}: the row is longer than {} MiB (an unterminated quote makes the rest \
-             of the file one cell); the file cannot be read from there on",
-            MAX_ROW_BYTES / (1024 * 1024)
+            "line {line}{what}: the row is longer than {} (an unterminated quote makes the rest \
+             of the file one cell{quote}); the file cannot be read from there on",
+            size(max_row)
         ))
     } else {
         Failure::usage(format!(
             "line {line}{what}: the file cannot be read: {error}"
         ))
+    }
+}
+
+/// What a row whose quote never closes says: where the quote opens and how far it runs.
+fn never_closes(open: &OpenQuote, line: u64) -> String {
+    let on = if open.line == line {
+        String::new()
+    } else {
+        format!(" on line {}", open.line)
+    };
+    let taking = match open.last_line - open.line {
+        0 => String::new(),
+        1 => ", taking in 1 more line".to_string(),
+        more => format!(", taking in {more} more lines"),
+    };
+    format!(
+        "column {}{on} opens a quote that never closes: it runs to the end of the file (line {}){taking}",
+        open.column, open.last_line
+    )
+}
+
+/// What a record that spans lines says when it has the wrong number of fields (a stray quote
+/// that pairs with a later one): the lines its quoted cells run over.
+fn quoted_span(record: &csv::ByteRecord, line: u64) -> Option<String> {
+    let mut at = line;
+    let mut cells = 0;
+    let mut span = None;
+    for field in record {
+        let breaks = field.iter().filter(|&&b| b == b'\n').count() as u64;
+        if breaks > 0 {
+            cells += 1;
+            let from = span.map_or(at, |(from, _)| from);
+            span = Some((from, at + breaks));
+        }
+        at += breaks;
+    }
+    let (from, to) = span?;
+    Some(if cells == 1 {
+        format!("a quoted cell runs from line {from} to line {to}")
+    } else {
+        format!("quoted cells run from line {from} to line {to}")
+    })
+}
+
+/// Reads the next record into `record`: `None` at the end of the file, or the line it starts
+/// on and the quote it leaves open (only a record the file's end stopped can leave one open).
+fn read_record<R: Read>(
+    reader: &mut csv::Reader<RowLimit<R>>,
+    record: &mut csv::ByteRecord,
+    what: &str,
+) -> Result<Option<(u64, Option<OpenQuote>)>, Failure> {
+    let before = reader.position().clone();
+    match reader.read_byte_record(record) {
+        Ok(false) => Ok(None),
+        Ok(true) if reader.get_ref().all_read(reader.position().byte()) => {
+            let scan = reader.get_ref().scan_record(before.byte(), before.line());
+            Ok(Some((scan.starts_on, scan.open)))
+        }
+        Ok(true) => Ok(Some((start_line(reader, record), None))),
+        Err(e) => {
+            let source = reader.get_ref();
+            let scan = source.scan_record(before.byte(), before.line());
+            let line = e.position().map_or(scan.starts_on, |p| p.line());
+            Err(read_failure(
+                &e,
+                line,
+                what,
+                scan.open.as_ref(),
+                source.max_row(),
+            ))
+        }
     }
 }
 
@@ -93,25 +181,38 @@ pub(crate) struct RowReader<R: Read> {
     header: Header,
     defaults: RowDefaults,
     record: csv::ByteRecord,
+    /// How far the source was read before lines were read again (progress does not go back).
+    read_before_replay: u64,
 }
 
 impl<R: Read> RowReader<R> {
     pub(crate) fn new(source: R, defaults: RowDefaults) -> Result<RowReader<R>, Failure> {
+        RowReader::with_row_limit(source, defaults, MAX_ROW_BYTES)
+    }
+
+    /// A reader taking rows of up to `max_row` bytes ([`MAX_ROW_BYTES`] but in tests).
+    fn with_row_limit(
+        source: R,
+        defaults: RowDefaults,
+        max_row: u64,
+    ) -> Result<RowReader<R>, Failure> {
         defaults.check()?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(RowLimit::new(source));
+            .from_reader(RowLimit::new(source, max_row));
         let mut record = csv::ByteRecord::new();
-        let found = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| read_failure(&e, 1, " (header)"))?;
-        if !found {
+        let Some((line, open)) = read_record(&mut reader, &mut record, " (header)")? else {
             return Err(Failure::usage(
                 "the file is empty: expected a header row with `to`",
             ));
+        };
+        if let Some(open) = open {
+            return Err(Failure::usage(format!(
+                "line {line} (header): {}",
+                never_closes(&open, line)
+            )));
         }
-        let line = start_line(&reader, &record);
         let header = Header::parse(&record, line)?;
         let next = reader.position().byte();
         reader.get_mut().allow_row_from(next);
@@ -120,34 +221,58 @@ impl<R: Read> RowReader<R> {
             header,
             defaults,
             record,
+            read_before_replay: 0,
         })
     }
 
     /// How many bytes of the source have been read so far (progress against a file's size).
     pub(crate) fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        self.reader.position().byte().max(self.read_before_replay)
     }
 
     /// The next row, or an error that makes the rest of the file unreadable.
+    ///
+    /// A row whose quote never closes is invalid, and the lines after the quote's are read again
+    /// from the bytes kept of it (at most the row limit; nothing is read from the source twice).
+    /// They hold no quote that never closes, so nothing is read a third time and the work stays
+    /// linear: past the opening quote the file held only `""` pairs (a lone `"` would have closed
+    /// it), and in such bytes any quoted cell the parser opens closes with the pair it starts with
+    /// at the latest.
     pub(crate) fn next_row(&mut self) -> Option<Result<Row, Failure>> {
-        let starts_at = self.reader.position().line();
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let next = self.reader.position().byte();
-                self.reader.get_mut().allow_row_from(next);
-                let line = start_line(&self.reader, &self.record);
-                Some(Ok(self.row(line)))
-            }
-            Err(e) => {
-                let line = e.position().map_or(starts_at, |p| p.line());
-                Some(Err(read_failure(&e, line, "")))
-            }
+        let (line, open) = match read_record(&mut self.reader, &mut self.record, "") {
+            Ok(None) => return None,
+            Ok(Some(read)) => read,
+            Err(failure) => return Some(Err(failure)),
+        };
+        let end = self.reader.position().byte();
+        let Some(open) = open else {
+            self.reader.get_mut().allow_row_from(end);
+            return Some(Ok(self.row(line, None)));
+        };
+        // The cells before the quote's are the row's own; the rest are the lines after it.
+        self.record.truncate(open.column - 1);
+        let row = self.row(line, Some(never_closes(&open, line)));
+        let Some(at) = open.next_line_at else {
+            self.reader.get_mut().allow_row_from(end);
+            return Some(Ok(row));
+        };
+        self.read_before_replay = self.read_before_replay.max(end);
+        let mut position = csv::Position::new();
+        position
+            .set_byte(at)
+            .set_line(open.line + 1)
+            .set_record(self.reader.position().record());
+        if let Err(e) = self.reader.seek_raw(SeekFrom::Start(at), position) {
+            let max_row = self.reader.get_ref().max_row();
+            return Some(Err(read_failure(&e, open.line + 1, "", None, max_row)));
         }
+        self.reader.get_mut().allow_row_from(at);
+        Some(Ok(row))
     }
 
-    /// The record just read, starting on `line`, as a call or an invalid row.
-    fn row(&self, line: u64) -> Row {
+    /// The record just read, starting on `line`, as a call or an invalid row (invalid with
+    /// `problem` when one is given).
+    fn row(&self, line: u64, problem: Option<String>) -> Row {
         let cell = |index: usize| -> Result<Option<String>, String> {
             match self.record.get(index) {
                 None => Ok(None),
@@ -175,9 +300,14 @@ impl<R: Read> RowReader<R> {
             to: to.clone(),
             problem: format!("line {line}: {problem}"),
         };
+        if let Some(problem) = problem {
+            return invalid(problem);
+        }
         if self.record.len() != self.header.width {
+            let span =
+                quoted_span(&self.record, line).map_or(String::new(), |span| format!(" ({span})"));
             return invalid(format!(
-                "has {} fields; the header has {}",
+                "has {} fields; the header has {}{span}",
                 self.record.len(),
                 self.header.width
             ));
@@ -281,6 +411,23 @@ pub(super) mod tests {
             rows.push(row?);
         }
         Ok(rows)
+    }
+
+    /// A source that gives one byte a read (stdin can be that slow).
+    pub(super) struct Trickle<'a>(pub(super) &'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some((&first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            if buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = first;
+            self.0 = rest;
+            Ok(1)
+        }
     }
 
     fn problem(row: &Row) -> &str {
@@ -390,29 +537,16 @@ pub(super) mod tests {
                 b"to,arg.a\n+12065550123,\"x\n\"\n\n+12065550124,\"y\n",
                 &[2, 5],
             ),
+            // The quote never closes: its row is invalid and the line after it is read again.
             (
                 b"to,arg.a\n+12065550123,a\n\"+12065550124,b\n+12065550125,c\n",
-                &[2, 3],
+                &[2, 3, 4],
             ),
         ] {
             let lines_read: Vec<u64> = rows(text).unwrap().iter().map(Row::line).collect();
             assert_eq!(lines_read, lines, "{:?}", String::from_utf8_lossy(text));
         }
         // A \r\n split across two reads is one line break.
-        struct Trickle<'a>(&'a [u8]);
-        impl Read for Trickle<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                let Some((&first, rest)) = self.0.split_first() else {
-                    return Ok(0);
-                };
-                if buf.is_empty() {
-                    return Ok(0);
-                }
-                buf[0] = first;
-                self.0 = rest;
-                Ok(1)
-            }
-        }
         let text = b"to\r\n+12065550123\r\n\r\n+12065550124\r\n";
         let mut reader = RowReader::new(Trickle(text), defaults()).unwrap();
         let mut lines = Vec::new();
@@ -514,12 +648,11 @@ pub(super) mod tests {
             Some(Ok(Row::Valid { line: 2, .. }))
         ));
         let error = reader.next_row().unwrap().unwrap_err();
-        assert!(
-            error
-                .message
-                .starts_with("line 3: the row is longer than 8 MiB"),
-            "{}",
-            error.message
+        assert_eq!(
+            error.message,
+            "line 3: the row is longer than 8 MiB (an unterminated quote makes the rest of the \
+             file one cell: column 1 opens a quote on line 3 that has not closed); the file \
+             cannot be read from there on"
         );
         // A long row under the limit is read.
         let cell = "a".repeat(3 * 1024 * 1024);
@@ -537,5 +670,270 @@ pub(super) mod tests {
             "{}",
             error.message
         );
+    }
+
+    /// The issue's file: a quote opens in dave's second cell and never closes.
+    const DAVE: &str = "to,id,arg.ticket\n+12065550123,alice,INC-40\n+12065550124,bob,INC-41\ndave,\"+12065550126,INC-43\n+12065550127,erin,INC-44\n";
+
+    fn summary(rows: &[Row]) -> Vec<(u64, String, Option<&str>)> {
+        rows.iter()
+            .map(|row| match row {
+                Row::Valid { line, key, .. } => (*line, key.clone(), None),
+                Row::Invalid {
+                    line, key, problem, ..
+                } => (*line, key.clone(), Some(problem.as_str())),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_one_invalid_row_and_the_lines_after_it_are_read_again() {
+        let never = "line 4: column 2 opens a quote that never closes: it runs to the end of the \
+                     file (line 5), taking in 1 more line";
+        let wanted = vec![
+            (2, "alice".to_string(), None),
+            (3, "bob".to_string(), None),
+            (4, "4:dave".to_string(), Some(never)),
+            (5, "erin".to_string(), None),
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            let text = DAVE.replace('\n', end);
+            assert_eq!(summary(&rows(text.as_bytes()).unwrap()), wanted, "{end:?}");
+            // Read a byte at a time, as from a slow pipe: the same rows.
+            let mut reader = RowReader::new(Trickle(text.as_bytes()), defaults()).unwrap();
+            let mut read = Vec::new();
+            while let Some(row) = reader.next_row() {
+                read.push(row.unwrap());
+            }
+            assert_eq!(summary(&read), wanted, "{end:?}, trickled");
+            assert!(
+                reader.bytes_read() >= DAVE.len() as u64,
+                "progress went back"
+            );
+            // Without the file's last line break.
+            let text = text.strip_suffix(end).unwrap();
+            assert_eq!(
+                summary(&rows(text.as_bytes()).unwrap()),
+                wanted,
+                "{end:?}, no end"
+            );
+        }
+        // Only the cells before the quote are the row's: `to` is, `id` is not.
+        let rows = rows(DAVE.as_bytes()).unwrap();
+        let Row::Invalid { to, .. } = &rows[2] else {
+            panic!("{rows:?}")
+        };
+        assert_eq!(to.as_deref(), Some("dave"));
+        let Row::Valid { call, .. } = &rows[3] else {
+            panic!("{rows:?}")
+        };
+        assert_eq!(call.to, "+12065550127");
+        assert_eq!(call.arguments["ticket"], "INC-44");
+    }
+
+    #[test]
+    fn the_lines_a_quote_swallowed_are_valid_or_invalid_on_their_own_with_true_lines() {
+        // Blank lines, a bad number, a short row, and `""` (an escaped quote in the unclosed
+        // cell, an empty cell read again). No lone `"` can follow: it would close the quote.
+        let text = "to,id,arg.note\n+12065550123,a,x\n+12065550124,\"b,\"\"y\"\" z\n\n+0125,c,x\n+12065550126,d\n\n+12065550127,\"\",x\n+12065550128,e,x\n+12065550129,f,x";
+        let read = rows(text.as_bytes()).unwrap();
+        let lines: Vec<(u64, bool)> = read
+            .iter()
+            .map(|row| (row.line(), matches!(row, Row::Valid { .. })))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (2, true),
+                (3, false),
+                (5, false),
+                (6, false),
+                (8, true),
+                (9, true),
+                (10, true)
+            ]
+        );
+        assert_eq!(
+            problem(&read[1]),
+            "line 3: column 2 opens a quote that never closes: it runs to the end of the file \
+             (line 10), taking in 7 more lines"
+        );
+        assert!(
+            problem(&read[2]).starts_with("line 5: column to:"),
+            "{}",
+            problem(&read[2])
+        );
+        assert_eq!(problem(&read[3]), "line 6: has 2 fields; the header has 3");
+        let Row::Valid { key, call, .. } = &read[4] else {
+            panic!("{read:?}")
+        };
+        assert_eq!(key, "8:+12065550127");
+        assert!(!call.arguments.contains_key("id"));
+        // A quote that opens on the file's last line takes nothing in; `""` keeps it open.
+        for text in [
+            "to,id\n+12065550123,a\n+12065550124,\"b",
+            "to,id\n+12065550123,a\n+12065550124,\"b\n",
+            "to,id\n+12065550123,a\n+12065550124,\"b\n\"\"",
+        ] {
+            let rows = rows(text.as_bytes()).unwrap();
+            let wanted_last = if text.ends_with('"') { 4 } else { 3 };
+            // `""` is an empty cell of its own line, read again.
+            assert_eq!(rows.len() as u64, wanted_last - 1, "{text:?}");
+            let taking = if wanted_last == 4 {
+                ", taking in 1 more line"
+            } else {
+                ""
+            };
+            assert_eq!(
+                problem(&rows[1]),
+                format!(
+                    "line 3: column 2 opens a quote that never closes: it runs to the end of the \
+                     file (line {wanted_last}){taking}"
+                ),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_quote_in_the_last_column_or_after_a_multi_line_cell() {
+        let text = "to,id,arg.ticket\n+12065550126,dave,\"INC-43\n+12065550127,erin,INC-44\n";
+        let read = rows(text.as_bytes()).unwrap();
+        let Row::Invalid {
+            line,
+            key,
+            to,
+            problem: said,
+        } = &read[0]
+        else {
+            panic!("{read:?}")
+        };
+        assert_eq!(
+            (*line, key.as_str(), to.as_deref()),
+            (2, "dave", Some("+12065550126"))
+        );
+        assert_eq!(
+            said,
+            "line 2: column 3 opens a quote that never closes: it runs to the end of the file \
+             (line 3), taking in 1 more line"
+        );
+        assert!(matches!(&read[1], Row::Valid { line: 3, key, .. } if key == "erin"));
+        // A row whose first cell spans two lines, then a quote that never closes on its second:
+        // the row is the one the first line starts, the lines after the second are read again.
+        let text = "to,arg.a,arg.b\n+12065550123,\"one\ntwo\",\"open\n+12065550124,x,y\n";
+        let rows = rows(text.as_bytes()).unwrap();
+        assert_eq!(
+            problem(&rows[0]),
+            "line 2: column 3 on line 3 opens a quote that never closes: it runs to the end of \
+             the file (line 4), taking in 1 more line"
+        );
+        assert!(matches!(&rows[1], Row::Valid { line: 4, .. }), "{rows:?}");
+        assert_eq!(rows.len(), 2);
+    }
+
+    #[test]
+    fn a_quote_that_opens_in_the_header_stops_the_run() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = "to,\"id,arg.ticket\n+12065550123,alice,INC-40\n+12065550124,bob,INC-41\n"
+                .replace('\n', end);
+            let error = rows(text.as_bytes()).unwrap_err();
+            assert_eq!(
+                error.message,
+                "line 1 (header): column 2 opens a quote that never closes: it runs to the end \
+                 of the file (line 3), taking in 2 more lines",
+                "{end:?}"
+            );
+        }
+        let error = rows(b"\n\nto,\"id").unwrap_err();
+        assert_eq!(
+            error.message,
+            "line 3 (header): column 2 opens a quote that never closes: it runs to the end of \
+             the file (line 3)"
+        );
+    }
+
+    #[test]
+    fn a_stray_quote_that_pairs_with_a_later_one_names_the_lines_it_spans() {
+        let text = "to,id,arg.ticket\n+12065550123,alice,INC-40\n+12065550124,bob,INC-41\ndave,\"+12065550126,INC-43\n+12065550127,erin,INC-44\n+12065550128,fred,INC-45\n+12065550129,gina\",x,y,INC-46\n+12065550130,hal,INC-47\n";
+        for end in ["\n", "\r\n", "\r"] {
+            let rows = rows(text.replace('\n', end).as_bytes()).unwrap();
+            let lines: Vec<u64> = rows.iter().map(Row::line).collect();
+            assert_eq!(lines, [2, 3, 4, 8], "{end:?}");
+            assert_eq!(
+                problem(&rows[2]),
+                "line 4: has 5 fields; the header has 3 (a quoted cell runs from line 4 to line 7)",
+                "{end:?}"
+            );
+            assert!(matches!(&rows[3], Row::Valid { key, .. } if key == "hal"));
+        }
+        // A quote closed at the very end of the file is closed: the row is one, too short.
+        let rows = rows(b"to,id,arg.a\n+12065550123,\"x\n+12065550124,y,z\"").unwrap();
+        assert_eq!(
+            problem(&rows[0]),
+            "line 2: has 2 fields; the header has 3 (a quoted cell runs from line 2 to line 3)"
+        );
+        assert_eq!(rows.len(), 1);
+    }
+
+    #[test]
+    fn an_open_quote_past_the_row_limit_stops_the_file_naming_the_quote() {
+        let limit = 1024;
+        let read = |text: &[u8]| -> (Vec<Row>, Option<Failure>) {
+            let mut reader = RowReader::with_row_limit(text, defaults(), limit).unwrap();
+            let mut rows = Vec::new();
+            while let Some(row) = reader.next_row() {
+                match row {
+                    Ok(row) => rows.push(row),
+                    Err(failure) => return (rows, Some(failure)),
+                }
+            }
+            (rows, None)
+        };
+        let filler = b"+12065550125,y\n".repeat(10_000);
+        // The quote opens on line 4, in the row that starts on line 3 with a two-line cell.
+        let mut text = b"to,id\n+12065550123,first\n\"+12065550124\",\"x\ny\",\"z\n".to_vec();
+        text.extend_from_slice(&filler);
+        let (rows, failure) = read(&text);
+        assert_eq!(summary(&rows), [(2, "first".to_string(), None)]);
+        assert_eq!(
+            failure.unwrap().message,
+            "line 3: the row is longer than 1024 bytes (an unterminated quote makes the rest of \
+             the file one cell: column 3 opens a quote on line 4 that has not closed); the file \
+             cannot be read from there on"
+        );
+        // With no quote open, the row is just too long.
+        let mut text = b"to,id\n+12065550123,first\n\n".to_vec();
+        text.extend_from_slice(&[b'a'; 200_000]);
+        let (_, failure) = read(&text);
+        assert_eq!(
+            failure.unwrap().message,
+            "line 4: the row is longer than 1024 bytes (an unterminated quote makes the rest of \
+             the file one cell); the file cannot be read from there on"
+        );
+        // An open quote in a header too long to read.
+        let mut text = b"to,\"id\n".to_vec();
+        text.extend_from_slice(&filler);
+        let error = RowReader::with_row_limit(&text[..], defaults(), limit)
+            .err()
+            .unwrap();
+        assert!(
+            error.message.starts_with(
+                "line 1 (header): the row is longer than 1024 bytes (an unterminated quote makes \
+                 the rest of the file one cell: column 2 opens a quote on line 1 that has not \
+                 closed)"
+            ),
+            "{}",
+            error.message
+        );
+        // A quote that reaches the end of the file within the limit: the lines after it are
+        // read again, each one a row within the limit.
+        let mut text = b"to,id\n\"+12065550124,x\n".to_vec();
+        text.extend_from_slice(&b"+12065550125,y\n".repeat(60));
+        let (rows, failure) = read(&text);
+        assert!(failure.is_none(), "{failure:?}");
+        assert_eq!(rows.len(), 61);
+        assert!(problem(&rows[0]).starts_with("line 2: column 1 opens a quote"));
+        assert!(rows[1..].iter().all(|row| matches!(row, Row::Valid { .. })));
+        assert_eq!(rows[60].line(), 62);
     }
 }

@@ -1,5 +1,6 @@
 //! Property tests of the row reader: whatever the bytes, no panic, and every row it gives holds
-//! what a row must.
+//! what a row must; a quote that never closes takes only its own row; and the quote scan reads
+//! bytes the way the csv parser does.
 
 use super::tests::defaults;
 use super::*;
@@ -289,5 +290,125 @@ proptest! {
             prop_assert_eq!(&request.arguments, &wanted.arguments);
             prop_assert_eq!(&request.sip_headers, sip_headers);
         }
+    }
+
+    /// A file of valid rows (any line endings, blank lines) where one row's cell gets a quote
+    /// that never closes: that row alone is invalid, named by its line and column, and every
+    /// other row is read with its own line.
+    #[test]
+    fn an_unterminated_quote_takes_only_its_own_row(
+        rows in prop::collection::vec(
+            (e164(), "[A-Za-z0-9 ._+-]{0,10}", 0..3usize),
+            1..8,
+        ),
+        end in prop::sample::select(vec!["\n", "\r\n", "\r"]),
+        target in any::<prop::sample::Index>(),
+        column in 0..3usize,
+        final_break in any::<bool>(),
+        trickle in any::<bool>(),
+    ) {
+        let target = target.index(rows.len());
+        let mut text = format!("to,id,arg.note{end}");
+        let mut line = 1;
+        let mut lines = Vec::new();
+        for (index, (to, note, blank)) in rows.iter().enumerate() {
+            for _ in 0..*blank {
+                text.push_str(end);
+                line += 1;
+            }
+            line += 1;
+            lines.push(line);
+            let mut cells = [to.clone(), format!("r{index}"), note.clone()];
+            if index == target {
+                cells[column].insert(0, '"');
+            }
+            text.push_str(&cells.join(","));
+            if final_break || index + 1 < rows.len() {
+                text.push_str(end);
+            }
+        }
+        let read = if trickle {
+            let mut reader = RowReader::new(super::tests::Trickle(text.as_bytes()), defaults())
+                .map_err(|f| TestCaseError::fail(f.message))?;
+            let mut read = Vec::new();
+            while let Some(row) = reader.next_row() {
+                read.push(row.map_err(|f| TestCaseError::fail(f.message))?);
+            }
+            read
+        } else {
+            read_all(text.as_bytes(), defaults()).map_err(|f| TestCaseError::fail(f.message))?
+        };
+        check_rows(&read)?;
+        prop_assert_eq!(read.len(), rows.len(), "{:?}: {:?}", text, read);
+        let last_line = *lines.last().unwrap();
+        for (index, row) in read.iter().enumerate() {
+            prop_assert_eq!(row.line(), lines[index], "{:?}", text);
+            match row {
+                Row::Valid { key, call, .. } => {
+                    prop_assert!(index != target, "{:?}: {:?}", text, row);
+                    prop_assert_eq!(key, &format!("r{index}"));
+                    prop_assert_eq!(&call.to, &rows[index].0);
+                }
+                Row::Invalid { problem, .. } => {
+                    prop_assert_eq!(index, target, "{:?}: {:?}", text, row);
+                    let wanted = format!(
+                        "line {}: column {} opens a quote that never closes: it runs to the end \
+                         of the file (line {last_line})",
+                        lines[index],
+                        column + 1
+                    );
+                    prop_assert!(problem.starts_with(&wanted), "{} / {}", problem, wanted);
+                }
+            }
+        }
+    }
+
+    /// The quote scan agrees with the csv parser on whether bytes end inside a quoted cell, and
+    /// where it opened: the parser is asked by adding a line after them and seeing whether it
+    /// joins the last cell.
+    #[test]
+    fn the_quote_scan_reads_bytes_as_the_csv_parser_does(text in csv_ish(), leading in 0..3usize) {
+        let mut bytes = vec![b'\n'; leading];
+        // Line breaks as the parser is given them.
+        let mut after_cr = false;
+        for byte in text {
+            if !(after_cr && byte == b'\n') {
+                bytes.push(if byte == b'\r' { b'\n' } else { byte });
+            }
+            after_cr = byte == b'\r';
+        }
+        let scan = limit::scan(bytes.iter().copied(), 0, 1, bytes.len() as u64);
+        let mut asked = bytes.clone();
+        asked.extend_from_slice(b"\n\0S");
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&asked[..]);
+        let mut last = None;
+        for record in reader.byte_records() {
+            last = Some(record.unwrap());
+        }
+        let last = last.unwrap();
+        let last_cell = last.get(last.len() - 1).unwrap();
+        let open = last_cell.ends_with(b"\n\0S");
+        prop_assert_eq!(scan.open.is_some(), open, "{:?}", String::from_utf8_lossy(&bytes));
+        let breaks = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        if let Some(quote) = scan.open {
+            prop_assert_eq!(quote.column, last.len());
+            let quote_line = 1 + breaks(&asked) - breaks(last_cell);
+            prop_assert_eq!(quote.line, quote_line);
+            let next_line_at = bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .nth(usize::try_from(quote_line - 1).unwrap())
+                .map(|(at, _)| at as u64 + 1)
+                .filter(|&at| at < bytes.len() as u64);
+            prop_assert_eq!(quote.next_line_at, next_line_at);
+            let last_line = 1 + breaks(&bytes) - u64::from(bytes.last() == Some(&b'\n'));
+            prop_assert_eq!(quote.last_line, last_line);
+        }
+        let blank = bytes.iter().take_while(|&&b| b == b'\n').count() as u64;
+        prop_assert_eq!(scan.starts_on, 1 + blank);
     }
 }
