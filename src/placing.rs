@@ -13,6 +13,8 @@ pub(crate) struct RowRef {
     pub(crate) batch: String,
     pub(crate) row: String,
     pub(crate) line: u64,
+    /// Which attempt at the row this dial is (1, then redials).
+    pub(crate) attempt: u32,
 }
 
 /// What happened to one dial.
@@ -96,6 +98,7 @@ pub(crate) async fn place_call(
             batch: row.map(|r| r.batch.clone()),
             row: row.map(|r| r.row.clone()),
             line: row.map(|r| r.line),
+            attempt: row.map(|r| r.attempt),
         }))
         .await
         .map_err(PlaceError::BeforeSending)?;
@@ -119,6 +122,7 @@ pub(crate) async fn place_call(
         batch: row.map(|r| r.batch.clone()),
         row: row.map(|r| r.row.clone()),
         resolved_by: None,
+        attempt: row.map(|r| r.attempt),
     };
     match journal.append(Record::Outcome(outcome)).await {
         Ok(()) => Ok((dial_id, result)),

@@ -258,6 +258,7 @@ async fn dial_rows(
             batch: batch.to_string(),
             row: key,
             line,
+            attempt: 1,
         };
         let crew = crew.clone();
         tokio::spawn(async move {

@@ -416,6 +416,16 @@ async fn settle_unknown(
         error: None,
         state: None,
         answered: None,
+        attempt: 1,
+        resolved_by: None,
+        disposition: None,
+        sip_response_code: None,
+        digits: None,
+        ring_ms: None,
+        duration_ms: None,
+        ended_by: None,
+        bridged: None,
+        ended_at: None,
     };
     let found = settle::quick_look(vec![entry], settle::DIAL_QUICK_LOOK, journal, config).await;
     Ok(

@@ -109,6 +109,7 @@ mod tests {
             batch: None,
             row: None,
             line: None,
+            attempt: None,
         })
     }
 
@@ -121,6 +122,7 @@ mod tests {
             batch: None,
             row: None,
             resolved_by: None,
+            attempt: None,
         })
     }
 

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::record::{ErrorNote, Line, OutcomeKind, Record};
+use crate::call::{DispositionKind, EndedBy};
 use crate::exit::{Exit, Failure};
 
 /// What was read: the records in order, and lines that could not be read (reported, not fatal).
@@ -94,11 +95,62 @@ pub(crate) struct DialEntry {
     pub(crate) state: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) answered: Option<bool>,
+    /// Bulk runs: which attempt at its row the dial was.
+    pub(crate) attempt: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) resolved_by: Option<String>,
+    /// Once the call has ended: how it went (from the `state` record that said so).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) disposition: Option<DispositionKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) sip_response_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) digits: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ring_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) duration_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ended_by: Option<EndedBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) bridged: Option<bool>,
+    /// When the journal learned the call had ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ended_at: Option<String>,
 }
 
 impl DialEntry {
     pub(crate) fn is_ended(&self) -> bool {
         self.state.as_deref() == Some("ended")
+    }
+
+    /// How the dial went, as far as the journal knows: the call's disposition once it ended;
+    /// `live` while placed and not known to have ended; `not_placed` for a dial the service
+    /// did not act on (throttled, over the active-call quota) or `resolve` proved never placed.
+    pub(crate) fn disposition(&self) -> DispositionKind {
+        match self.outcome {
+            OutcomeKind::Unknown => DispositionKind::Unknown,
+            OutcomeKind::Failed => {
+                let not_acted_on = self.error.as_ref().is_some_and(|error| {
+                    matches!(
+                        error.code.as_deref(),
+                        Some("ThrottledClientException" | "ResourceLimitExceededException")
+                    )
+                });
+                if not_acted_on || self.resolved_by.is_some() {
+                    DispositionKind::NotPlaced
+                } else {
+                    DispositionKind::Failed
+                }
+            }
+            OutcomeKind::Placed => match (self.disposition, self.is_ended()) {
+                (Some(disposition), _) => disposition,
+                // Ended, with nothing more said (a hangup found it gone): answered or not.
+                (None, true) if self.answered == Some(true) => DispositionKind::Answered,
+                (None, true) => DispositionKind::NoAnswer,
+                (None, false) => DispositionKind::Live,
+            },
+        }
     }
 
     /// When the dial was started, in epoch milliseconds.
@@ -136,6 +188,16 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     error: None,
                     state: None,
                     answered: None,
+                    attempt: intent.attempt.unwrap_or(1),
+                    resolved_by: None,
+                    disposition: None,
+                    sip_response_code: None,
+                    digits: None,
+                    ring_ms: None,
+                    duration_ms: None,
+                    ended_by: None,
+                    bridged: None,
+                    ended_at: None,
                 });
             }
             Record::Outcome(outcome) => {
@@ -144,20 +206,35 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     entry.outcome = outcome.outcome;
                     entry.transaction_id = outcome.transaction_id.clone();
                     entry.error = outcome.error.clone();
+                    entry.resolved_by = outcome.resolved_by.clone();
                     if let Some(id) = &outcome.transaction_id {
                         by_transaction.insert(id.clone(), index);
                     }
                 }
             }
+            Record::Redial(_) => {}
             Record::State(note) => {
                 if let Some(&index) = by_transaction.get(&note.transaction_id) {
                     let entry = &mut entries[index];
                     // An ended call stays ended whatever arrives later.
                     if !entry.is_ended() {
                         entry.state = Some(note.state.clone());
+                        if note.state == "ended" {
+                            entry.ended_at = Some(line.time.clone());
+                        }
                     }
                     if note.answered.is_some() {
                         entry.answered = note.answered;
+                    }
+                    // The fullest word on how it ended wins: the first record with a disposition.
+                    if entry.disposition.is_none() && note.disposition.is_some() {
+                        entry.disposition = note.disposition;
+                        entry.sip_response_code = note.sip_response_code.clone();
+                        entry.digits = note.digits.clone();
+                        entry.ring_ms = note.ring_ms;
+                        entry.duration_ms = note.duration_ms;
+                        entry.ended_by = note.ended_by;
+                        entry.bridged = note.bridged;
                     }
                 }
             }

@@ -27,6 +27,7 @@ pub(crate) enum Record {
     Intent(Intent),
     Outcome(Outcome),
     State(StateNote),
+    Redial(RedialNote),
 }
 
 /// Written before CreateSipMediaApplicationCall is sent.
@@ -52,6 +53,9 @@ pub(crate) struct Intent {
     pub(crate) row: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) line: Option<u64>,
+    /// Bulk runs: which attempt at the row this is (1 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) attempt: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -81,6 +85,23 @@ pub(crate) struct Outcome {
     /// Set when `resolve` (or dial itself) settled an unknown outcome: "logs".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) resolved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) attempt: Option<u32>,
+}
+
+/// A bulk run decided to dial a row again (its last attempt ended `because`), no sooner than
+/// `not_before`: written when the decision is made, before the attempt's own intent.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct RedialNote {
+    pub(crate) batch: String,
+    pub(crate) row: String,
+    pub(crate) line: u64,
+    pub(crate) to: String,
+    /// The attempt this will be.
+    pub(crate) attempt: u32,
+    /// RFC 3339 UTC, milliseconds.
+    pub(crate) not_before: String,
+    pub(crate) because: DispositionKind,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

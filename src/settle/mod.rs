@@ -180,6 +180,7 @@ async fn record(
             batch: entry.batch.clone(),
             row: entry.row.clone(),
             resolved_by: Some("logs".to_string()),
+            attempt: entry.batch.is_some().then_some(entry.attempt),
         }))
         .await
 }

@@ -724,11 +724,11 @@ pub(super) mod tests {
             panic!("{rows:?}")
         };
         assert_eq!(to.as_deref(), Some("dave"));
-        let Row::Valid { call, .. } = &rows[3] else {
+        let Row::Valid { request, .. } = &rows[3] else {
             panic!("{rows:?}")
         };
-        assert_eq!(call.to, "+12065550127");
-        assert_eq!(call.arguments["ticket"], "INC-44");
+        assert_eq!(request.to, "+12065550127");
+        assert_eq!(request.arguments["ticket"], "INC-44");
     }
 
     #[test]
@@ -764,11 +764,11 @@ pub(super) mod tests {
             problem(&read[2])
         );
         assert_eq!(problem(&read[3]), "line 6: has 2 fields; the header has 3");
-        let Row::Valid { key, call, .. } = &read[4] else {
+        let Row::Valid { key, request, .. } = &read[4] else {
             panic!("{read:?}")
         };
         assert_eq!(key, "8:+12065550127");
-        assert!(!call.arguments.contains_key("id"));
+        assert!(!request.arguments.contains_key("id"));
         // A quote that opens on the file's last line takes nothing in; `""` keeps it open.
         for text in [
             "to,id\n+12065550123,a\n+12065550124,\"b",

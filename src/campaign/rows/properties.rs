@@ -344,10 +344,10 @@ proptest! {
         for (index, row) in read.iter().enumerate() {
             prop_assert_eq!(row.line(), lines[index], "{:?}", text);
             match row {
-                Row::Valid { key, call, .. } => {
+                Row::Valid { key, request, .. } => {
                     prop_assert!(index != target, "{:?}: {:?}", text, row);
                     prop_assert_eq!(key, &format!("r{index}"));
-                    prop_assert_eq!(&call.to, &rows[index].0);
+                    prop_assert_eq!(&request.to, &rows[index].0);
                 }
                 Row::Invalid { problem, .. } => {
                     prop_assert_eq!(index, target, "{:?}: {:?}", text, row);
