@@ -100,6 +100,8 @@ pub(crate) enum Command {
     Calls(CallsArgs),
     /// Settle the journal's unknown dial outcomes from the handler's logs
     Resolve(ResolveArgs),
+    /// Summarise the journal's bulk runs: how every row ended (--html for a page)
+    Report(ReportArgs),
     /// Show a call's events (its timeline) from its handler's logs; --follow until it ends
     Tail(TailArgs),
     /// Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)
@@ -251,6 +253,10 @@ pub(crate) struct HangupArgs {
     #[arg(long, value_name = "WHEN", requires = "all", value_parser = crate::duration::parse_since)]
     pub(crate) since: Option<crate::duration::Since>,
 
+    /// With --all: only the calls of this bulk run (the batch name `dial --file` printed)
+    #[arg(long, value_name = "NAME", requires = "all")]
+    pub(crate) batch: Option<String>,
+
     #[command(flatten)]
     pub(crate) target: CallTarget,
 
@@ -281,6 +287,35 @@ pub(crate) struct CallsArgs {
     /// Only dials this recent (10m, 24h) or since this time
     #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
     pub(crate) since: Option<crate::duration::Since>,
+
+    /// Read the journal alone: do not ask the handler's logs which calls have ended
+    #[arg(long)]
+    pub(crate) offline: bool,
+
+    /// Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the
+    /// AWS profile, then each SMA's /aws/lambda/<function>)
+    #[arg(long, value_name = "NAME", conflicts_with = "offline")]
+    pub(crate) log_group: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Only this batch: the name `dial --file` printed (by default the file's path)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) batch: Option<String>,
+
+    /// Only batches dialed this recently (10m, 24h) or since this time
+    #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
+    pub(crate) since: Option<crate::duration::Since>,
+
+    /// Also list each row's final state
+    #[arg(long)]
+    pub(crate) rows: bool,
+
+    /// Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing
+    /// attention) to this file
+    #[arg(long, value_name = "PATH")]
+    pub(crate) html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

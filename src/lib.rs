@@ -92,6 +92,7 @@ async fn dispatch(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Update(args) => commands::update::run(args, context).await,
         Command::Calls(args) => commands::calls::run(args, context).await,
         Command::Resolve(args) => commands::resolve::run(args, context).await,
+        Command::Report(args) => commands::report::run(args, context).await,
         Command::Tail(args) => commands::tail::run(args, context).await,
         Command::Sandbox(args) => commands::sandbox::run(args, context).await,
         Command::Demo(args) => commands::demo::run(args).await,

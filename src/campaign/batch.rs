@@ -76,6 +76,15 @@ pub(crate) fn lock_batch(journal_path: &Path, batch: &str) -> Result<std::fs::Fi
     }
 }
 
+/// The batch a name on the command line means: a file's absolute path when it names a file
+/// (that is the default batch of `dial --file`), else the name as given.
+pub(crate) fn batch_named(name: &str) -> String {
+    match std::fs::canonicalize(name) {
+        Ok(path) if path.is_file() => path.display().to_string(),
+        _ => name.to_string(),
+    }
+}
+
 pub(crate) fn batch_name(file: &Option<PathBuf>) -> String {
     match file {
         None => "-".to_string(),

@@ -7,12 +7,15 @@
 
 mod batch;
 mod dialer;
+mod html;
+mod ledger;
 mod pacing;
 mod printer;
 mod progress;
 mod report;
 mod rows;
 mod source;
+mod summary;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -37,7 +40,11 @@ use printer::Printer;
 use report::{RowReport, Tally};
 use rows::{Row, RowReader};
 
+pub(crate) use batch::batch_named;
+pub(crate) use html::page as html_page;
+pub(crate) use ledger::{BatchLedger, Ledger};
 pub(crate) use rows::RowDefaults;
+pub(crate) use summary::{BatchSummary, RowSummary};
 
 pub(crate) struct CampaignOptions {
     /// A file, or `None` for stdin (`--file -`).

@@ -37,7 +37,8 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
         parse_pairs("--arg", &args.args)?
     };
     let targets = if args.all {
-        journal_targets(args.since.map(|since| since.start_ms()), output)?
+        let batch = args.batch.as_deref().map(crate::campaign::batch_named);
+        journal_targets(args.since.map(|since| since.start_ms()), batch, output)?
     } else {
         let sma_id = context.sma_id(args.target.sma_id).await?;
         let ids = if args.transaction_ids == ["-"] {
@@ -82,9 +83,17 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
     .await
 }
 
-/// `--all`: every call of the journal placed and not known to have ended.
-fn journal_targets(since_ms: Option<i64>, output: &Output) -> Result<Vec<Target>, Failure> {
-    let entries = journal::load_dials(since_ms, output)?;
+/// `--all`: every call of the journal (of one batch, with `--batch`) placed and not known to
+/// have ended.
+fn journal_targets(
+    since_ms: Option<i64>,
+    batch: Option<String>,
+    output: &Output,
+) -> Result<Vec<Target>, Failure> {
+    let entries: Vec<_> = journal::load_dials(since_ms, output)?
+        .into_iter()
+        .filter(|entry| batch.is_none() || entry.batch == batch)
+        .collect();
     let unknown = entries
         .iter()
         .filter(|e| e.outcome == OutcomeKind::Unknown)

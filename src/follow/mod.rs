@@ -8,6 +8,7 @@
 
 mod budget;
 mod log_group;
+mod lookup;
 mod poller;
 mod schedule;
 mod wait;
@@ -26,6 +27,7 @@ use crate::event::InvocationEvent;
 
 pub(crate) use budget::LogsBudget;
 pub(crate) use log_group::{log_group_of, LogSource};
+pub(crate) use lookup::{look_up, CallToLookUp, LookUpFailure};
 pub(crate) use poller::News;
 pub(crate) use schedule::PollSchedule;
 pub(crate) use wait::{wait_for, WaitFor};

@@ -18,8 +18,10 @@ use crate::call::{CallPhase, Disposition};
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
 
-pub(crate) use read::{dials, read, DialEntry};
-pub(crate) use record::{mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, StateNote};
+pub(crate) use read::{dials, read, Contents, DialEntry};
+pub(crate) use record::{
+    mask_values, ErrorNote, Intent, Line, Outcome, OutcomeKind, Record, RedialNote, StateNote,
+};
 pub(crate) use write::Journal;
 
 /// Where the journal lives: $CHIMECALL_JOURNAL, else the XDG state directory.

@@ -1,0 +1,237 @@
+//! A batch as the journal tells it: each row's attempts, how each went, and the redials decided.
+//! `--resume` continues a run from it, a second run of a file is refused by it, and `report`
+//! summarises it.
+
+use std::collections::BTreeMap;
+
+use crate::call::DispositionKind;
+use crate::journal::{self, Contents, DialEntry, Record, RedialNote};
+
+/// Every batch of the journal, by name.
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    pub(crate) batches: BTreeMap<String, BatchLedger>,
+}
+
+/// One batch: its rows by key.
+#[derive(Debug, Default)]
+pub(crate) struct BatchLedger {
+    pub(crate) name: String,
+    pub(crate) rows: BTreeMap<String, RowLedger>,
+}
+
+/// One row of a batch.
+#[derive(Debug, Clone)]
+pub(crate) struct RowLedger {
+    pub(crate) key: String,
+    pub(crate) line: u64,
+    pub(crate) to: String,
+    /// Its dials, in the order they were made.
+    pub(crate) attempts: Vec<DialEntry>,
+    /// A redial decided and not yet made.
+    pub(crate) redial: Option<RedialNote>,
+}
+
+impl Ledger {
+    pub(crate) fn of(contents: &Contents) -> Ledger {
+        let mut ledger = Ledger::default();
+        for entry in journal::dials(contents) {
+            let (Some(batch), Some(row)) = (entry.batch.clone(), entry.row.clone()) else {
+                continue;
+            };
+            let batch = ledger
+                .batches
+                .entry(batch.clone())
+                .or_insert_with(|| BatchLedger {
+                    name: batch,
+                    rows: BTreeMap::new(),
+                });
+            let row = batch.rows.entry(row.clone()).or_insert_with(|| RowLedger {
+                key: row,
+                line: entry.line.unwrap_or_default(),
+                to: entry.to.clone(),
+                attempts: Vec::new(),
+                redial: None,
+            });
+            // A redial decided before this attempt has now been made.
+            if row
+                .redial
+                .as_ref()
+                .is_some_and(|redial| redial.attempt <= entry.attempt)
+            {
+                row.redial = None;
+            }
+            row.attempts.push(entry);
+        }
+        // Decisions not followed by their attempt's intent are still to be made.
+        for line in &contents.lines {
+            if let Record::Redial(note) = &line.record {
+                if let Some(row) = ledger
+                    .batches
+                    .get_mut(&note.batch)
+                    .and_then(|batch| batch.rows.get_mut(&note.row))
+                {
+                    if row.attempts_made() < note.attempt {
+                        row.redial = Some(note.clone());
+                    }
+                }
+            }
+        }
+        ledger
+    }
+}
+
+impl BatchLedger {
+    /// The rows in the order of the file.
+    pub(crate) fn rows_in_order(&self) -> Vec<&RowLedger> {
+        let mut rows: Vec<&RowLedger> = self.rows.values().collect();
+        rows.sort_by_key(|row| (row.line, row.key.clone()));
+        rows
+    }
+
+    /// When its first and last dials were made (journal times).
+    pub(crate) fn span(&self) -> Option<(String, String)> {
+        let mut times = self
+            .rows
+            .values()
+            .flat_map(|row| row.attempts.iter().map(|a| a.time.clone()));
+        let first = times.next()?;
+        let (first, last) = times.fold((first.clone(), first), |(lo, hi), t| {
+            (lo.min(t.clone()), hi.max(t))
+        });
+        Some((first, last))
+    }
+
+    /// How many rows have a dial that was (or may have been) placed.
+    pub(crate) fn rows_dialed(&self) -> usize {
+        self.rows.values().filter(|row| !row.attempts.is_empty()).count()
+    }
+}
+
+impl RowLedger {
+    /// The number of the latest attempt made.
+    pub(crate) fn attempts_made(&self) -> u32 {
+        self.attempts.iter().map(|a| a.attempt).max().unwrap_or(0)
+    }
+
+    /// The latest attempt.
+    pub(crate) fn last(&self) -> Option<&DialEntry> {
+        self.attempts.iter().max_by_key(|a| a.attempt)
+    }
+
+    /// Where the row stands: an answer in any attempt settles it (it is never redialed);
+    /// otherwise how its latest attempt went.
+    pub(crate) fn disposition(&self) -> DispositionKind {
+        if self
+            .attempts
+            .iter()
+            .any(|a| a.disposition() == DispositionKind::Answered)
+        {
+            return DispositionKind::Answered;
+        }
+        self.last()
+            .map_or(DispositionKind::NotPlaced, DialEntry::disposition)
+    }
+
+    /// The attempt that settled the row (the answered one, else the latest).
+    pub(crate) fn deciding_attempt(&self) -> Option<&DialEntry> {
+        self.attempts
+            .iter()
+            .find(|a| a.disposition() == DispositionKind::Answered)
+            .or_else(|| self.last())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Intent, Line, Outcome, OutcomeKind, StateNote};
+
+    fn line(record: Record) -> Line {
+        Line {
+            v: 1,
+            time: "2026-12-01T10:00:00.000Z".into(),
+            record,
+        }
+    }
+
+    fn intent(dial: &str, row: &str, attempt: u32) -> Record {
+        Record::Intent(Intent {
+            dial_id: dial.into(),
+            sma_id: "sma".into(),
+            from: "+12065550100".into(),
+            to: "+12065550123".into(),
+            arguments: Default::default(),
+            sip_headers: Default::default(),
+            request_id: None,
+            batch: Some("b".into()),
+            row: Some(row.into()),
+            line: Some(2),
+            attempt: Some(attempt),
+        })
+    }
+
+    fn placed(dial: &str, tx: &str) -> Record {
+        Record::Outcome(Outcome {
+            dial_id: dial.into(),
+            outcome: OutcomeKind::Placed,
+            transaction_id: Some(tx.into()),
+            error: None,
+            batch: Some("b".into()),
+            row: Some("r".into()),
+            resolved_by: None,
+            attempt: None,
+        })
+    }
+
+    fn ended(tx: &str, disposition: DispositionKind) -> Record {
+        Record::State(StateNote {
+            disposition: Some(disposition),
+            ..StateNote::new(tx, "ended", "test")
+        })
+    }
+
+    #[test]
+    fn rows_keep_their_attempts_and_pending_redials() {
+        let contents = Contents {
+            lines: vec![
+                line(intent("d1", "r", 1)),
+                line(placed("d1", "t1")),
+                line(ended("t1", DispositionKind::Busy)),
+                line(Record::Redial(RedialNote {
+                    batch: "b".into(),
+                    row: "r".into(),
+                    line: 2,
+                    to: "+12065550123".into(),
+                    attempt: 2,
+                    not_before: "2026-12-01T10:01:00.000Z".into(),
+                    because: DispositionKind::Busy,
+                })),
+            ],
+            problems: vec![],
+        };
+        let ledger = Ledger::of(&contents);
+        let row = &ledger.batches["b"].rows["r"];
+        assert_eq!(row.attempts_made(), 1);
+        assert_eq!(row.disposition(), DispositionKind::Busy);
+        assert_eq!(row.redial.as_ref().map(|r| r.attempt), Some(2));
+
+        // The second attempt is made, and answered: the decision is spent, the row answered.
+        let mut more = contents.lines.clone();
+        more.push(line(intent("d2", "r", 2)));
+        more.push(line(placed("d2", "t2")));
+        more.push(line(ended("t2", DispositionKind::Answered)));
+        let ledger = Ledger::of(&Contents {
+            lines: more,
+            problems: vec![],
+        });
+        let row = &ledger.batches["b"].rows["r"];
+        assert_eq!(row.attempts_made(), 2);
+        assert!(row.redial.is_none());
+        assert_eq!(row.disposition(), DispositionKind::Answered);
+        assert_eq!(
+            row.deciding_attempt().unwrap().transaction_id.as_deref(),
+            Some("t2")
+        );
+    }
+}
