@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)')
             [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'List the calls in the journal (every dial chimecall made)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Settle the journal''s unknown dial outcomes from the handler''s logs')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarise the journal''s bulk runs: how every row ended (--html for a page)')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through a real dial and hangup against an in-process sandbox')
@@ -62,6 +63,12 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Name the run (the batch --resume, report --batch and hangup --all --batch refer to); default: the file''s absolute path, or a new name for each run from stdin')
+            [CompletionResult]::new('--max-active', '--max-active', [CompletionResultType]::ParameterName, 'Calls of the run live at once, at most (0: no cap of chimecall''s own); a row starts when a call ends, as its HANGUP shows')
+            [CompletionResult]::new('--attempts', '--attempts', [CompletionResultType]::ParameterName, 'With --wait ended: dial a row up to N times in all, while it ends in a --redial class')
+            [CompletionResult]::new('--redial-after', '--redial-after', [CompletionResultType]::ParameterName, 'With --attempts: wait this long before dialing a row again')
+            [CompletionResult]::new('--redial', '--redial', [CompletionResultType]::ParameterName, 'The dispositions dialed again (comma-separated: busy, no_answer, rejected, not_placed, unacknowledged, ...; answered never is, unknown only with --retry-unknown); default, with --wait ended: busy,no_answer,not_placed; without, none (--resume --redial not_placed finishes a run whose rows were never placed)')
+            [CompletionResult]::new('--success', '--success', [CompletionResultType]::ParameterName, 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Calls started per second, fractions allowed; 0 means no limit')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at most')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
@@ -74,9 +81,11 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
             [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
             [CompletionResult]::new('--no-request-id', '--no-request-id', [CompletionResultType]::ParameterName, 'Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal''s dial_id) that lets `resolve` find the call in the handler''s logs')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the request that would be sent, and send nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the request that would be sent (with --file: check every row and show what would be dialed), and send nothing')
+            [CompletionResult]::new('--again', '--again', [CompletionResultType]::ParameterName, 'Dial every row anew as a new batch, though the journal shows the file was dialed before')
+            [CompletionResult]::new('--hangup-on-interrupt', '--hangup-on-interrupt', [CompletionResultType]::ParameterName, 'Ctrl-C hangs up the run''s live calls instead of following them to their end')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Skip every row that already has an outcome in the journal')
-            [CompletionResult]::new('--retry-unknown', '--retry-unknown', [CompletionResultType]::ParameterName, 'With --resume: dial again the rows whose outcome is unknown (they may ring twice)')
+            [CompletionResult]::new('--retry-unknown', '--retry-unknown', [CompletionResultType]::ParameterName, 'Dial again the rows whose outcome is unknown (they may ring twice): with --resume, or with --attempts')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Check every row first; dial nothing if any is invalid')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
@@ -91,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;hangup' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'With --all: only calls placed this recently (10m, 24h) or since this time')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'With --all: only the calls of this bulk run (the batch name `dial --file` printed)')
             [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
@@ -142,6 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;calls' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only dials this recent (10m, 24h) or since this time')
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA''s /aws/lambda/<function>)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
@@ -152,6 +163,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
             [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
             [CompletionResult]::new('--active', '--active', [CompletionResultType]::ParameterName, 'Only calls placed and not known to have ended')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Read the journal alone: do not ask the handler''s logs which calls have ended')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -177,6 +189,31 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting to AWS after this long')
             [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
             [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'chimecall;report' {
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only this batch: the name `dial --file` printed (by default the file''s path)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only batches dialed this recently (10m, 24h) or since this time')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--logs-rate', '--logs-rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting to AWS after this long')
+            [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
+            [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
+            [CompletionResult]::new('--rows', '--rows', [CompletionResultType]::ParameterName, 'Also list each row''s final state')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
@@ -323,6 +360,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)')
             [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'List the calls in the journal (every dial chimecall made)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Settle the journal''s unknown dial outcomes from the handler''s logs')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarise the journal''s bulk runs: how every row ended (--html for a page)')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through a real dial and hangup against an in-process sandbox')
@@ -344,6 +382,9 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;help;resolve' {
+            break
+        }
+        'chimecall;help;report' {
             break
         }
         'chimecall;help;tail' {

@@ -52,7 +52,13 @@ _arguments "${_arguments_options[@]}" : \
 '--wait=[After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)]:STATE:(answered ended)' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
 '--log-group=[Handler log group to follow (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
-'(--wait --dry-run)--file=[Dial every row of this CSV file (- for stdin)\: columns to, from, id, arg.KEY, sip.NAME]:PATH:_files' \
+'--file=[Dial every row of this CSV file (- for stdin)\: columns to, from, id, arg.KEY, sip.NAME]:PATH:_files' \
+'--batch=[Name the run (the batch --resume, report --batch and hangup --all --batch refer to); default\: the file'\''s absolute path, or a new name for each run from stdin]:NAME:_default' \
+'--max-active=[Calls of the run live at once, at most (0\: no cap of chimecall'\''s own); a row starts when a call ends, as its HANGUP shows]:N:_default' \
+'--attempts=[With --wait ended\: dial a row up to N times in all, while it ends in a --redial class]:N:_default' \
+'--redial-after=[With --attempts\: wait this long before dialing a row again]:DURATION:_default' \
+'--redial=[The dispositions dialed again (comma-separated\: busy, no_answer, rejected, not_placed, unacknowledged, ...; answered never is, unknown only with --retry-unknown); default, with --wait ended\: busy,no_answer,not_placed; without, none (--resume --redial not_placed finishes a run whose rows were never placed)]:CLASSES:_default' \
+'--success=[With --wait ended\: what a row must do to succeed\: answered, or digits\:REGEX (an answered call whose digits do not all match is unacknowledged)]:answered|digits:REGEX:_default' \
 '--rate=[Calls started per second, fractions allowed; 0 means no limit]:N:_default' \
 '--concurrency=[Requests in flight at most]:N:_default' \
 '--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
@@ -65,9 +71,11 @@ _arguments "${_arguments_options[@]}" : \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
 '--no-request-id[Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal'\''s dial_id) that lets \`resolve\` find the call in the handler'\''s logs]' \
-'(--wait)--dry-run[Show the request that would be sent, and send nothing]' \
+'(--wait)--dry-run[Show the request that would be sent (with --file\: check every row and show what would be dialed), and send nothing]' \
+'(--resume)--again[Dial every row anew as a new batch, though the journal shows the file was dialed before]' \
+'--hangup-on-interrupt[Ctrl-C hangs up the run'\''s live calls instead of following them to their end]' \
 '--resume[Skip every row that already has an outcome in the journal]' \
-'--retry-unknown[With --resume\: dial again the rows whose outcome is unknown (they may ring twice)]' \
+'--retry-unknown[Dial again the rows whose outcome is unknown (they may ring twice)\: with --resume, or with --attempts]' \
 '--strict[Check every row first; dial nothing if any is invalid]' \
 '(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
 '(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
@@ -83,6 +91,7 @@ _arguments "${_arguments_options[@]}" : \
 (hangup)
 _arguments "${_arguments_options[@]}" : \
 '--since=[With --all\: only calls placed this recently (10m, 24h) or since this time]:WHEN:_default' \
+'--batch=[With --all\: only the calls of this bulk run (the batch name \`dial --file\` printed)]:NAME:_default' \
 '--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '*--arg=[Arguments to send instead of {"action"\:"hangup"} (repeatable, at most 20)]:KEY=VALUE:_default' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
@@ -138,6 +147,7 @@ _arguments "${_arguments_options[@]}" : \
 (calls)
 _arguments "${_arguments_options[@]}" : \
 '--since=[Only dials this recent (10m, 24h) or since this time]:WHEN:_default' \
+'(--offline)--log-group=[Handler log group to ask (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA'\''s /aws/lambda/<function>)]:NAME:_default' \
 '--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
@@ -148,6 +158,7 @@ _arguments "${_arguments_options[@]}" : \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
 '--active[Only calls placed and not known to have ended]' \
+'--offline[Read the journal alone\: do not ask the handler'\''s logs which calls have ended]' \
 '(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
 '(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
 '-q[Only errors on stderr]' \
@@ -174,6 +185,32 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
+'(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'--redact[Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(report)
+_arguments "${_arguments_options[@]}" : \
+'--batch=[Only this batch\: the name \`dial --file\` printed (by default the file'\''s path)]:NAME:_default' \
+'--since=[Only batches dialed this recently (10m, 24h) or since this time]:WHEN:_default' \
+'--html=[Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file]:PATH:_files' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
+'--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
+'-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
+'--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
+'--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
+'--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
+'--rows[Also list each row'\''s final state]' \
 '(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
 '(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
 '-q[Only errors on stderr]' \
@@ -353,6 +390,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(report)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (tail)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -394,6 +435,7 @@ _chimecall_commands() {
 'update:Send Arguments to a call'\''s handler (UpdateSipMediaApplicationCall)' \
 'calls:List the calls in the journal (every dial chimecall made)' \
 'resolve:Settle the journal'\''s unknown dial outcomes from the handler'\''s logs' \
+'report:Summarise the journal'\''s bulk runs\: how every row ended (--html for a page)' \
 'tail:Show a call'\''s events (its timeline) from its handler'\''s logs; --follow until it ends' \
 'sandbox:Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)' \
 'demo:Walk through a real dial and hangup against an in-process sandbox' \
@@ -436,6 +478,7 @@ _chimecall__subcmd__help_commands() {
 'update:Send Arguments to a call'\''s handler (UpdateSipMediaApplicationCall)' \
 'calls:List the calls in the journal (every dial chimecall made)' \
 'resolve:Settle the journal'\''s unknown dial outcomes from the handler'\''s logs' \
+'report:Summarise the journal'\''s bulk runs\: how every row ended (--html for a page)' \
 'tail:Show a call'\''s events (its timeline) from its handler'\''s logs; --follow until it ends' \
 'sandbox:Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)' \
 'demo:Walk through a real dial and hangup against an in-process sandbox' \
@@ -480,6 +523,11 @@ _chimecall__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'chimecall help man commands' commands "$@"
 }
+(( $+functions[_chimecall__subcmd__help__subcmd__report_commands] )) ||
+_chimecall__subcmd__help__subcmd__report_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall help report commands' commands "$@"
+}
 (( $+functions[_chimecall__subcmd__help__subcmd__resolve_commands] )) ||
 _chimecall__subcmd__help__subcmd__resolve_commands() {
     local commands; commands=()
@@ -504,6 +552,11 @@ _chimecall__subcmd__help__subcmd__update_commands() {
 _chimecall__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'chimecall man commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__report_commands] )) ||
+_chimecall__subcmd__report_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall report commands' commands "$@"
 }
 (( $+functions[_chimecall__subcmd__resolve_commands] )) ||
 _chimecall__subcmd__resolve_commands() {

@@ -37,6 +37,9 @@ _chimecall() {
             chimecall,man)
                 cmd="chimecall__subcmd__man"
                 ;;
+            chimecall,report)
+                cmd="chimecall__subcmd__report"
+                ;;
             chimecall,resolve)
                 cmd="chimecall__subcmd__resolve"
                 ;;
@@ -70,6 +73,9 @@ _chimecall() {
             chimecall__subcmd__help,man)
                 cmd="chimecall__subcmd__help__subcmd__man"
                 ;;
+            chimecall__subcmd__help,report)
+                cmd="chimecall__subcmd__help__subcmd__report"
+                ;;
             chimecall__subcmd__help,resolve)
                 cmd="chimecall__subcmd__help__subcmd__resolve"
                 ;;
@@ -89,7 +95,7 @@ _chimecall() {
 
     case "${cmd}" in
         chimecall)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version dial hangup update calls resolve tail sandbox demo completions man help"
+            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version dial hangup update calls resolve report tail sandbox demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,13 +145,17 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__calls)
-            opts="-o -v -q -h -V --active --since --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --active --since --offline --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-group)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -301,7 +311,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__dial)
-            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --no-request-id --dry-run --wait --timeout --log-group --file --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --no-request-id --dry-run --wait --timeout --log-group --file --batch --again --max-active --attempts --redial-after --redial --success --hangup-on-interrupt --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +350,30 @@ _chimecall() {
                     return 0
                     ;;
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-active)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redial-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --success)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -395,13 +429,17 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__hangup)
-            opts="-o -v -q -h -V --all --since --sma-id --arg --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --all --since --batch --sma-id --arg --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -465,7 +503,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__help)
-            opts="dial hangup update calls resolve tail sandbox demo completions man help"
+            opts="dial hangup update calls resolve report tail sandbox demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,6 +614,20 @@ _chimecall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        chimecall__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         chimecall__subcmd__help__subcmd__resolve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -639,6 +691,68 @@ _chimecall() {
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__report)
+            opts="-o -v -q -h -V --batch --since --rows --html --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

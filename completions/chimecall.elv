@@ -41,6 +41,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand update 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)'
             cand calls 'List the calls in the journal (every dial chimecall made)'
             cand resolve 'Settle the journal''s unknown dial outcomes from the handler''s logs'
+            cand report 'Summarise the journal''s bulk runs: how every row ended (--html for a page)'
             cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
@@ -58,6 +59,12 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --timeout 'How long --wait waits'
             cand --log-group 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
             cand --file 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME'
+            cand --batch 'Name the run (the batch --resume, report --batch and hangup --all --batch refer to); default: the file''s absolute path, or a new name for each run from stdin'
+            cand --max-active 'Calls of the run live at once, at most (0: no cap of chimecall''s own); a row starts when a call ends, as its HANGUP shows'
+            cand --attempts 'With --wait ended: dial a row up to N times in all, while it ends in a --redial class'
+            cand --redial-after 'With --attempts: wait this long before dialing a row again'
+            cand --redial 'The dispositions dialed again (comma-separated: busy, no_answer, rejected, not_placed, unacknowledged, ...; answered never is, unknown only with --retry-unknown); default, with --wait ended: busy,no_answer,not_placed; without, none (--resume --redial not_placed finishes a run whose rows were never placed)'
+            cand --success 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)'
             cand --rate 'Calls started per second, fractions allowed; 0 means no limit'
             cand --concurrency 'Requests in flight at most'
             cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
@@ -70,9 +77,11 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
             cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
             cand --no-request-id 'Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal''s dial_id) that lets `resolve` find the call in the handler''s logs'
-            cand --dry-run 'Show the request that would be sent, and send nothing'
+            cand --dry-run 'Show the request that would be sent (with --file: check every row and show what would be dialed), and send nothing'
+            cand --again 'Dial every row anew as a new batch, though the journal shows the file was dialed before'
+            cand --hangup-on-interrupt 'Ctrl-C hangs up the run''s live calls instead of following them to their end'
             cand --resume 'Skip every row that already has an outcome in the journal'
-            cand --retry-unknown 'With --resume: dial again the rows whose outcome is unknown (they may ring twice)'
+            cand --retry-unknown 'Dial again the rows whose outcome is unknown (they may ring twice): with --resume, or with --attempts'
             cand --strict 'Check every row first; dial nothing if any is invalid'
             cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
@@ -86,6 +95,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;hangup'= {
             cand --since 'With --all: only calls placed this recently (10m, 24h) or since this time'
+            cand --batch 'With --all: only the calls of this bulk run (the batch name `dial --file` printed)'
             cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --arg 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)'
             cand --timeout 'How long --wait waits'
@@ -135,6 +145,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;calls'= {
             cand --since 'Only dials this recent (10m, 24h) or since this time'
+            cand --log-group 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA''s /aws/lambda/<function>)'
             cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
@@ -145,6 +156,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
             cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
             cand --active 'Only calls placed and not known to have ended'
+            cand --offline 'Read the journal alone: do not ask the handler''s logs which calls have ended'
             cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand -q 'Only errors on stderr'
@@ -169,6 +181,30 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --connect-timeout 'Give up connecting to AWS after this long'
             cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
             cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
+            cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand --redact 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'chimecall;report'= {
+            cand --batch 'Only this batch: the name `dial --file` printed (by default the file''s path)'
+            cand --since 'Only batches dialed this recently (10m, 24h) or since this time'
+            cand --html 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
+            cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --logs-rate 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)'
+            cand --connect-timeout 'Give up connecting to AWS after this long'
+            cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
+            cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
+            cand --rows 'Also list each row''s final state'
             cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
             cand -q 'Only errors on stderr'
@@ -309,6 +345,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand update 'Send Arguments to a call''s handler (UpdateSipMediaApplicationCall)'
             cand calls 'List the calls in the journal (every dial chimecall made)'
             cand resolve 'Settle the journal''s unknown dial outcomes from the handler''s logs'
+            cand report 'Summarise the journal''s bulk runs: how every row ended (--html for a page)'
             cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
@@ -325,6 +362,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;help;calls'= {
         }
         &'chimecall;help;resolve'= {
+        }
+        &'chimecall;help;report'= {
         }
         &'chimecall;help;tail'= {
         }

@@ -43,6 +43,7 @@ complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "hangup" -d 'End
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "resolve" -d 'Settle the journal\'s unknown dial outcomes from the handler\'s logs'
+complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "report" -d 'Summarise the journal\'s bulk runs: how every row ended (--html for a page)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
 complete -c chimecall -n "__fish_chimecall_needs_command" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
@@ -59,6 +60,12 @@ ended\t''"
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l timeout -d 'How long --wait waits' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l log-group -d 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l file -d 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME' -r -F
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l batch -d 'Name the run (the batch --resume, report --batch and hangup --all --batch refer to); default: the file\'s absolute path, or a new name for each run from stdin' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l max-active -d 'Calls of the run live at once, at most (0: no cap of chimecall\'s own); a row starts when a call ends, as its HANGUP shows' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l attempts -d 'With --wait ended: dial a row up to N times in all, while it ends in a --redial class' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redial-after -d 'With --attempts: wait this long before dialing a row again' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redial -d 'The dispositions dialed again (comma-separated: busy, no_answer, rejected, not_placed, unacknowledged, ...; answered never is, unknown only with --retry-unknown); default, with --wait ended: busy,no_answer,not_placed; without, none (--resume --redial not_placed finishes a run whose rows were never placed)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l success -d 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l rate -d 'Calls started per second, fractions allowed; 0 means no limit' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l concurrency -d 'Requests in flight at most' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
@@ -71,9 +78,11 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l connect-tim
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l no-request-id -d 'Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal\'s dial_id) that lets `resolve` find the call in the handler\'s logs'
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l dry-run -d 'Show the request that would be sent, and send nothing'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l dry-run -d 'Show the request that would be sent (with --file: check every row and show what would be dialed), and send nothing'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l again -d 'Dial every row anew as a new batch, though the journal shows the file was dialed before'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l hangup-on-interrupt -d 'Ctrl-C hangs up the run\'s live calls instead of following them to their end'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l resume -d 'Skip every row that already has an outcome in the journal'
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l retry-unknown -d 'With --resume: dial again the rows whose outcome is unknown (they may ring twice)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l retry-unknown -d 'Dial again the rows whose outcome is unknown (they may ring twice): with --resume, or with --attempts'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l strict -d 'Check every row first; dial nothing if any is invalid'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s q -l quiet -d 'Only errors on stderr'
@@ -81,6 +90,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redact -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l since -d 'With --all: only calls placed this recently (10m, 24h) or since this time' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l batch -d 'With --all: only the calls of this bulk run (the batch name `dial --file` printed)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l timeout -d 'How long --wait waits' -r
@@ -118,6 +128,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l redact -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l log-group -d 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA\'s /aws/lambda/<function>)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
@@ -128,6 +139,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l connect-ti
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l active -d 'Only calls placed and not known to have ended'
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l offline -d 'Read the journal alone: do not ask the handler\'s logs which calls have ended'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
@@ -151,6 +163,24 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s q -l qui
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l batch -d 'Only this batch: the name `dial --file` printed (by default the file\'s path)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l since -d 'Only batches dialed this recently (10m, 24h) or since this time' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l html -d 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file' -r -F
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l rows -d 'Also list each row\'s final state'
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
@@ -244,14 +274,15 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s q -l quiet -
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "resolve" -d 'Settle the journal\'s unknown dial outcomes from the handler\'s logs'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "dial" -d 'Place an outbound call (CreateSipMediaApplicationCall) and print its TransactionId'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "hangup" -d 'End calls: UpdateSipMediaApplicationCall with Arguments {"action":"hangup"}'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "update" -d 'Send Arguments to a call\'s handler (UpdateSipMediaApplicationCall)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "calls" -d 'List the calls in the journal (every dial chimecall made)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "resolve" -d 'Settle the journal\'s unknown dial outcomes from the handler\'s logs'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "report" -d 'Summarise the journal\'s bulk runs: how every row ended (--html for a page)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "tail" -d 'Show a call\'s events (its timeline) from its handler\'s logs; --follow until it ends'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "sandbox" -d 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "demo" -d 'Walk through a real dial and hangup against an in-process sandbox'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

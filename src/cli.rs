@@ -154,7 +154,8 @@ pub(crate) struct DialArgs {
     #[arg(long)]
     pub(crate) no_request_id: bool,
 
-    /// Show the request that would be sent, and send nothing
+    /// Show the request that would be sent (with --file: check every row and show what would be
+    /// dialed), and send nothing
     #[arg(long, conflicts_with = "wait")]
     pub(crate) dry_run: bool,
 
@@ -169,8 +170,51 @@ pub(crate) struct DialArgs {
 #[group(id = "bulk_dial")]
 pub(crate) struct BulkArgs {
     /// Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["wait", "dry_run"])]
+    #[arg(long, value_name = "PATH")]
     pub(crate) file: Option<std::path::PathBuf>,
+
+    /// Name the run (the batch --resume, report --batch and hangup --all --batch refer to);
+    /// default: the file's absolute path, or a new name for each run from stdin
+    #[arg(long, value_name = "NAME", requires = "file")]
+    pub(crate) batch: Option<String>,
+
+    /// Dial every row anew as a new batch, though the journal shows the file was dialed before
+    #[arg(long, requires = "file", conflicts_with = "resume")]
+    pub(crate) again: bool,
+
+    /// Calls of the run live at once, at most (0: no cap of chimecall's own); a row starts when
+    /// a call ends, as its HANGUP shows
+    #[arg(long, default_value_t = 10, value_name = "N", requires = "file")]
+    pub(crate) max_active: u32,
+
+    /// With --wait ended: dial a row up to N times in all, while it ends in a --redial class
+    #[arg(long, default_value_t = 1, value_name = "N", requires = "wait", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub(crate) attempts: u32,
+
+    /// With --attempts: wait this long before dialing a row again
+    #[arg(long, default_value = "1m", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
+    pub(crate) redial_after: std::time::Duration,
+
+    /// The dispositions dialed again (comma-separated: busy, no_answer, rejected, not_placed,
+    /// unacknowledged, ...; answered never is, unknown only with --retry-unknown); default,
+    /// with --wait ended: busy,no_answer,not_placed; without, none (--resume --redial not_placed
+    /// finishes a run whose rows were never placed)
+    #[arg(long, value_name = "CLASSES", requires = "file")]
+    pub(crate) redial: Option<String>,
+
+    /// With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered
+    /// call whose digits do not all match is unacknowledged)
+    #[arg(
+        long,
+        default_value = "answered",
+        value_name = "answered|digits:REGEX",
+        requires = "wait"
+    )]
+    pub(crate) success: String,
+
+    /// Ctrl-C hangs up the run's live calls instead of following them to their end
+    #[arg(long, requires = "file")]
+    pub(crate) hangup_on_interrupt: bool,
 
     /// Calls started per second, fractions allowed; 0 means no limit
     #[arg(long, default_value_t = 1.0, value_name = "N", requires = "file", value_parser = parse_rate)]
@@ -184,8 +228,9 @@ pub(crate) struct BulkArgs {
     #[arg(long, requires = "file")]
     pub(crate) resume: bool,
 
-    /// With --resume: dial again the rows whose outcome is unknown (they may ring twice)
-    #[arg(long, requires = "resume")]
+    /// Dial again the rows whose outcome is unknown (they may ring twice): with --resume, or
+    /// with --attempts
+    #[arg(long, requires = "file")]
     pub(crate) retry_unknown: bool,
 
     /// Check every row first; dial nothing if any is invalid

@@ -4,7 +4,7 @@
 //! starts a `StopWatch` first: from then on a signal no longer kills the process, it is recorded,
 //! and the command decides when to stop.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::Notify;
@@ -36,7 +36,8 @@ pub(crate) async fn shutdown_requested() {
 /// Signals caught from the moment it is started.
 #[derive(Clone)]
 pub(crate) struct StopWatch {
-    stopped: Arc<AtomicBool>,
+    /// How many signals have come.
+    signals: Arc<AtomicUsize>,
     notify: Arc<Notify>,
 }
 
@@ -44,7 +45,7 @@ impl StopWatch {
     /// Installs the handlers now (the first signal after this returns is caught).
     pub(crate) fn start() -> StopWatch {
         let watch = StopWatch {
-            stopped: Arc::new(AtomicBool::new(false)),
+            signals: Arc::new(AtomicUsize::new(0)),
             notify: Arc::new(Notify::new()),
         };
         #[cfg(unix)]
@@ -55,11 +56,13 @@ impl StopWatch {
             let flag = watch.clone();
             if let (Ok(mut interrupt), Ok(mut terminate)) = (interrupt, terminate) {
                 tokio::spawn(async move {
-                    tokio::select! {
-                        _ = interrupt.recv() => {}
-                        _ = terminate.recv() => {}
+                    loop {
+                        tokio::select! {
+                            _ = interrupt.recv() => {}
+                            _ = terminate.recv() => {}
+                        }
+                        flag.stop();
                     }
-                    flag.stop();
                 });
             }
         }
@@ -67,30 +70,41 @@ impl StopWatch {
         {
             let flag = watch.clone();
             tokio::spawn(async move {
-                let _ = tokio::signal::ctrl_c().await;
-                flag.stop();
+                while tokio::signal::ctrl_c().await.is_ok() {
+                    flag.stop();
+                }
             });
         }
         watch
     }
 
     fn stop(&self) {
-        self.stopped.store(true, Ordering::SeqCst);
+        self.signals.fetch_add(1, Ordering::SeqCst);
         self.notify.notify_waiters();
     }
 
     pub(crate) fn is_stopped(&self) -> bool {
-        self.stopped.load(Ordering::SeqCst)
+        self.signals() > 0
+    }
+
+    /// How many signals have come.
+    pub(crate) fn signals(&self) -> usize {
+        self.signals.load(Ordering::SeqCst)
     }
 
     /// Resolves once a signal has come (at once if one already has).
     pub(crate) async fn stopped(&self) {
+        self.signalled(1).await
+    }
+
+    /// Resolves once `count` signals have come: a second Ctrl-C means "now".
+    pub(crate) async fn signalled(&self, count: usize) {
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
             // Registered before the check, so a signal in between is not missed.
             notified.as_mut().enable();
-            if self.is_stopped() {
+            if self.signals() >= count {
                 return;
             }
             notified.await;

@@ -6,4 +6,4 @@ mod state;
 
 pub(crate) use disposition::{Disposition, DispositionKind, EndedBy, Success};
 pub(crate) use request::{parse_pairs, with_plus, DialRequest, REQUEST_ID_KEY};
-pub(crate) use state::{CallFacts, CallPhase, CallTracker};
+pub(crate) use state::{CallPhase, CallTracker};

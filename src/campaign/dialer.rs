@@ -1,89 +1,117 @@
 //! Dialing one row: the call placed with its journal records, throttled attempts paced and
-//! tried again (the service did not act on them), and the row's report.
+//! tried again (the service did not act on them), and what came of it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::pacing::Pacer;
 use super::report::RowReport;
-use crate::journal::{ErrorNote, OutcomeKind};
+use crate::aws::ApiError;
+use crate::call::DialRequest;
+use crate::journal::{ErrorNote, Journal, OutcomeKind};
 use crate::placing::{self, DialResult, PlaceError, RowRef, SendOptions, ThrottlePolicy};
+use crate::signals::StopWatch;
 
-/// A throttled row is tried again this many times before it counts as failed.
+/// A throttled row is tried again this many times before it counts as not placed.
 const MAX_THROTTLED_ATTEMPTS: u32 = 8;
 
-/// One row: dial (again after throttles, paced), journaled; its report.
-#[allow(clippy::too_many_arguments)] // the row, and the run's shared pieces it reports to
+/// What became of one dial of a row.
+pub(crate) enum Dialed {
+    /// Placed, failed or unknown, journaled: its report, and the result.
+    Done {
+        report: RowReport,
+        result: DialResult,
+    },
+    /// Refused over the account's active-call quota (journaled as such): the service did not
+    /// act on it, so the row may be sent again once a call has ended.
+    OverQuota { error: ApiError },
+    /// The journal could not be written: the run stops.
+    JournalBroken { report: RowReport },
+    /// Ctrl-C came before it was sent: nothing was journaled or sent.
+    Interrupted,
+}
+
+/// The shared pieces a dial needs.
+pub(crate) struct DialContext<'a> {
+    pub(crate) journal: &'a Journal,
+    pub(crate) client: &'a aws_sdk_chimesdkvoice::Client,
+    pub(crate) pacer: &'a Pacer,
+    pub(crate) request_id: bool,
+    pub(crate) interrupted: &'a StopWatch,
+    pub(crate) journal_broken: &'a AtomicBool,
+}
+
+/// Dials the row (again after throttles, paced), journaled.
 pub(crate) async fn place_row(
-    journal: &crate::journal::Journal,
-    client: &aws_sdk_chimesdkvoice::Client,
-    pacer: &Pacer,
-    request: crate::call::DialRequest,
+    context: &DialContext<'_>,
+    request: DialRequest,
     row: RowRef,
-    request_id: bool,
-    interrupted: &crate::signals::StopWatch,
-    stop: &AtomicBool,
-    journal_broken: &AtomicBool,
-) -> RowReport {
-    let mut attempts = 1;
+) -> Dialed {
+    let mut throttled = 1;
     let result = loop {
-        match placing::place_call(
-            journal,
-            client,
+        let sent = placing::place_call(
+            context.journal,
+            context.client,
             &request,
             Some(&row),
             SendOptions {
                 throttles: ThrottlePolicy::ReturnAtOnce,
-                request_id,
+                request_id: context.request_id,
             },
         )
-        .await
-        {
+        .await;
+        match sent {
             Ok((_, DialResult::Failed(error)))
-                if error.is_throttle() && attempts < MAX_THROTTLED_ATTEMPTS =>
+                if error.is_throttle() && throttled < MAX_THROTTLED_ATTEMPTS =>
             {
                 // After Ctrl-C nothing new is sent: the row stays throttled (not placed).
-                if interrupted.is_stopped() {
+                if context.interrupted.is_stopped() {
                     break DialResult::Failed(error);
                 }
-                pacer.throttled();
-                attempts += 1;
+                context.pacer.throttled();
+                throttled += 1;
                 tokio::select! {
-                    _ = pacer.until_ready() => {}
-                    _ = interrupted.stopped() => break DialResult::Failed(error),
+                    _ = context.pacer.until_ready() => {}
+                    _ = context.interrupted.stopped() => break DialResult::Failed(error),
                 }
+            }
+            Ok((_, DialResult::Failed(error)))
+                if error.code.as_deref() == Some("ResourceLimitExceededException") =>
+            {
+                return Dialed::OverQuota { error };
             }
             Ok((_, result)) => {
                 if !matches!(&result, DialResult::Failed(e) if e.is_throttle()) {
-                    pacer.succeeded();
+                    context.pacer.succeeded();
                 }
                 break result;
             }
             Err(PlaceError::BeforeSending(failure)) => {
-                journal_broken.store(true, Ordering::SeqCst);
-                stop.store(true, Ordering::SeqCst);
-                return RowReport {
-                    row: row.row,
-                    line: row.line,
-                    to: Some(request.to),
-                    outcome: "failed",
-                    transaction_id: None,
-                    resolved_by: None,
-                    error: Some(ErrorNote {
-                        code: None,
-                        message: failure.message,
-                        request_id: None,
-                        exit_code: failure.exit.code(),
-                    }),
+                context.journal_broken.store(true, Ordering::SeqCst);
+                return Dialed::JournalBroken {
+                    report: RowReport {
+                        row: row.row,
+                        line: row.line,
+                        to: Some(request.to),
+                        outcome: "failed",
+                        transaction_id: None,
+                        resolved_by: None,
+                        error: Some(ErrorNote {
+                            code: None,
+                            message: failure.message,
+                            request_id: None,
+                            exit_code: failure.exit.code(),
+                        }),
+                        attempt: Some(row.attempt),
+                    },
                 };
             }
             Err(PlaceError::AfterSending(result, _)) => {
-                journal_broken.store(true, Ordering::SeqCst);
-                stop.store(true, Ordering::SeqCst);
+                context.journal_broken.store(true, Ordering::SeqCst);
                 break result;
             }
         }
     };
-    RowReport {
+    let report = RowReport {
         row: row.row,
         line: row.line,
         to: Some(request.to),
@@ -98,5 +126,7 @@ pub(crate) async fn place_row(
         },
         error: result.error().map(placing::error_note),
         resolved_by: None,
-    }
+        attempt: Some(row.attempt),
+    };
+    Dialed::Done { report, result }
 }

@@ -79,18 +79,22 @@ fn section(html: &mut String, batch: &BatchLedger) {
 }
 
 fn figures(html: &mut String, summary: &BatchSummary) {
-    let seconds = |ms: Option<i64>| ms.map_or("–".to_string(), |ms| format!("{:.1} s", ms as f64 / 1000.0));
+    let seconds = |ms: Option<i64>| {
+        ms.map_or("–".to_string(), |ms| {
+            format!("{:.1} s", ms as f64 / 1000.0)
+        })
+    };
     let rate = summary
         .answer_rate
         .map_or("–".to_string(), |rate| format!("{:.0}%", rate * 100.0));
-    let _ = write!(
+    let _ = writeln!(
         html,
         "<div class=\"figures\">\
          <div class=\"figure\"><b>{rate}</b>answer rate</div>\
          <div class=\"figure\"><b>{}</b>median ring</div>\
          <div class=\"figure\"><b>{}</b>median duration</div>\
          <div class=\"figure\"><b>{}</b>still unknown</div>\
-         <div class=\"figure\"><b>{}</b>still live</div></div>\n",
+         <div class=\"figure\"><b>{}</b>still live</div></div>",
         seconds(summary.median_ring_ms),
         seconds(summary.median_duration_ms),
         summary.unknown,
@@ -102,9 +106,9 @@ fn figures(html: &mut String, summary: &BatchSummary) {
 fn breakdown(html: &mut String, summary: &BatchSummary) {
     const WIDTH: f64 = 1000.0;
     let total = summary.rows.max(1) as f64;
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<svg class=\"breakdown\" viewBox=\"0 0 {WIDTH} 36\" width=\"100%\" role=\"img\" aria-label=\"dispositions\">\n"
+        "<svg class=\"breakdown\" viewBox=\"0 0 {WIDTH} 36\" width=\"100%\" role=\"img\" aria-label=\"dispositions\">"
     );
     let mut x = 0.0;
     let mut legend = String::new();
@@ -170,7 +174,12 @@ fn timeline(html: &mut String, batch: &BatchLedger) {
         return;
     }
     let first = bars.iter().map(|b| b.2).min().unwrap_or(0);
-    let last = bars.iter().map(|b| b.3).max().unwrap_or(first).max(first + 1000);
+    let last = bars
+        .iter()
+        .map(|b| b.3)
+        .max()
+        .unwrap_or(first)
+        .max(first + 1000);
     let span = (last - first) as f64;
     let height = bars.len() as f64 * (BAR + GAP) + 24.0;
     let _ = writeln!(

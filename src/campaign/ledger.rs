@@ -104,7 +104,10 @@ impl BatchLedger {
 
     /// How many rows have a dial that was (or may have been) placed.
     pub(crate) fn rows_dialed(&self) -> usize {
-        self.rows.values().filter(|row| !row.attempts.is_empty()).count()
+        self.rows
+            .values()
+            .filter(|row| !row.attempts.is_empty())
+            .count()
     }
 }
 
@@ -145,7 +148,8 @@ impl RowLedger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{Intent, Line, Outcome, OutcomeKind, StateNote};
+    use crate::journal::Line;
+    use crate::journal::{Intent, Outcome, OutcomeKind, StateNote};
 
     fn line(record: Record) -> Line {
         Line {

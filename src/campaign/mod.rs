@@ -1,44 +1,45 @@
-//! Bulk runs (`dial --file`): one call per CSV row, at an exact rate, with bounded concurrency,
-//! progress, a journal record for every request, Ctrl-C that loses nothing, and `--resume`.
+//! Bulk runs (`dial --file`): one call per CSV row, at an exact rate, never more than
+//! `--max-active` live at once, with bounded concurrency, progress, a journal record for every
+//! request, Ctrl-C that loses nothing, `--resume`; runs that wait (`--wait ended`) follow every
+//! call to its end, say how it ended, and redial what `--redial` names.
 //!
 //! The pieces: `rows` reads the file, `source` opens it (and makes `--strict`'s first pass),
-//! `batch` names the run and guards it, `pacing` keeps the rate, `dialer` places one row,
-//! `printer` reports every row, `report` is what a row's line says.
+//! `batch` names the run and guards it, `ledger` is what the journal says of a batch, `plan` what
+//! to do with each row, `scheduler` the loop, `pacing` the rate, `dialer` one dial, `following`
+//! one call to its end, `printer` and `report` what stdout says, `summary` and `html` the
+//! `report` command's views, `dry_run` what a run would do.
 
 mod batch;
 mod dialer;
+mod dry_run;
+mod following;
 mod html;
 mod ledger;
 mod pacing;
+mod plan;
 mod printer;
 mod progress;
 mod report;
 mod rows;
+mod scheduler;
 mod source;
 mod summary;
 
-use std::collections::HashMap;
-use std::io::Read;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
-use tokio::sync::{mpsc, Semaphore};
 
-use crate::aws;
+use crate::call::{DispositionKind, Success};
 use crate::exit::{Exit, Failure};
-use crate::journal::{self, ErrorNote, Journal, OutcomeKind};
+use crate::journal::{self, Journal, OutcomeKind};
 use crate::output::Output;
-use crate::placing::RowRef;
 use crate::settle::{self, Resolution};
-use crate::signals::StopWatch;
-use batch::Known;
-use pacing::Pacer;
 use printer::Printer;
 use report::{RowReport, Tally};
-use rows::{Row, RowReader};
 
 pub(crate) use batch::batch_named;
 pub(crate) use html::page as html_page;
@@ -57,30 +58,47 @@ pub(crate) struct CampaignOptions {
     pub(crate) strict: bool,
     /// Send each row's dial id in its ArgumentsMap (`chimecall-request-id`).
     pub(crate) request_id: bool,
+    /// `--batch`: the run's name.
+    pub(crate) batch: Option<String>,
+    /// `--again`: a new batch, though the file was dialed before.
+    pub(crate) again: bool,
+    pub(crate) dry_run: bool,
+    /// At most this many calls of the run live at once (0: no cap of chimecall's own).
+    pub(crate) max_active: usize,
+    /// `--wait ended`: follow every call to its end, at most this long each.
+    pub(crate) wait: Option<Duration>,
+    pub(crate) attempts: u32,
+    pub(crate) redial_after: Duration,
+    pub(crate) redial: BTreeSet<DispositionKind>,
+    pub(crate) success: Success,
+    pub(crate) hangup_on_interrupt: bool,
+    pub(crate) log_group: Option<String>,
+    pub(crate) logs_rate: f64,
 }
 
-/// How the row loop ended, beyond what the reports say.
-#[derive(Debug, Default)]
-struct Dialed {
-    skipped: u64,
-    skipped_unknown: u64,
-    interrupted: bool,
-    /// The rest of the file could not be read.
-    unreadable: bool,
-}
+/// The `--redial` classes of a run that waits, unless it names its own.
+pub(crate) const DEFAULT_REDIAL: &str = "busy,no_answer,not_placed";
 
-/// The shared pieces every row's task gets.
-#[derive(Clone)]
-struct Crew {
-    journal: Journal,
-    client: aws_sdk_chimesdkvoice::Client,
-    pacer: Arc<Pacer>,
-    reports: mpsc::Sender<RowReport>,
-    /// The journal failed: the run stops starting calls.
-    stop: Arc<AtomicBool>,
-    journal_broken: Arc<AtomicBool>,
-    interrupted: StopWatch,
-    request_id: bool,
+pub(crate) use dry_run::run as dry_run;
+
+/// The `--redial` classes: comma-separated disposition names; `answered` never is redialed.
+pub(crate) fn parse_redial_classes(text: &str) -> Result<BTreeSet<DispositionKind>, Failure> {
+    let mut classes = BTreeSet::new();
+    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let kind = DispositionKind::parse(name).ok_or_else(|| {
+            Failure::usage(format!(
+                "--redial: {name:?} is not a disposition (busy, no_answer, rejected, not_placed, \
+                 unacknowledged, unknown, live, failed)"
+            ))
+        })?;
+        if kind == DispositionKind::Answered {
+            return Err(Failure::usage(
+                "--redial: a row that answered is never dialed again",
+            ));
+        }
+        classes.insert(kind);
+    }
+    Ok(classes)
 }
 
 pub(crate) async fn run(
@@ -89,58 +107,75 @@ pub(crate) async fn run(
     config: &SdkConfig,
     output: &Output,
 ) -> anyhow::Result<()> {
-    // From here a Ctrl-C stops new calls; it never cuts one in flight.
-    let stop_watch = StopWatch::start();
-    let batch = batch::batch_name(&options.file);
-    // One run per file at a time: two runs of one file would each dial every row.
+    let batch = batch::batch_name(&options.file, options.batch.as_deref(), options.again);
+    // One run per batch at a time: two runs of one file would each dial every row.
     let _batch_lock = batch::lock_batch(journal.path(), &batch)?;
-    let rows = source::open_rows(&options, output)?;
-    let already = if options.resume {
-        batch::resume_index(journal.path(), &batch, output)?
-    } else {
-        HashMap::new()
-    };
+    let contents = journal::read(journal.path())?;
+    for problem in &contents.problems {
+        output.note(format!("warning: {problem}"));
+    }
+    let mut ledger = Ledger::of(&contents);
+    let history = ledger.batches.remove(&batch);
+    if let Some(history) = history.as_ref().filter(|h| h.rows_dialed() > 0) {
+        if !options.resume {
+            return Err(batch::refuse_rerun(history).into());
+        }
+    }
+    let rows = source::open_rows(
+        &source::RowSource {
+            file: &options.file,
+            defaults: &options.defaults,
+            strict: options.strict,
+            request_id: options.request_id,
+        },
+        output,
+    )?;
+    // Named at the start, so a runbook can resume or report it.
+    output.note(format!("batch: {batch}"));
     let started = Instant::now();
     let run_started_ms = chimecall_model::clock::now_ms();
     let bytes_read = Arc::new(AtomicU64::new(0));
+    let live = Arc::new(AtomicU64::new(0));
     let printer = Printer::start(
         output,
         options.concurrency.max(1) * 2,
         rows.file_size,
         Arc::clone(&bytes_read),
+        Arc::clone(&live),
     );
-    let crew = Crew {
-        journal: journal.clone(),
-        client: aws::voice_client(config),
-        pacer: Arc::new(Pacer::new(options.rate)),
-        reports: printer.sender(),
-        stop: Arc::new(AtomicBool::new(false)),
-        journal_broken: Arc::new(AtomicBool::new(false)),
-        interrupted: stop_watch.clone(),
+    let waits = options.wait.is_some();
+    let settings = scheduler::Settings {
+        batch: batch.clone(),
+        concurrency: options.concurrency,
+        max_active: options.max_active,
+        wait: options.wait,
+        rules: plan::RedialRules {
+            attempts: options.attempts,
+            redial_after_ms: options.redial_after.as_millis() as i64,
+            classes: options.redial.clone(),
+            retry_unknown: options.retry_unknown,
+            follows: waits || options.max_active > 0,
+        },
+        success: options.success.clone(),
+        hangup_on_interrupt: options.hangup_on_interrupt,
         request_id: options.request_id,
+        log_group: options.log_group.clone(),
+        logs_rate: options.logs_rate,
     };
-    let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
-    let dialed = dial_rows(
+    let scheduler = scheduler::Scheduler::new(
+        settings,
         rows.reader,
-        &options,
-        &already,
-        &batch,
-        &crew,
-        &slots,
+        bytes_read,
+        if options.resume { history } else { None },
+        journal.clone(),
+        config,
         &printer,
-        &bytes_read,
+        live,
+        options.rate,
         output,
-    )
-    .await;
-    if dialed.interrupted {
-        output.note("interrupted: no new calls start; waiting for the calls in flight");
-    }
-    // Every task holds a permit until its report is sent: taking them all means all are done.
-    let _all = slots.acquire_many(options.concurrency.max(1) as u32).await;
-    let journal_broken = crew.journal_broken.load(Ordering::SeqCst);
-    drop(crew);
+    );
+    let (ended, journal_broken) = scheduler.run(&printer).await;
     let mut tally = printer.finish().await?;
-    tally.skipped = dialed.skipped;
     if tally.unknown > 0 && options.request_id && !journal_broken {
         settle_unknown_rows(&batch, run_started_ms, &mut tally, &journal, config, output).await;
     }
@@ -151,6 +186,12 @@ pub(crate) async fn run(
         elapsed,
         (tally.placed + tally.failed + tally.unknown) as f64 / elapsed.max(1e-9)
     ));
+    if ended.over_quota > 0 {
+        output.note(format!(
+            "{} dials were refused over the account's active-call quota (ResourceLimitExceededException) and sent again",
+            ended.over_quota
+        ));
+    }
     if journal_broken {
         return Err(Failure::new(
             Exit::Config,
@@ -158,163 +199,49 @@ pub(crate) async fn run(
         )
         .into());
     }
-    exit_of(&tally, &dialed).map_err(Into::into)
+    exit_of(&tally, &ended, waits, &batch).map_err(Into::into)
 }
 
-/// Reads the rows and starts a task for each one to dial, until the file ends or the run stops.
-#[allow(clippy::too_many_arguments)] // the rows, the run's settings, and its shared pieces
-async fn dial_rows(
-    mut reader: RowReader<Box<dyn Read + Send>>,
-    options: &CampaignOptions,
-    already: &HashMap<String, Known>,
+/// A run's exit. 130 interrupted; 8 when a call may have been placed; 1 when rows failed (or
+/// the file could not be read); for a run that waits, 6 when calls were still live when
+/// following them stopped, and 5 when rows ended unsuccessfully after their attempts.
+fn exit_of(
+    tally: &Tally,
+    ended: &scheduler::Ended,
+    waits: bool,
     batch: &str,
-    crew: &Crew,
-    slots: &Arc<Semaphore>,
-    printer: &Printer,
-    bytes_read: &AtomicU64,
-    output: &Output,
-) -> Dialed {
-    let mut dialed = Dialed::default();
-    loop {
-        if crew.stop.load(Ordering::SeqCst) || printer.stdout_closed() {
-            break;
-        }
-        if crew.interrupted.is_stopped() {
-            dialed.interrupted = true;
-            break;
-        }
-        let row = match reader.next_row() {
-            None => break,
-            Some(Err(failure)) => {
-                // The rest of the file cannot be read: what was dialed stands, the run failed.
-                output.error(&failure);
-                dialed.unreadable = true;
-                break;
-            }
-            Some(Ok(row)) => row,
-        };
-        bytes_read.store(reader.bytes_read(), Ordering::Relaxed);
-        let (line, key, request) =
-            match source::needing_room_for_request_id(row, options.request_id) {
-                Row::Invalid {
-                    line,
-                    key,
-                    to,
-                    problem,
-                } => {
-                    if crew
-                        .reports
-                        .send(invalid(key, line, to, problem))
-                        .await
-                        .is_err()
-                    {
-                        break;
-                    }
-                    continue;
-                }
-                Row::Valid { line, key, request } => (line, key, request),
-            };
-        if let Some(known) = already.get(&key) {
-            // The same key calling somewhere else: the file changed under its keys. Dialing it
-            // or skipping it could both be wrong; say so and leave it.
-            let report = if known.to != request.to {
-                let problem = format!(
-                    "line {line}: row key {key:?} called {} before; give this row its own id",
-                    known.to
-                );
-                Some(invalid(
-                    key.clone(),
-                    line,
-                    Some(request.to.clone()),
-                    problem,
-                ))
-            } else if !(options.retry_unknown && known.outcome == OutcomeKind::Unknown) {
-                dialed.skipped += 1;
-                if known.outcome == OutcomeKind::Unknown {
-                    dialed.skipped_unknown += 1;
-                }
-                Some(RowReport {
-                    row: key.clone(),
-                    line,
-                    to: Some(request.to.clone()),
-                    outcome: "skipped",
-                    transaction_id: None,
-                    resolved_by: None,
-                    error: None,
-                })
-            } else {
-                None
-            };
-            if let Some(report) = report {
-                if crew.reports.send(report).await.is_err() {
-                    break;
-                }
-                continue;
-            }
-        }
-        // A slot in flight, then a start slot; Ctrl-C wins over both.
-        let permit = tokio::select! {
-            permit = Arc::clone(slots).acquire_owned() => permit.expect("semaphore open"),
-            _ = crew.interrupted.stopped() => { dialed.interrupted = true; break; }
-        };
-        tokio::select! {
-            _ = crew.pacer.until_ready() => {}
-            _ = crew.interrupted.stopped() => { dialed.interrupted = true; break; }
-        }
-        let row = RowRef {
-            batch: batch.to_string(),
-            row: key,
-            line,
-            attempt: 1,
-        };
-        let crew = crew.clone();
-        tokio::spawn(async move {
-            let report = dialer::place_row(
-                &crew.journal,
-                &crew.client,
-                &crew.pacer,
-                request,
-                row,
-                crew.request_id,
-                &crew.interrupted,
-                &crew.stop,
-                &crew.journal_broken,
-            )
-            .await;
-            let _ = crew.reports.send(report).await;
-            drop(permit);
-        });
-    }
-    dialed
-}
-
-/// The report of a row that was never sent.
-fn invalid(key: String, line: u64, to: Option<String>, problem: String) -> RowReport {
-    RowReport {
-        row: key,
-        line,
-        to,
-        outcome: "invalid",
-        transaction_id: None,
-        resolved_by: None,
-        error: Some(ErrorNote {
-            code: None,
-            message: problem,
-            request_id: None,
-            exit_code: Exit::Usage.code(),
-        }),
-    }
-}
-
-/// A run's exit: 130 interrupted, 8 when a call may have been placed, 1 when rows failed.
-fn exit_of(tally: &Tally, dialed: &Dialed) -> Result<(), Failure> {
-    let unknown = tally.unknown + dialed.skipped_unknown;
-    let exit = if dialed.interrupted {
+) -> Result<(), Failure> {
+    let unknown = tally.unknown + ended.skipped_unknown;
+    let final_count = |kinds: &[DispositionKind]| -> u64 {
+        kinds
+            .iter()
+            .map(|kind| ended.finals.get(kind).copied().unwrap_or(0))
+            .sum()
+    };
+    let unsuccessful = final_count(&[
+        DispositionKind::Busy,
+        DispositionKind::NoAnswer,
+        DispositionKind::Rejected,
+        DispositionKind::NotPlaced,
+        DispositionKind::Unacknowledged,
+    ]);
+    let live = final_count(&[DispositionKind::Live]);
+    // A run that does not wait has no "unsuccessful": a row it could not place failed.
+    let failed = if waits {
+        final_count(&[DispositionKind::Failed])
+    } else {
+        final_count(&[DispositionKind::Failed, DispositionKind::NotPlaced])
+    };
+    let exit = if ended.interrupted {
         Exit::Interrupted
     } else if unknown > 0 {
         Exit::OutcomeUnknown
-    } else if tally.failed + tally.invalid > 0 || dialed.unreadable {
+    } else if failed > 0 || tally.invalid > 0 || ended.unreadable_file {
         Exit::Failure
+    } else if waits && live > 0 {
+        Exit::WaitTimedOut
+    } else if waits && unsuccessful > 0 {
+        Exit::Unanswered
     } else {
         return Ok(());
     };
@@ -322,7 +249,11 @@ fn exit_of(tally: &Tally, dialed: &Dialed) -> Result<(), Failure> {
         Exit::OutcomeUnknown => format!(
             "{unknown} calls have an unknown outcome: they may have been placed; --resume skips them unless --retry-unknown (`chimecall resolve` settles them)"
         ),
-        Exit::Interrupted => "interrupted; run the same command with --resume to finish".to_string(),
+        Exit::Interrupted => format!(
+            "interrupted; run the same command with --resume to finish (batch {batch})"
+        ),
+        Exit::WaitTimedOut => format!("{live} calls were still live when following them stopped"),
+        Exit::Unanswered => format!("{unsuccessful} rows did not end in success after their attempts"),
         _ => String::new(),
     };
     Err(Failure::new(exit, message))
@@ -366,6 +297,7 @@ async fn settle_unknown_rows(
             transaction_id: Some(transaction_id),
             error: None,
             resolved_by: Some("logs"),
+            attempt: Some(entry.attempt),
         };
         if output.result(&report).is_err() {
             return;

@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
+use crate::call::{Disposition, DispositionKind, EndedBy};
 use crate::journal::ErrorNote;
 use crate::text::{cell, one_line};
 
@@ -22,6 +25,9 @@ pub(crate) struct RowReport {
     /// Set on a second report for a row whose unknown outcome the handler's logs settled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) resolved_by: Option<&'static str>,
+    /// Which attempt at the row this was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) attempt: Option<u32>,
 }
 
 impl fmt::Display for RowReport {
@@ -45,18 +51,110 @@ impl fmt::Display for RowReport {
     }
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+/// How one attempt at a row ended (runs that wait): after the row's placement line. Text: one
+/// tab-separated line `ROW TO DISPOSITION TRANSACTION_ID attempt=N digits=.. ended_by=..`.
+#[derive(Debug, Serialize)]
+pub(crate) struct EndReport {
+    pub(crate) row: String,
+    pub(crate) line: u64,
+    pub(crate) to: String,
+    pub(crate) transaction_id: Option<String>,
+    pub(crate) attempt: u32,
+    pub(crate) disposition: DispositionKind,
+    pub(crate) answered: bool,
+    pub(crate) sip_response_code: Option<String>,
+    pub(crate) digits: String,
+    pub(crate) ring_ms: Option<i64>,
+    pub(crate) duration_ms: Option<i64>,
+    pub(crate) ended_by: Option<EndedBy>,
+}
+
+impl EndReport {
+    pub(crate) fn new(
+        row: &str,
+        line: u64,
+        to: &str,
+        transaction_id: Option<String>,
+        attempt: u32,
+        disposition: &Disposition,
+    ) -> EndReport {
+        EndReport {
+            row: row.to_string(),
+            line,
+            to: to.to_string(),
+            transaction_id,
+            attempt,
+            disposition: disposition.disposition,
+            answered: disposition.answered,
+            sip_response_code: disposition.sip_response_code.clone(),
+            digits: disposition.digits.clone(),
+            ring_ms: disposition.ring_ms,
+            duration_ms: disposition.duration_ms,
+            ended_by: disposition.ended_by,
+        }
+    }
+}
+
+impl fmt::Display for EndReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}\t{}\t{}\t{}\tattempt={}",
+            cell(&self.row),
+            cell(&self.to),
+            self.disposition,
+            self.transaction_id.as_deref().unwrap_or("-"),
+            self.attempt
+        )?;
+        if let Some(code) = &self.sip_response_code {
+            write!(f, " sip={}", cell(code))?;
+        }
+        if !self.digits.is_empty() {
+            write!(f, " digits={}", cell(&self.digits))?;
+        }
+        if let Some(by) = self.ended_by {
+            write!(f, " ended_by={}", by.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// A line of a run's stdout.
+pub(crate) enum Line {
+    Placement(RowReport),
+    End(EndReport),
+}
+
+/// What a run has done so far.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Tally {
     pub(crate) placed: u64,
     pub(crate) failed: u64,
     pub(crate) unknown: u64,
     pub(crate) invalid: u64,
     pub(crate) skipped: u64,
+    /// Calls placed and not ended yet.
+    pub(crate) live: u64,
+    /// Attempts that ended, by disposition (runs that wait).
+    pub(crate) ended: BTreeMap<DispositionKind, u64>,
 }
 
 impl Tally {
     pub(crate) fn done(&self) -> u64 {
         self.placed + self.failed + self.unknown + self.invalid
+    }
+
+    pub(crate) fn count(&mut self, line: &Line) {
+        match line {
+            Line::Placement(report) => match report.outcome {
+                "placed" => self.placed += 1,
+                "failed" => self.failed += 1,
+                "unknown" => self.unknown += 1,
+                "skipped" => self.skipped += 1,
+                _ => self.invalid += 1,
+            },
+            Line::End(end) => *self.ended.entry(end.disposition).or_default() += 1,
+        }
     }
 }
 
@@ -69,6 +167,17 @@ impl fmt::Display for Tally {
         )?;
         if self.skipped > 0 {
             write!(f, ", {} skipped (already in the journal)", self.skipped)?;
+        }
+        if self.live > 0 {
+            write!(f, "; {} live", self.live)?;
+        }
+        if !self.ended.is_empty() {
+            let ended: Vec<String> = self
+                .ended
+                .iter()
+                .map(|(kind, n)| format!("{n} {kind}"))
+                .collect();
+            write!(f, "; ended: {}", ended.join(", "))?;
         }
         Ok(())
     }
@@ -88,6 +197,7 @@ mod tests {
             transaction_id: None,
             error: None,
             resolved_by: None,
+            attempt: None,
         };
         let text = report.to_string();
         assert_eq!(text.matches('\t').count(), 3, "{text}");

@@ -3,7 +3,6 @@
 use std::io::Read;
 
 use super::rows::{Row, RowDefaults, RowReader};
-use super::CampaignOptions;
 use crate::exit::Failure;
 use crate::output::Output;
 
@@ -16,12 +15,23 @@ pub(crate) struct Rows {
     _spool: Option<tempfile::NamedTempFile>,
 }
 
+/// Where the rows come from and how they are read.
+pub(crate) struct RowSource<'a> {
+    /// A file, or `None` for stdin.
+    pub(crate) file: &'a Option<std::path::PathBuf>,
+    pub(crate) defaults: &'a RowDefaults,
+    /// Check every row before the first is read for dialing.
+    pub(crate) strict: bool,
+    /// Rows must leave room for the request id.
+    pub(crate) request_id: bool,
+}
+
 /// Opens the rows; under `--strict` every row is checked first, and nothing is dialed if any is
 /// invalid.
-pub(crate) fn open_rows(options: &CampaignOptions, output: &Output) -> Result<Rows, Failure> {
+pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows, Failure> {
     let (source, spool) = open_source(options)?;
     let source = if options.strict {
-        let rows = check_all_rows(source, &options.defaults, options.request_id, output)?;
+        let rows = check_all_rows(source, options.defaults, options.request_id, output)?;
         output.note(format!("--strict: all {rows} rows are valid"));
         match (&options.file, &spool) {
             (_, Some(spool)) => {
@@ -53,7 +63,7 @@ pub(crate) fn open_rows(options: &CampaignOptions, output: &Output) -> Result<Ro
 
 /// Opens the rows' source. Stdin under --strict is spooled to a temporary file so it can be read twice.
 fn open_source(
-    options: &CampaignOptions,
+    options: &RowSource<'_>,
 ) -> Result<(Box<dyn Read + Send>, Option<tempfile::NamedTempFile>), Failure> {
     let cannot = |what: &str, e: std::io::Error| Failure::usage(format!("cannot read {what}: {e}"));
     match &options.file {

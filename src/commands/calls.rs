@@ -105,16 +105,17 @@ async fn learn_ends(
         .collect();
     let config = context.sdk_config().await?;
     let pollers = Pollers::new(&config, context.logs_rate, None);
-    let looked_up =
-        match follow::look_up(&calls, log_group, &pollers, &config, LOOK_UP_WITHIN).await {
-            Ok(looked_up) => looked_up,
-            Err(failure) => {
-                output.note(format!(
+    let looked_up = match follow::look_up(&calls, log_group, &pollers, &config, LOOK_UP_WITHIN)
+        .await
+    {
+        Ok(looked_up) => looked_up,
+        Err(failure) => {
+            output.note(format!(
                     "warning: the handler's logs cannot be read ({failure}): the journal alone is shown"
                 ));
-                return Ok(());
-            }
-        };
+            return Ok(());
+        }
+    };
     let journal = Journal::open(&journal::default_path()?)?;
     for (transaction_id, tracker) in looked_up {
         if !tracker.is_ended() {

@@ -192,7 +192,25 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     let arguments = parse_pairs("--arg", &args.args)?;
     let sip_headers = parse_pairs("--sip-header", &args.sip_headers)?;
     let request_id = !args.no_request_id;
-    if let Some(file) = args.bulk.file {
+    if let Some(file) = args.bulk.file.clone() {
+        let bulk = args.bulk;
+        let wait = match args.wait.wait {
+            None => None,
+            Some(WaitState::Ended) => Some(args.wait.timeout),
+            Some(WaitState::Answered) => {
+                return Err(Failure::usage(
+                    "--wait answered: a bulk run waits for its calls to end (--wait ended)",
+                )
+                .into())
+            }
+        };
+        // The default classes are for runs that wait; one that does not redials only what it
+        // is told to (`--resume --redial not_placed`).
+        let redial = match (&bulk.redial, wait.is_some()) {
+            (Some(classes), _) => campaign::parse_redial_classes(classes)?,
+            (None, true) => campaign::parse_redial_classes(campaign::DEFAULT_REDIAL)?,
+            (None, false) => Default::default(),
+        };
         let options = CampaignOptions {
             file: (file.as_os_str() != "-").then_some(file),
             defaults: RowDefaults {
@@ -201,14 +219,33 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                 arguments,
                 sip_headers,
             },
-            rate: args.bulk.rate,
-            concurrency: usize::from(args.bulk.concurrency),
-            resume: args.bulk.resume,
-            retry_unknown: args.bulk.retry_unknown,
-            strict: args.bulk.strict,
+            rate: bulk.rate,
+            concurrency: usize::from(bulk.concurrency),
+            resume: bulk.resume,
+            retry_unknown: bulk.retry_unknown,
+            strict: bulk.strict,
             request_id,
+            batch: bulk.batch,
+            again: bulk.again,
+            dry_run: args.dry_run,
+            max_active: bulk.max_active as usize,
+            wait,
+            attempts: bulk.attempts,
+            redial_after: bulk.redial_after,
+            redial,
+            success: Success::parse(&bulk.success)
+                .map_err(|problem| Failure::usage(format!("--success: {problem}")))?,
+            hangup_on_interrupt: bulk.hangup_on_interrupt,
+            log_group: context
+                .setting(Setting::LogGroup, args.wait.log_group)
+                .await?,
+            logs_rate: context.logs_rate,
         };
         options.defaults.check()?;
+        if options.dry_run {
+            // Nothing is sent and nothing is written: no configuration, no journal.
+            return campaign::dry_run(&options, output).await;
+        }
         let config = context.sdk_config().await?;
         let journal = Journal::open(&journal::default_path()?)?;
         return campaign::run(options, journal, &config, output).await;

@@ -76,12 +76,6 @@ impl LogsBudget {
         let state = self.state.lock().expect("budget lock");
         1.0 / state.base_interval.mul_f64(state.slowdown).as_secs_f64()
     }
-
-    /// (requests taken, requests throttled) so far.
-    pub(crate) fn counts(&self) -> (u64, u64) {
-        let state = self.state.lock().expect("budget lock");
-        (state.requests, state.throttled)
-    }
 }
 
 #[cfg(test)]
@@ -110,7 +104,6 @@ mod tests {
             budget.succeeded();
         }
         assert!((budget.current_rate() - 2.0).abs() < 1e-9);
-        assert_eq!(budget.counts(), (6, 1));
     }
 
     #[tokio::test(start_paused = true)]

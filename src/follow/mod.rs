@@ -27,7 +27,7 @@ use crate::event::InvocationEvent;
 
 pub(crate) use budget::LogsBudget;
 pub(crate) use log_group::{log_group_of, LogSource};
-pub(crate) use lookup::{look_up, CallToLookUp, LookUpFailure};
+pub(crate) use lookup::{look_up, CallToLookUp};
 pub(crate) use poller::News;
 pub(crate) use schedule::PollSchedule;
 pub(crate) use wait::{wait_for, WaitFor};
@@ -92,11 +92,6 @@ impl Pollers {
             _registration: registration,
         }
     }
-
-    /// (FilterLogEvents requests made, of which throttled) so far.
-    pub(crate) fn requests(&self) -> (u64, u64) {
-        self.budget.counts()
-    }
 }
 
 /// One followed call: the events its poller hands over, and the phase they add up to.
@@ -141,19 +136,9 @@ impl CallWatch {
         &self.tracker
     }
 
-    /// Whether the log group was missing at the last look.
-    pub(crate) fn group_missing(&self) -> bool {
-        self.group_missing
-    }
-
     /// Whether the call's past (since the watch's start) has been read once.
     pub(crate) fn caught_up(&self) -> bool {
         self.caught_up
-    }
-
-    /// The last reason the logs could not be read, while they cannot.
-    pub(crate) fn unreadable(&self) -> Option<&ApiError> {
-        self.unreadable.as_ref()
     }
 
     /// Log lines of the group that held an event chimecall could not read.

@@ -19,8 +19,10 @@ use crate::exit::{Exit, Failure};
 use crate::output::Output;
 
 pub(crate) use read::{dials, read, Contents, DialEntry};
+#[cfg(test)]
+pub(crate) use record::Line;
 pub(crate) use record::{
-    mask_values, ErrorNote, Intent, Line, Outcome, OutcomeKind, Record, RedialNote, StateNote,
+    mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, RedialNote, StateNote,
 };
 pub(crate) use write::Journal;
 
@@ -95,7 +97,6 @@ pub(crate) async fn record_phase(
 
 #[cfg(test)]
 mod tests {
-    use super::record::Line;
     use super::*;
     use std::collections::BTreeMap;
 

@@ -36,6 +36,8 @@ fn run_cell(name: &str, sandbox_flags: &[&str]) -> BTreeMap<String, String> {
         "--output",
         "json",
         "dial",
+        "--max-active",
+        "0",
         "--file",
         file.to_str().unwrap(),
         "--rate",

@@ -225,6 +225,7 @@ fn dial_file(sandbox: &Sandbox, path: &Path, extra: &[&str]) -> Ran {
     ran(sandbox
         .chimecall()
         .arg("dial")
+        .args(["--max-active", "0"])
         .arg("--file")
         .arg(path)
         .args(["--rate", "0"])
@@ -358,7 +359,17 @@ fn bad_numbers_in_a_file_name_their_line_and_column() {
     let lenient = dial_file(&sandbox, &path, &[]);
     let json = ran(sandbox
         .chimecall()
-        .args(["--output", "json", "dial", "--rate", "0", "--file"])
+        .args([
+            "--output",
+            "json",
+            "dial",
+            "--rate",
+            "0",
+            "--max-active",
+            "0",
+            "--again",
+            "--file",
+        ])
         .arg(&path));
     for (out, what) in [(&lenient, "text"), (&json, "json")] {
         assert_sane(out, what);
@@ -547,7 +558,8 @@ fn oversized_arguments_are_placed_once_or_refused_by_the_service() {
         "two-mib.csv",
         format!("to,arg.big\n+12065550143,{}\n", "z".repeat(2 * 1024 * 1024)).as_bytes(),
     );
-    for extra in [&[][..], &["--strict"]] {
+    // The same file twice: the second run is a new batch of its own.
+    for extra in [&["--again"][..], &["--strict", "--again"]] {
         let out = dial_file(&sandbox, &path, extra);
         assert_sane(&out, "a 2 MiB cell");
         assert_eq!(out.code, 1, "{extra:?}: {}", out.stderr);
@@ -912,7 +924,12 @@ fn malformed_files_are_reported_by_line_and_column() {
         ),
     ];
     for (name, bytes, strict_exit, expected) in &cases {
-        let path = write_file(dir.path(), "case.csv", bytes);
+        // Each case a file (and so a batch) of its own.
+        let file_name = format!(
+            "case-{}.csv",
+            name.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        let path = write_file(dir.path(), &file_name, bytes);
         let out = dial_file(&sandbox, &path, &["--strict"]);
         assert_sane(&out, name);
         assert_terminal_safe(&out, name);
@@ -930,7 +947,7 @@ fn malformed_files_are_reported_by_line_and_column() {
             out.stderr.len()
         );
         // Without --strict: the same problems, each row reported, the exit 0, 1 or 2.
-        let out = dial_file(&sandbox, &path, &[]);
+        let out = dial_file(&sandbox, &path, &["--again"]);
         assert_sane(&out, name);
         assert_terminal_safe(&out, name);
         assert!(
@@ -1011,7 +1028,17 @@ fn byte_order_marks_and_every_line_ending_are_read_with_true_line_numbers() {
         let path = write_file(dir.path(), "endings.csv", text.as_bytes());
         let out = ran(sandbox
             .chimecall()
-            .args(["--output", "json", "dial", "--rate", "0", "--file"])
+            .args([
+                "--output",
+                "json",
+                "dial",
+                "--rate",
+                "0",
+                "--max-active",
+                "0",
+                "--again",
+                "--file",
+            ])
             .arg(&path));
         assert_sane(&out, name);
         assert_eq!(out.code, 1, "{name}: {}", out.stderr);
@@ -1346,7 +1373,17 @@ fn csv_cells_echoed_in_reports_cannot_drive_the_terminal() {
         let out = if extra == ["--output", "json"] {
             ran(sandbox
                 .chimecall()
-                .args(["--output", "json", "dial", "--rate", "0", "--file"])
+                .args([
+                    "--output",
+                    "json",
+                    "dial",
+                    "--rate",
+                    "0",
+                    "--max-active",
+                    "0",
+                    "--again",
+                    "--file",
+                ])
                 .arg(&path))
         } else {
             dial_file(&sandbox, &path, extra)
@@ -1416,7 +1453,16 @@ fn clap_checked_hostile_values() -> Vec<(Vec<&'static str>, &'static str)> {
             "--timeout",
         ),
         (
-            vec!["dial", "--file", "x.csv", "--rate", HOSTILE_ARG],
+            vec![
+                "dial",
+                "--max-active",
+                "0",
+                "--again",
+                "--file",
+                "x.csv",
+                "--rate",
+                HOSTILE_ARG,
+            ],
             "--rate",
         ),
         (vec!["--output", HOSTILE_ARG, "calls"], "--output"),
@@ -1953,7 +1999,16 @@ fn huge_file_under_strict_is_streamed_in_bounded_memory() {
     let (out, peak) = run_measuring_peak_rss(
         sandbox
             .chimecall()
-            .args(["dial", "--strict", "--rate", "0", "--file"])
+            .args([
+                "dial",
+                "--strict",
+                "--rate",
+                "0",
+                "--max-active",
+                "0",
+                "--again",
+                "--file",
+            ])
             .arg(&path),
         Duration::from_secs(1800),
     );
@@ -1979,7 +2034,16 @@ fn huge_file_under_strict_is_streamed_in_bounded_memory() {
     let (out, peak) = run_measuring_peak_rss(
         sandbox
             .chimecall()
-            .args(["dial", "--strict", "--rate", "0", "--file"])
+            .args([
+                "dial",
+                "--strict",
+                "--rate",
+                "0",
+                "--max-active",
+                "0",
+                "--again",
+                "--file",
+            ])
             .arg(&path),
         Duration::from_secs(1800),
     );

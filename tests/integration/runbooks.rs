@@ -45,6 +45,8 @@ fn a_thousand_rows_unlimited() {
         "--output",
         "json",
         "dial",
+        "--max-active",
+        "0",
         "--file",
         file.to_str().unwrap(),
         "--rate",
@@ -84,7 +86,17 @@ fn an_interrupted_run_resumes_without_ringing_twice() {
     let file = file.to_str().unwrap();
     let child = sandbox
         .chimecall()
-        .args(["--output", "json", "dial", "--file", file, "--rate", "200"])
+        .args([
+            "--output",
+            "json",
+            "dial",
+            "--max-active",
+            "0",
+            "--file",
+            file,
+            "--rate",
+            "200",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -111,7 +123,16 @@ fn an_interrupted_run_resumes_without_ringing_twice() {
     assert_eq!(outcomes, first_reports.len());
 
     let second = run(sandbox.chimecall().args([
-        "--output", "json", "dial", "--file", file, "--rate", "0", "--resume",
+        "--output",
+        "json",
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        file,
+        "--rate",
+        "0",
+        "--resume",
     ]));
     assert_eq!(second.code, 0, "{}", second.stderr);
     let (skipped, second_reports): (Vec<Value>, Vec<Value>) = json_lines(&second.stdout)
@@ -140,10 +161,15 @@ fn the_rate_is_never_exceeded() {
     let sandbox = Sandbox::start();
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 25);
-    let out =
-        run(sandbox
-            .chimecall()
-            .args(["dial", "--file", file.to_str().unwrap(), "--rate", "10"]));
+    let out = run(sandbox.chimecall().args([
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        file.to_str().unwrap(),
+        "--rate",
+        "10",
+    ]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let times = new_outbound_call_times(&sandbox);
     assert_eq!(times.len(), 25);
@@ -198,9 +224,16 @@ fn invalid_rows_are_reported_and_skipped_or_stop_a_strict_run() {
     drop(file);
     let path = path.to_str().unwrap();
 
-    let strict = run(sandbox
-        .chimecall()
-        .args(["dial", "--file", path, "--rate", "0", "--strict"]));
+    let strict = run(sandbox.chimecall().args([
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path,
+        "--rate",
+        "0",
+        "--strict",
+    ]));
     assert_eq!(strict.code, 2, "{}", strict.stderr);
     for line in ["line 3", "line 4", "line 5"] {
         assert!(strict.stderr.contains(line), "{line}: {}", strict.stderr);
@@ -210,9 +243,17 @@ fn invalid_rows_are_reported_and_skipped_or_stop_a_strict_run() {
         "--strict dialed something"
     );
 
-    let lenient = run(sandbox
-        .chimecall()
-        .args(["--output", "json", "dial", "--file", path, "--rate", "0"]));
+    let lenient = run(sandbox.chimecall().args([
+        "--output",
+        "json",
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path,
+        "--rate",
+        "0",
+    ]));
     assert_eq!(lenient.code, 1, "{}", lenient.stderr);
     let reports = json_lines(&lenient.stdout);
     let outcomes: BTreeMap<String, String> = reports
@@ -236,16 +277,20 @@ fn a_bad_header_stops_before_anything_is_dialed() {
     let sandbox = Sandbox::start();
     let out = run(sandbox
         .chimecall()
-        .args(["dial", "--file", "-", "--rate", "0"])
+        .args(["dial", "--max-active", "0", "--file", "-", "--rate", "0"])
         .stdin(Stdio::piped()));
     // stdin is closed: an empty file.
     assert_eq!(out.code, 2, "{}", out.stderr);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.csv");
     std::fs::write(&path, "phone\n+12065550123\n").unwrap();
-    let out = run(sandbox
-        .chimecall()
-        .args(["dial", "--file", path.to_str().unwrap()]));
+    let out = run(sandbox.chimecall().args([
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path.to_str().unwrap(),
+    ]));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("line 1"), "{}", out.stderr);
     assert!(sandbox.placed_destinations().is_empty());
@@ -256,7 +301,16 @@ fn rows_from_stdin() {
     let sandbox = Sandbox::start();
     let mut child = sandbox
         .chimecall()
-        .args(["dial", "--file", "-", "--rate", "0", "--strict"])
+        .args([
+            "dial",
+            "--max-active",
+            "0",
+            "--file",
+            "-",
+            "--rate",
+            "0",
+            "--strict",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -434,15 +488,16 @@ fn two_runs_of_one_file_cannot_overlap() {
     let file = file.to_str().unwrap();
     let first = sandbox
         .chimecall()
-        .args(["dial", "--file", file, "--rate", "5"])
+        .args(["dial", "--max-active", "0", "--file", file, "--rate", "5"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    let second = run(sandbox
-        .chimecall()
-        .args(["dial", "--file", file, "--resume"]));
+    let second =
+        run(sandbox
+            .chimecall()
+            .args(["dial", "--max-active", "0", "--file", file, "--resume"]));
     assert_eq!(second.code, 3, "{}", second.stderr);
     assert!(
         second.stderr.contains("another chimecall is dialing"),
@@ -468,14 +523,27 @@ fn resume_refuses_a_key_that_now_calls_someone_else_and_reports_unknowns() {
     std::fs::write(&path, "to,id\n+12065550141,alice\n").unwrap();
     let path = path.to_str().unwrap();
     // Dropped answer and no request id: the outcome stays unknown.
-    let first =
-        run(sandbox
-            .chimecall()
-            .args(["dial", "--file", path, "--rate", "0", "--no-request-id"]));
+    let first = run(sandbox.chimecall().args([
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path,
+        "--rate",
+        "0",
+        "--no-request-id",
+    ]));
     assert_eq!(first.code, 8, "{}", first.stderr);
-    let again = run(sandbox
-        .chimecall()
-        .args(["--output", "json", "dial", "--file", path, "--resume"]));
+    let again = run(sandbox.chimecall().args([
+        "--output",
+        "json",
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path,
+        "--resume",
+    ]));
     assert_eq!(
         again.code, 8,
         "a skipped unknown row is still unknown: {}",
@@ -486,9 +554,16 @@ fn resume_refuses_a_key_that_now_calls_someone_else_and_reports_unknowns() {
     assert_eq!(reports[0]["outcome"], "skipped");
 
     std::fs::write(path, "to,id\n+12065550142,alice\n").unwrap();
-    let changed = run(sandbox
-        .chimecall()
-        .args(["--output", "json", "dial", "--file", path, "--resume"]));
+    let changed = run(sandbox.chimecall().args([
+        "--output",
+        "json",
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path,
+        "--resume",
+    ]));
     assert_eq!(changed.code, 1, "{}", changed.stderr);
     let reports = json_lines(&changed.stdout);
     assert_eq!(reports[0]["outcome"], "invalid");
@@ -503,9 +578,15 @@ fn resume_refuses_a_key_that_now_calls_someone_else_and_reports_unknowns() {
 fn absurd_rates_are_usage_errors() {
     let sandbox = Sandbox::start();
     for rate in ["1e-300", "-1", "NaN", "inf", "0.000001"] {
-        let out = run(sandbox
-            .chimecall()
-            .args(["dial", "--file", "-", "--rate", rate]));
+        let out = run(sandbox.chimecall().args([
+            "dial",
+            "--max-active",
+            "0",
+            "--file",
+            "-",
+            "--rate",
+            rate,
+        ]));
         assert_eq!(out.code, 2, "{rate}: {}", out.stderr);
         assert!(!out.stderr.contains("panicked"));
     }
@@ -560,6 +641,8 @@ fn ctrl_c_stops_throttle_retries() {
         .chimecall()
         .args([
             "dial",
+            "--max-active",
+            "0",
             "--file",
             file.to_str().unwrap(),
             "--rate",
@@ -614,9 +697,16 @@ fn an_unterminated_quote_takes_only_its_own_row() {
     let never = "line 4: column 2 opens a quote that never closes: it runs to the end of the file \
                  (line 5), taking in 1 more line";
 
-    let strict = run(sandbox
-        .chimecall()
-        .args(["dial", "--file", path, "--rate", "0", "--strict"]));
+    let strict = run(sandbox.chimecall().args([
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path,
+        "--rate",
+        "0",
+        "--strict",
+    ]));
     assert_eq!(strict.code, 2, "{}", strict.stderr);
     assert!(strict.stderr.contains(never), "{}", strict.stderr);
     assert!(
@@ -629,9 +719,17 @@ fn an_unterminated_quote_takes_only_its_own_row() {
         "--strict dialed something"
     );
 
-    let lenient = run(sandbox
-        .chimecall()
-        .args(["--output", "json", "dial", "--file", path, "--rate", "0"]));
+    let lenient = run(sandbox.chimecall().args([
+        "--output",
+        "json",
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        path,
+        "--rate",
+        "0",
+    ]));
     assert_eq!(lenient.code, 1, "{}", lenient.stderr);
     let reports = json_lines(&lenient.stdout);
     let outcomes: BTreeMap<String, (u64, String)> = reports

@@ -327,7 +327,19 @@ fn no_output_at_any_verbosity_shows_a_secret() {
             ],
             0,
         );
-        step(&["dial", "--file", csv, "--rate", "0"], 0);
+        step(
+            &[
+                "dial",
+                "--max-active",
+                "0",
+                "--again",
+                "--file",
+                csv,
+                "--rate",
+                "0",
+            ],
+            0,
+        );
         step(&["update", &first, "--arg", "note=hello"], 0);
         step(&["tail", &first], 0);
         step(&["hangup", &first], 0);
@@ -509,6 +521,8 @@ fn redact_masks_phone_numbers_for_people() {
         "--redact",
         "-vv",
         "dial",
+        "--max-active",
+        "0",
         "--file",
         csv.to_str().unwrap(),
         "--rate",
