@@ -266,8 +266,10 @@ _arguments "${_arguments_options[@]}" : \
 '*--fault=[Inject a fault into CreateSipMediaApplicationCall and UpdateSipMediaApplicationCall with probability P (repeatable)\: error-before=P (500, nothing done), unavailable-before=P (503, nothing done), error-after=P (done, then 500), drop-after=P (done, then the connection is closed unanswered), slow-after=P (done, the answer held 10 minutes)]:NAME=P:_default' \
 '*--handler-fault=[Make the handler fail with probability P (repeatable)\: timeout=P (no answer within --handler-timeout), error=P (a function error)]:NAME=P:_default' \
 '--throttle-cps=[Answer 429 ThrottledClientException to creates above N per second (nothing is done)]:N:_default' \
-'--fault-seed=[Seed the fault dice, for runs that repeat]:N:_default' \
+'--seed=[Seed the fault dice and the callee mixes, for runs that repeat (--fault-seed is an alias)]:N:_default' \
 '--function-name=[The handler'\''s function name (the SIP media application'\''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)]:NAME:_default' \
+'--callees=[Script the callees\: a TOML file of \[\[callee\]\] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits]:FILE:_files' \
+'--time-scale=[Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled]:F:_default' \
 '--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \

@@ -490,9 +490,9 @@ pub(crate) struct SandboxArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) throttle_cps: Option<u32>,
 
-    /// Seed the fault dice, for runs that repeat
-    #[arg(long, value_name = "N")]
-    pub(crate) fault_seed: Option<u64>,
+    /// Seed the fault dice and the callee mixes, for runs that repeat (--fault-seed is an alias)
+    #[arg(long, alias = "fault-seed", value_name = "N")]
+    pub(crate) seed: Option<u64>,
 
     /// Start in the background and return once it serves: prints the six export lines and a
     /// seventh, CHIMECALL_SANDBOX_PID, for `eval "$(chimecall sandbox --detach)"`
@@ -503,6 +503,17 @@ pub(crate) struct SandboxArgs {
     /// go to /aws/lambda/NAME)
     #[arg(long, default_value = defaults::FUNCTION_NAME, value_name = "NAME")]
     pub(crate) function_name: String,
+
+    /// Script the callees: a TOML file of [[callee]] entries (number, answer_after, busy,
+    /// no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules
+    /// by their last digits
+    #[arg(long, value_name = "FILE")]
+    pub(crate) callees: Option<std::path::PathBuf>,
+
+    /// Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit
+    /// timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled
+    #[arg(long, default_value_t = 1.0, value_name = "F")]
+    pub(crate) time_scale: f64,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use chimecall_sandbox::faults::FaultSettings;
-use chimecall_sandbox::{RunningSandbox, SandboxConfig};
+use chimecall_sandbox::{CalleeBook, RunningSandbox, SandboxConfig};
 
 use super::Context;
 use crate::cli::SandboxArgs;
@@ -29,8 +29,14 @@ pub(crate) async fn run(args: SandboxArgs, context: &Context) -> anyhow::Result<
             api: args.faults,
             handler: args.handler_faults,
             throttle_cps: args.throttle_cps,
-            seed: args.fault_seed,
+            seed: args.seed,
         },
+        callees: match &args.callees {
+            Some(path) => CalleeBook::load(path).map_err(Failure::usage)?,
+            None => CalleeBook::default(),
+        },
+        time_scale: args.time_scale,
+        seed: args.seed,
     };
     config.validate().map_err(Failure::usage)?;
     serve(config, &context.output).await

@@ -612,7 +612,7 @@ fn dial_until_ended(sandbox: &Sandbox) -> (String, Vec<Value>) {
 fn an_action_the_sandbox_cannot_run_fails_and_the_handler_hears_it() {
     let lambda = FakeLambda::start(|event| match event["InvocationEventType"].as_str() {
         Some("CALL_ANSWERED") => answer(json!([
-            {"Type": "CallAndBridge", "Parameters": {"Endpoints": []}},
+            {"Type": "JoinChimeMeeting", "Parameters": {"JoinToken": "meeting-attendee-join-token"}},
             {"Type": "Pause", "Parameters": {"DurationInMilliseconds": "100"}}
         ])),
         Some("ACTION_FAILED") => {
@@ -637,7 +637,7 @@ fn an_action_the_sandbox_cannot_run_fails_and_the_handler_hears_it() {
         ]
     );
     assert_eq!(events[3]["error_type"], "ActionNotSupported");
-    assert_eq!(events[3]["action"], "CallAndBridge");
+    assert_eq!(events[3]["action"], "JoinChimeMeeting");
     // The Hangup's SipResponseCode was a number, as in the guide's example.
     assert_eq!(events[4]["sip_response_code"], "486");
 }
@@ -713,7 +713,11 @@ fn a_refused_invoke_is_retried_once_then_the_call_ends_480() {
 fn the_thousandth_invocation_is_the_hangup() {
     let lambda = FakeLambda::start(|event| match event["InvocationEventType"].as_str() {
         Some("CALL_ANSWERED") | Some("ACTION_SUCCESSFUL") => {
-            answer(json!([{"Type": "ReceiveDigits"}]))
+            answer(json!([{"Type": "ReceiveDigits", "Parameters": {
+                "InputDigitsRegex": "^1$",
+                "InBetweenDigitsDurationInMilliseconds": 1000,
+                "FlushDigitsDurationInMilliseconds": 5000
+            }}]))
         }
         _ => answer(json!([])),
     });

@@ -114,11 +114,21 @@ impl Sandbox {
     }
 
     pub fn start_with(extra_args: &[&str]) -> Sandbox {
+        Sandbox::spawn(extra_args, Stdio::null())
+    }
+
+    /// A sandbox whose stderr (its request log and warnings) goes to `stderr`.
+    pub fn start_logging_to(extra_args: &[&str], stderr: &Path) -> Sandbox {
+        let file = std::fs::File::create(stderr).expect("create the sandbox's stderr file");
+        Sandbox::spawn(extra_args, Stdio::from(file))
+    }
+
+    fn spawn(extra_args: &[&str], stderr: Stdio) -> Sandbox {
         let mut child = chimecall()
             .args(["sandbox", "--port", "0"])
             .args(extra_args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("spawn chimecall sandbox");
         let mut stdout = BufReader::new(child.stdout.take().expect("sandbox stdout"));
@@ -237,6 +247,12 @@ impl Sandbox {
                 }
             }
         })
+    }
+
+    /// Stops the sandbox as Ctrl-C would (SIGTERM), and waits until it has.
+    pub fn stop(mut self) {
+        signal(&self.child, "TERM");
+        let _ = self.child.wait();
     }
 
     /// Any program (python, curl) with the hermetic environment plus the sandbox's variables.

@@ -1,73 +1,241 @@
-//! The simulated callee: who picks up the far end of a call, and when. The sandbox has no phone
-//! network, so the destination number chooses the behaviour; scripted callees belong here too.
+//! The simulated callee: who picks up the far end of a call leg, when, which keys they press and
+//! when they hang up. The sandbox has no phone network, so the number called chooses. First the
+//! `--callees` file (read by `callee_file`): the first entry whose number matches wins, and
+//! entries sharing a number are a weighted mix. A number no entry matches keeps the built-in
+//! rules, by its last digits: ...486 is busy (486), ...480 never answers (480 at the ring
+//! timeout), ...487 answers, then hangs up 1 s later; any other number answers after
+//! `--answer-after`.
 //!
-//! By the destination's last digits: ...486 is busy (HANGUP 486 after RINGING); ...480 never
-//! answers (HANGUP 480 at the ring timeout); ...487 answers, then hangs up 1 s later; any other
-//! number answers after `answer_after`.
+//! Which entry of a mix a call gets is a pure function of the seed, the number and how many
+//! calls that number had before (`mix_pick`), not a draw from a shared random stream: the same
+//! seed gives each number the same outcomes whatever order the calls arrive in.
+//!
+//! Everything here is simulated time; the call's task scales it (`time_scale`).
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
-/// A callee that answers and then hangs up does so this long after answering.
+/// A callee of the built-in ...487 rule hangs up this long after answering.
 const HANGS_UP_AFTER: Duration = Duration::from_secs(1);
-/// How long a busy line takes to say so.
-const BUSY_AFTER: Duration = Duration::from_millis(100);
+/// How long a busy or rejecting line takes to say so.
+pub(crate) const REFUSES_AFTER: Duration = Duration::from_millis(100);
+/// The digits of one `press` entry are this far apart.
+pub(crate) const BETWEEN_PRESSED_DIGITS: Duration = Duration::from_millis(100);
 
-/// How the simulated callee behaves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Callee {
+/// How the callee meets the ringing phone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Pickup {
+    /// Answers after this long (`None`: `--answer-after`).
+    Answers { after: Option<Duration> },
+    /// 486 Busy Here.
     Busy,
-    NeverAnswers,
-    Answers { hangs_up: bool },
+    /// Rings until the ring timeout: 480.
+    NoAnswer,
+    /// Refuses with this SIP code (603 Decline, ...).
+    Reject(u16),
 }
 
-/// How the ringing ends, counted from the call's creation.
+/// One key the callee presses, this long after answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Press {
+    pub(crate) after: Duration,
+    pub(crate) digit: char,
+}
+
+/// Everything one callee does on one call.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Script {
+    pub(crate) pickup: Pickup,
+    /// In time order.
+    pub(crate) presses: Vec<Press>,
+    /// Counted from the answer.
+    pub(crate) hangs_up_after: Option<Duration>,
+}
+
+/// How the ringing ends, counted from when the leg starts ringing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Ringing {
     pub(crate) rings_for: Duration,
-    pub(crate) outcome: Pickup,
+    /// `None`: answered; otherwise the SIP code it ends unanswered with.
+    pub(crate) unanswered: Option<u16>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Pickup {
-    /// The callee answers; `hangs_up_after` counts from the answer.
-    Answers { hangs_up_after: Option<Duration> },
-    /// Nobody answers: the call ends with this SIP response code.
-    Unanswered { sip_response_code: &'static str },
-}
+impl Script {
+    fn answers(hangs_up_after: Option<Duration>) -> Script {
+        Script {
+            pickup: Pickup::Answers { after: None },
+            presses: Vec::new(),
+            hangs_up_after,
+        }
+    }
 
-impl Callee {
-    pub(crate) fn for_number(to: &str) -> Callee {
-        if to.ends_with("486") {
-            Callee::Busy
-        } else if to.ends_with("480") {
-            Callee::NeverAnswers
+    fn refuses(pickup: Pickup) -> Script {
+        Script {
+            pickup,
+            presses: Vec::new(),
+            hangs_up_after: None,
+        }
+    }
+
+    /// The built-in rules, by the number's last digits.
+    pub(crate) fn built_in(number: &str) -> Script {
+        if number.ends_with("486") {
+            Script::refuses(Pickup::Busy)
+        } else if number.ends_with("480") {
+            Script::refuses(Pickup::NoAnswer)
+        } else if number.ends_with("487") {
+            Script::answers(Some(HANGS_UP_AFTER))
         } else {
-            Callee::Answers {
-                hangs_up: to.ends_with("487"),
-            }
+            Script::answers(None)
         }
     }
 
-    /// The ringing, given how long the callee takes to answer and how long a phone may ring.
-    pub(crate) fn ringing(self, answer_after: Duration, ring_timeout: Duration) -> Ringing {
-        let unanswered = |rings_for, sip_response_code| Ringing {
+    /// The ringing, given the default time to answer and how long a phone may ring. A callee
+    /// slower than the ring timeout never gets to answer.
+    pub(crate) fn ringing(&self, answer_after: Duration, ring_timeout: Duration) -> Ringing {
+        let unanswered = |rings_for, code| Ringing {
             rings_for,
-            outcome: Pickup::Unanswered { sip_response_code },
+            unanswered: Some(code),
         };
-        match self {
-            Callee::Busy => unanswered(BUSY_AFTER, "486"),
-            Callee::NeverAnswers => unanswered(ring_timeout, "480"),
-            Callee::Answers { .. } if answer_after >= ring_timeout => {
-                unanswered(ring_timeout, "480")
+        match self.pickup {
+            Pickup::Busy => unanswered(REFUSES_AFTER.min(ring_timeout), 486),
+            Pickup::Reject(code) => unanswered(REFUSES_AFTER.min(ring_timeout), code),
+            Pickup::NoAnswer => unanswered(ring_timeout, 480),
+            Pickup::Answers { after } => {
+                let after = after.unwrap_or(answer_after);
+                if after >= ring_timeout {
+                    unanswered(ring_timeout, 480)
+                } else {
+                    Ringing {
+                        rings_for: after,
+                        unanswered: None,
+                    }
+                }
             }
-            Callee::Answers { hangs_up } => Ringing {
-                rings_for: answer_after,
-                outcome: Pickup::Answers {
-                    hangs_up_after: hangs_up.then_some(HANGS_UP_AFTER),
-                },
-            },
         }
     }
+}
+
+/// What a number matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NumberPattern {
+    /// One number, its digits without the `+`.
+    Exact(String),
+    /// Every number whose digits start with these (`+1206*`; `*` alone matches all).
+    Prefix(String),
+}
+
+impl NumberPattern {
+    fn matches(&self, digits: &str) -> bool {
+        match self {
+            NumberPattern::Exact(exact) => exact == digits,
+            NumberPattern::Prefix(prefix) => digits.starts_with(prefix.as_str()),
+        }
+    }
+}
+
+/// One `number` of the file, with its entry or its weighted mix of entries.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rule {
+    pub(crate) pattern: NumberPattern,
+    /// (weight, script), in file order.
+    pub(crate) mix: Vec<(f64, Script)>,
+}
+
+/// The `--callees` file, read (see `callee_file`). Empty: every number keeps the built-in rules.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CalleeBook {
+    pub(crate) rules: Vec<Rule>,
+}
+
+impl CalleeBook {
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Whether any number has more than one entry.
+    pub fn has_mixes(&self) -> bool {
+        self.rules.iter().any(|rule| rule.mix.len() > 1)
+    }
+
+    fn rule_for(&self, digits: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.pattern.matches(digits))
+    }
+}
+
+/// The callees of a running sandbox: the book, the seed of its mixes, and how many times each
+/// number has been called.
+#[derive(Debug)]
+pub(crate) struct Callees {
+    book: CalleeBook,
+    seed: u64,
+    calls: Mutex<HashMap<String, u64>>,
+}
+
+impl Callees {
+    pub(crate) fn new(book: CalleeBook, seed: u64) -> Callees {
+        Callees {
+            book,
+            seed,
+            calls: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Who answers this call to `number` (each call counts, answered or not).
+    pub(crate) fn script_for(&self, number: &str) -> Script {
+        let digits = number.strip_prefix('+').unwrap_or(number);
+        let nth = {
+            let mut calls = self.calls.lock().expect("callee call counts");
+            let count = calls.entry(digits.to_string()).or_insert(0);
+            let nth = *count;
+            *count += 1;
+            nth
+        };
+        match self.book.rule_for(digits) {
+            None => Script::built_in(number),
+            Some(rule) => {
+                let weights: Vec<f64> = rule.mix.iter().map(|(weight, _)| *weight).collect();
+                rule.mix[mix_pick(self.seed, digits, nth, &weights)]
+                    .1
+                    .clone()
+            }
+        }
+    }
+}
+
+/// Which of `weights` the `nth` call (0 for the first) to `number` gets: a hash of (seed,
+/// number, nth) as a fraction of the total weight. FNV-1a then SplitMix64's finaliser: stable
+/// across Rust releases and platforms, unlike std's hashers.
+pub(crate) fn mix_pick(seed: u64, number: &str, nth: u64, weights: &[f64]) -> usize {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = seed
+        .to_le_bytes()
+        .into_iter()
+        .chain(number.bytes())
+        .chain(nth.to_le_bytes());
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
+    // 53 bits: exactly representable, uniform in [0, 1).
+    let fraction = (hash >> 11) as f64 / (1u64 << 53) as f64;
+    let total: f64 = weights.iter().sum();
+    let mut point = fraction * total;
+    for (index, weight) in weights.iter().enumerate() {
+        if point < *weight {
+            return index;
+        }
+        point -= weight;
+    }
+    weights.len().saturating_sub(1)
 }
 
 #[cfg(test)]
@@ -75,46 +243,131 @@ mod tests {
     use super::*;
 
     #[test]
-    fn callee_by_destination() {
-        assert_eq!(Callee::for_number("+12065550486"), Callee::Busy);
-        assert_eq!(Callee::for_number("+12065550480"), Callee::NeverAnswers);
-        assert_eq!(
-            Callee::for_number("+12065550487"),
-            Callee::Answers { hangs_up: true }
-        );
-        assert_eq!(
-            Callee::for_number("+12065550123"),
-            Callee::Answers { hangs_up: false }
-        );
+    fn the_built_in_rules_go_by_the_last_digits() {
+        assert_eq!(Script::built_in("+12065550486").pickup, Pickup::Busy);
+        assert_eq!(Script::built_in("+12065550480").pickup, Pickup::NoAnswer);
+        let hangs_up = Script::built_in("+12065550487");
+        assert_eq!(hangs_up.pickup, Pickup::Answers { after: None });
+        assert_eq!(hangs_up.hangs_up_after, Some(HANGS_UP_AFTER));
+        assert_eq!(Script::built_in("+12065550123").hangs_up_after, None);
     }
 
     #[test]
     fn ringing_ends_by_the_callee_and_the_ring_timeout() {
         let (two, thirty) = (Duration::from_secs(2), Duration::from_secs(30));
-        let busy = Callee::Busy.ringing(two, thirty);
+        let busy = Script::refuses(Pickup::Busy).ringing(two, thirty);
+        assert_eq!(busy.unanswered, Some(486));
+        assert_eq!(busy.rings_for, REFUSES_AFTER);
+        let declined = Script::refuses(Pickup::Reject(603)).ringing(two, thirty);
+        assert_eq!(declined.unanswered, Some(603));
+        let never = Script::refuses(Pickup::NoAnswer).ringing(two, thirty);
+        assert_eq!((never.rings_for, never.unanswered), (thirty, Some(480)));
+        let slow = Script::answers(None).ringing(thirty, thirty);
+        assert_eq!(slow.unanswered, Some(480));
+        let answers = Script::answers(None).ringing(two, thirty);
+        assert_eq!((answers.rings_for, answers.unanswered), (two, None));
+        let own_time = Script {
+            pickup: Pickup::Answers {
+                after: Some(Duration::from_secs(10)),
+            },
+            presses: Vec::new(),
+            hangs_up_after: None,
+        };
         assert_eq!(
-            busy.outcome,
-            Pickup::Unanswered {
-                sip_response_code: "486"
-            }
+            own_time.ringing(two, thirty).rings_for,
+            Duration::from_secs(10)
         );
-        assert_eq!(busy.rings_for, BUSY_AFTER);
-        let never = Callee::NeverAnswers.ringing(two, thirty);
-        assert_eq!(never.rings_for, thirty);
-        let slow = Callee::Answers { hangs_up: false }.ringing(thirty, thirty);
+    }
+
+    fn book(rules: Vec<(NumberPattern, Vec<(f64, Script)>)>) -> CalleeBook {
+        CalleeBook {
+            rules: rules
+                .into_iter()
+                .map(|(pattern, mix)| Rule { pattern, mix })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_first_matching_number_wins_and_the_rest_keep_the_built_in_rules() {
+        let reject = Script::refuses(Pickup::Reject(603));
+        let callees = Callees::new(
+            book(vec![
+                (
+                    NumberPattern::Exact("12065550111".into()),
+                    vec![(1.0, reject.clone())],
+                ),
+                (
+                    NumberPattern::Prefix("1206555".into()),
+                    vec![(1.0, Script::refuses(Pickup::Busy))],
+                ),
+            ]),
+            0,
+        );
+        assert_eq!(callees.script_for("+12065550111"), reject);
+        assert_eq!(callees.script_for("12065550111"), reject, "+ is optional");
+        assert_eq!(callees.script_for("+12065550999").pickup, Pickup::Busy);
         assert_eq!(
-            slow.outcome,
-            Pickup::Unanswered {
-                sip_response_code: "480"
-            }
+            callees.script_for("+12065550486").pickup,
+            Pickup::Busy,
+            "the prefix came first"
         );
-        let hangs_up = Callee::Answers { hangs_up: true }.ringing(two, thirty);
-        assert_eq!(hangs_up.rings_for, two);
-        assert_eq!(
-            hangs_up.outcome,
-            Pickup::Answers {
-                hangs_up_after: Some(HANGS_UP_AFTER)
-            }
-        );
+        assert_eq!(callees.script_for("+13125550123"), Script::answers(None));
+    }
+
+    fn busy_share(seed: u64, numbers: impl Iterator<Item = String>) -> Vec<String> {
+        numbers
+            .filter(|number| mix_pick(seed, number, 0, &[70.0, 30.0]) == 1)
+            .collect()
+    }
+
+    #[test]
+    fn a_70_30_mix_over_100_numbers_gives_about_30_and_repeats_for_a_seed() {
+        let numbers = || (0..100).map(|n| format!("1206556{n:04}"));
+        for seed in [0, 1, 42, u64::MAX] {
+            let busy = busy_share(seed, numbers());
+            assert!(
+                (18..=42).contains(&busy.len()),
+                "seed {seed}: {}",
+                busy.len()
+            );
+            assert_eq!(busy, busy_share(seed, numbers()), "seed {seed} repeats");
+            let reversed: Vec<String> = {
+                let mut busy = busy_share(seed, numbers().rev());
+                busy.reverse();
+                busy
+            };
+            assert_eq!(busy, reversed, "the order of the calls does not matter");
+        }
+        assert_ne!(busy_share(1, numbers()), busy_share(2, numbers()));
+        // Over many numbers the share converges.
+        let many = busy_share(7, (0..10_000).map(|n| format!("1312{n:07}"))).len();
+        assert!((2_800..=3_200).contains(&many), "{many} of 10000");
+    }
+
+    #[test]
+    fn each_call_to_a_number_is_its_own_draw_whatever_else_is_called() {
+        let mix = vec![
+            (70.0, Script::answers(None)),
+            (30.0, Script::refuses(Pickup::Busy)),
+        ];
+        let outcomes = |interleave: bool| {
+            let callees = Callees::new(
+                book(vec![(NumberPattern::Prefix(String::new()), mix.clone())]),
+                9,
+            );
+            (0..50)
+                .map(|_| {
+                    if interleave {
+                        callees.script_for("+13125550000");
+                    }
+                    callees.script_for("+12065550100").pickup
+                })
+                .collect::<Vec<_>>()
+        };
+        let alone = outcomes(false);
+        assert_eq!(alone, outcomes(true));
+        let busy = alone.iter().filter(|p| **p == Pickup::Busy).count();
+        assert!((5..=25).contains(&busy), "{busy} of 50");
     }
 }

@@ -20,12 +20,20 @@ pub(crate) struct CallIdentity {
     pub(crate) transaction_id: String,
     pub(crate) sma_id: String,
     pub(crate) region: String,
-    /// LEG-A's CallId.
-    pub(crate) call_id: String,
-    pub(crate) from: String,
-    pub(crate) to: String,
+}
+
+/// One call leg, as `CallDetails.Participants` lists it.
+#[derive(Debug, Clone)]
+pub(crate) struct Participant<'a> {
+    pub(crate) call_id: &'a str,
+    /// LEG-A or LEG-B.
+    pub(crate) tag: &'static str,
+    pub(crate) to: &'a str,
+    pub(crate) from: &'a str,
     pub(crate) start_ms: i64,
-    pub(crate) sip_headers: BTreeMap<String, String>,
+    /// None before LEG-A is answered, as in the guide's samples.
+    pub(crate) status: Option<&'static str>,
+    pub(crate) sip_headers: Option<&'a BTreeMap<String, String>>,
 }
 
 /// One invocation event, as the service builds it.
@@ -33,34 +41,39 @@ pub(crate) struct EventSpec<'a> {
     pub(crate) sequence: u64,
     pub(crate) event_type: &'a str,
     pub(crate) action_data: Option<Value>,
-    /// LEG-A's Status; none before the call is answered, as in the guide's samples.
-    pub(crate) leg_status: Option<&'static str>,
+    /// Every leg the call has had, LEG-A first.
+    pub(crate) participants: &'a [Participant<'a>],
     pub(crate) attributes: Option<&'a Map<String, Value>>,
     /// INVALID_LAMBDA_RESPONSE carries ErrorType and ErrorMessage at the top level.
     pub(crate) error: Option<(&'a str, &'a str)>,
 }
 
-pub(crate) fn build_event(call: &CallIdentity, spec: EventSpec<'_>) -> Value {
-    let mut leg = json!({
-        "CallId": call.call_id,
-        "ParticipantTag": "LEG-A",
-        "To": call.to,
-        "From": call.from,
+fn participant_json(leg: &Participant<'_>) -> Value {
+    let mut json = json!({
+        "CallId": leg.call_id,
+        "ParticipantTag": leg.tag,
+        "To": leg.to,
+        "From": leg.from,
         "Direction": "Outbound",
-        "StartTimeInMilliseconds": call.start_ms.to_string(),
+        "StartTimeInMilliseconds": leg.start_ms.to_string(),
     });
-    if let Some(status) = spec.leg_status {
-        leg["Status"] = json!(status);
+    if let Some(status) = leg.status {
+        json["Status"] = json!(status);
     }
-    if !call.sip_headers.is_empty() {
-        leg["SipHeaders"] = json!(call.sip_headers);
+    if let Some(headers) = leg.sip_headers.filter(|h| !h.is_empty()) {
+        json["SipHeaders"] = json!(headers);
     }
+    json
+}
+
+pub(crate) fn build_event(call: &CallIdentity, spec: EventSpec<'_>) -> Value {
+    let participants: Vec<Value> = spec.participants.iter().map(participant_json).collect();
     let mut details = json!({
         "TransactionId": call.transaction_id,
         "AwsAccountId": ACCOUNT_ID,
         "AwsRegion": call.region,
         "SipMediaApplicationId": call.sma_id,
-        "Participants": [leg],
+        "Participants": participants,
     });
     if let Some(attributes) = spec.attributes {
         details["TransactionAttributes"] = Value::Object(attributes.clone());
@@ -189,11 +202,18 @@ mod tests {
             transaction_id: "tx".into(),
             sma_id: "sma".into(),
             region: "us-east-1".into(),
-            call_id: "call".into(),
-            from: "+12065550100".into(),
-            to: "+12065550123".into(),
+        }
+    }
+
+    fn participant(tag: &'static str, status: Option<&'static str>) -> Participant<'static> {
+        Participant {
+            call_id: "call",
+            tag,
+            to: "+12065550123",
+            from: "+12065550100",
             start_ms: 1_700_000_000_000,
-            sip_headers: BTreeMap::new(),
+            status,
+            sip_headers: None,
         }
     }
 
@@ -205,7 +225,7 @@ mod tests {
                 sequence: 3,
                 event_type: "CALL_ANSWERED",
                 action_data: None,
-                leg_status: Some("Connected"),
+                participants: &[participant("LEG-A", Some("Connected"))],
                 attributes: None,
                 error: None,
             },
@@ -218,6 +238,24 @@ mod tests {
         assert_eq!(leg["Direction"], "Outbound");
         assert_eq!(leg["Status"], "Connected");
         assert_eq!(leg["StartTimeInMilliseconds"], "1700000000000");
+        let bridged = build_event(
+            &identity(),
+            EventSpec {
+                sequence: 6,
+                event_type: "HANGUP",
+                action_data: None,
+                participants: &[
+                    participant("LEG-A", Some("Connected")),
+                    participant("LEG-B", Some("Disconnected")),
+                ],
+                attributes: None,
+                error: None,
+            },
+        );
+        let legs = &bridged["CallDetails"]["Participants"];
+        assert_eq!(legs[1]["ParticipantTag"], "LEG-B");
+        assert_eq!(legs[1]["Status"], "Disconnected");
+        assert!(legs[1].get("SipHeaders").is_none());
     }
 
     #[test]

@@ -6,17 +6,20 @@
 //! Where things live. The HTTP side: `connection` serves, `front_end` routes and checks what AWS
 //! checks (`auth`, `aws_error`), `voice` and `logs` are the operations. The simulation: `state`
 //! is the account, `lifecycle` runs each call as a task (reached through `call_message`), with
-//! its `callee`, its `actions`, and the SMA's `handler` (the Lambda function, built in or
-//! external) invoked with `invocation` events and logged by `handler_log`. `faults` injects
-//! failures; `defaults` holds every default setting.
+//! its `callee` (scripted by the `callee_file`), its `actions` (the digit ones collecting keys
+//! with `digits`), and the SMA's `handler` (the Lambda function, built in or external) invoked
+//! with `invocation` events and logged by `handler_log`. `time_scale` speeds simulated time up;
+//! `faults` injects failures; `defaults` holds every default setting.
 
 mod actions;
 mod auth;
 mod aws_error;
 mod call_message;
 mod callee;
+mod callee_file;
 mod connection;
 pub mod defaults;
+mod digits;
 pub mod faults;
 mod front_end;
 mod handler;
@@ -25,6 +28,7 @@ mod invocation;
 mod lifecycle;
 mod logs;
 mod state;
+mod time_scale;
 mod voice;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -32,6 +36,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use auth::SandboxCredentials;
+pub use callee::CalleeBook;
 use state::World;
 
 /// How the sandbox is started. `Default` is `defaults`'s values: what `chimecall sandbox` runs
@@ -57,6 +62,12 @@ pub struct SandboxConfig {
     pub function_name: String,
     /// Injected faults (none by default).
     pub faults: faults::FaultSettings,
+    /// `--callees FILE`: scripted callees; empty keeps the built-in rules for every number.
+    pub callees: CalleeBook,
+    /// `--time-scale F`: simulated time runs F times faster than the wall clock.
+    pub time_scale: f64,
+    /// `--seed N`: the seed of the callees' mixes (random when `None`).
+    pub seed: Option<u64>,
 }
 
 impl Default for SandboxConfig {
@@ -74,6 +85,9 @@ impl Default for SandboxConfig {
             handler_timeout: const { duration(defaults::HANDLER_TIMEOUT) },
             function_name: defaults::FUNCTION_NAME.to_string(),
             faults: faults::FaultSettings::default(),
+            callees: CalleeBook::default(),
+            time_scale: 1.0,
+            seed: None,
         }
     }
 }
@@ -111,6 +125,12 @@ impl SandboxConfig {
         if self.handler_timeout.is_zero() {
             return Err("--handler-timeout must be more than 0".to_string());
         }
+        if !(self.time_scale.is_finite() && (0.001..=100_000.0).contains(&self.time_scale)) {
+            return Err(format!(
+                "--time-scale {}: a factor from 0.001 to 100000 (10 runs simulated time ten times faster)",
+                self.time_scale
+            ));
+        }
         Ok(())
     }
 }
@@ -127,6 +147,8 @@ pub(crate) struct Sandbox {
     /// The log stream the handler's logs go to, like one warm Lambda instance's.
     pub(crate) log_stream: String,
     pub(crate) faults: faults::Faults,
+    /// Who answers each number called.
+    pub(crate) callees: callee::Callees,
 }
 
 impl Sandbox {
@@ -146,6 +168,10 @@ impl Sandbox {
             handler,
             log_stream: handler_log::stream_name(),
             faults: faults::Faults::new(config.faults.clone()),
+            callees: callee::Callees::new(
+                config.callees.clone(),
+                config.seed.unwrap_or_else(rand::random),
+            ),
             config,
         }
     }
@@ -182,6 +208,7 @@ impl SandboxInfo {
 pub struct RunningSandbox {
     pub info: SandboxInfo,
     pub address: SocketAddr,
+    sandbox: Arc<Sandbox>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -202,19 +229,33 @@ impl RunningSandbox {
                 from_number: world.inventory[0].clone(),
             }
         };
+        if sandbox.config.callees.has_mixes() {
+            tracing::info!(
+                seed = sandbox.callees.seed(),
+                "callee mixes pick by this seed (--seed repeats them)"
+            );
+        }
         let (shutdown, stop) = tokio::sync::oneshot::channel();
         let app = front_end::router(Arc::clone(&sandbox));
         let task = tokio::spawn(connection::serve(listener, app, stop));
         Ok(RunningSandbox {
             info,
             address,
+            sandbox: Arc::clone(&sandbox),
             shutdown,
             task,
         })
     }
 
-    /// Stops accepting, lets requests in flight finish.
+    /// Stops accepting, lets requests in flight finish. A leg of a bridged call left connected
+    /// is reported (the handler should have hung it up).
     pub async fn stop(self) -> std::io::Result<()> {
+        for (transaction_id, leg) in &self.sandbox.world.lock().expect("world lock").left_hanging {
+            tracing::warn!(
+                %transaction_id,
+                "{leg} was left connected when the sandbox stopped: the handler must hang up each leg of a bridged call"
+            );
+        }
         let _ = self.shutdown.send(());
         self.task.await.unwrap_or(Ok(()))
     }

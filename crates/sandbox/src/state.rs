@@ -58,6 +58,8 @@ pub(crate) struct World {
     /// E.164 numbers the account owns: the only valid FromPhoneNumber values.
     pub(crate) inventory: Vec<String>,
     pub(crate) calls: HashMap<String, Call>,
+    /// TransactionId -> the leg of a bridged call left connected after the other hung up.
+    pub(crate) left_hanging: HashMap<String, String>,
 }
 
 impl World {
@@ -88,6 +90,7 @@ impl World {
             sip_media_applications,
             inventory: (100..110).map(|n| format!("+1206555{n:04}")).collect(),
             calls: HashMap::new(),
+            left_hanging: HashMap::new(),
         }
     }
 
