@@ -156,7 +156,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     ));
     match aws::update_call(&voice, &info.sma_id, &transaction_id, &hangup).await {
         Err(error) if error.exit() == Exit::NotFound => {
-            say("   NotFoundException (HTTP 404): exit code 7, the transaction has already ended")
+            say("   NotFoundException (HTTP 404): the call has already ended; `chimecall hangup` reports it\n   gone (the journal shows it was placed), and an id it never placed exits 7")
         }
         Err(error) => return Err(Failure::from(error).into()),
         Ok(_) => {
