@@ -717,7 +717,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__sandbox)
-            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --handler --handler-timeout --fault --handler-fault --throttle-cps --fault-seed --detach --function-name --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --quota --no-quotas --access-log --handler --handler-timeout --fault --handler-fault --throttle-cps --fault-seed --detach --function-name --profile --region --endpoint-url --output --verbose --quiet --redact --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -748,6 +748,14 @@ _chimecall() {
                     return 0
                     ;;
                 --max-call-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quota)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,17 +1,25 @@
-//! Dialing one row: the call placed with its journal records, throttled attempts paced and
-//! tried again (the service did not act on them), and the row's report.
+//! Dialing one row: the call placed with its journal records, and the attempts the service did
+//! not act on (throttled, or over the account's active-calls quota) paced and tried again, and
+//! the row's report.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::pacing::Pacer;
+use tokio::time::Instant;
+
+use super::pacing::{AfterRefusal, Pacer, MAX_QUOTA_REFUSALS};
 use super::report::RowReport;
+use crate::aws::ApiError;
 use crate::journal::{ErrorNote, OutcomeKind};
 use crate::placing::{self, DialResult, PlaceError, RowRef, SendOptions, ThrottlePolicy};
 
-/// A throttled row is tried again this many times before it counts as failed.
+/// A throttled row is sent this many times at most before it counts as failed.
 const MAX_THROTTLED_ATTEMPTS: u32 = 8;
+/// A row refused over the quota is sent this many times at most (the run usually gives up
+/// first: see `pacing`).
+const MAX_REFUSED_ATTEMPTS: u32 = 30;
 
-/// One row: dial (again after throttles, paced), journaled; its report.
+/// One row: dial (again after throttles and quota refusals, paced), journaled; its report.
+/// `started` is when its first start was claimed.
 #[allow(clippy::too_many_arguments)] // the row, and the run's shared pieces it reports to
 pub(crate) async fn place_row(
     journal: &crate::journal::Journal,
@@ -20,11 +28,13 @@ pub(crate) async fn place_row(
     request: crate::call::DialRequest,
     row: RowRef,
     request_id: bool,
+    started: Instant,
     interrupted: &crate::signals::StopWatch,
     stop: &AtomicBool,
     journal_broken: &AtomicBool,
 ) -> RowReport {
-    let mut attempts = 1;
+    let mut started = started;
+    let (mut throttled, mut refused) = (0, 0);
     let result = loop {
         match placing::place_call(
             journal,
@@ -38,24 +48,37 @@ pub(crate) async fn place_row(
         )
         .await
         {
-            Ok((_, DialResult::Failed(error)))
-                if error.is_throttle() && attempts < MAX_THROTTLED_ATTEMPTS =>
-            {
-                // After Ctrl-C nothing new is sent: the row stays throttled (not placed).
+            Ok((_, DialResult::Failed(error))) if error.is_throttle() || error.is_over_quota() => {
+                if error.is_throttle() {
+                    throttled += 1;
+                    if throttled >= MAX_THROTTLED_ATTEMPTS {
+                        break DialResult::Failed(error);
+                    }
+                    pacer.throttled();
+                } else {
+                    refused += 1;
+                    if pacer.over_quota(started) == AfterRefusal::GiveUp {
+                        break DialResult::Failed(given_up(error));
+                    }
+                    if refused >= MAX_REFUSED_ATTEMPTS {
+                        break DialResult::Failed(error);
+                    }
+                }
+                // After Ctrl-C nothing new is sent: the row stays failed (not placed).
                 if interrupted.is_stopped() {
                     break DialResult::Failed(error);
                 }
-                pacer.throttled();
-                attempts += 1;
                 tokio::select! {
-                    _ = pacer.until_ready() => {}
+                    claimed = pacer.until_ready() => started = claimed,
                     _ = interrupted.stopped() => break DialResult::Failed(error),
+                }
+                // Another row found the account still full: the run has given up.
+                if pacer.gave_up() {
+                    break DialResult::Failed(given_up(error));
                 }
             }
             Ok((_, result)) => {
-                if !matches!(&result, DialResult::Failed(e) if e.is_throttle()) {
-                    pacer.succeeded();
-                }
+                pacer.succeeded(started);
                 break result;
             }
             Err(PlaceError::BeforeSending(failure)) => {
@@ -99,4 +122,14 @@ pub(crate) async fn place_row(
         error: result.error().map(placing::error_note),
         resolved_by: None,
     }
+}
+
+/// The row's last refusal, saying why it is not tried again.
+fn given_up(mut error: ApiError) -> ApiError {
+    error.message = format!(
+        "{} (not tried again: the run stopped, the account staying over its active-calls quota \
+         through {MAX_QUOTA_REFUSALS} refusals in a row)",
+        error.message
+    );
+    error
 }

@@ -60,6 +60,8 @@ struct Dialed {
     interrupted: bool,
     /// The rest of the file could not be read.
     unreadable: bool,
+    /// The account stayed over its active-calls quota: the rest was not dialed.
+    over_quota: bool,
 }
 
 /// The shared pieces every row's task gets.
@@ -131,6 +133,8 @@ pub(crate) async fn run(
     // Every task holds a permit until its report is sent: taking them all means all are done.
     let _all = slots.acquire_many(options.concurrency.max(1) as u32).await;
     let journal_broken = crew.journal_broken.load(Ordering::SeqCst);
+    let mut dialed = dialed;
+    dialed.over_quota = crew.pacer.gave_up();
     drop(crew);
     let mut tally = printer.finish().await?;
     tally.skipped = dialed.skipped;
@@ -174,6 +178,9 @@ async fn dial_rows(
         }
         if crew.interrupted.is_stopped() {
             dialed.interrupted = true;
+            break;
+        }
+        if crew.pacer.gave_up() {
             break;
         }
         let row = match reader.next_row() {
@@ -250,9 +257,13 @@ async fn dial_rows(
             permit = Arc::clone(slots).acquire_owned() => permit.expect("semaphore open"),
             _ = crew.interrupted.stopped() => { dialed.interrupted = true; break; }
         };
-        tokio::select! {
-            _ = crew.pacer.until_ready() => {}
+        let started = tokio::select! {
+            started = crew.pacer.until_ready() => started,
             _ = crew.interrupted.stopped() => { dialed.interrupted = true; break; }
+        };
+        if crew.pacer.gave_up() {
+            // The row read last stays undialed, for --resume, like the rest.
+            break;
         }
         let row = RowRef {
             batch: batch.to_string(),
@@ -268,6 +279,7 @@ async fn dial_rows(
                 request,
                 row,
                 crew.request_id,
+                started,
                 &crew.interrupted,
                 &crew.stop,
                 &crew.journal_broken,
@@ -298,13 +310,16 @@ fn invalid(key: String, line: u64, to: Option<String>, problem: String) -> RowRe
     }
 }
 
-/// A run's exit: 130 interrupted, 8 when a call may have been placed, 1 when rows failed.
+/// A run's exit: 130 interrupted, 8 when a call may have been placed, 4 when it gave up over the
+/// account's quota, 1 when rows failed.
 fn exit_of(tally: &Tally, dialed: &Dialed) -> Result<(), Failure> {
     let unknown = tally.unknown + dialed.skipped_unknown;
     let exit = if dialed.interrupted {
         Exit::Interrupted
     } else if unknown > 0 {
         Exit::OutcomeUnknown
+    } else if dialed.over_quota {
+        Exit::Throttled
     } else if tally.failed + tally.invalid > 0 || dialed.unreadable {
         Exit::Failure
     } else {
@@ -315,6 +330,14 @@ fn exit_of(tally: &Tally, dialed: &Dialed) -> Result<(), Failure> {
             "{unknown} calls have an unknown outcome: they may have been placed; --resume skips them unless --retry-unknown (`chimecall resolve` settles them)"
         ),
         Exit::Interrupted => "interrupted; run the same command with --resume to finish".to_string(),
+        Exit::Throttled => format!(
+            "the account stayed over its \"SIP media application active calls\" quota through {} \
+             refusals in a row (about a minute with no call ending), so the run stopped: the rows \
+             after the failed ones were not dialed. End calls (chimecall hangup --all) or raise the \
+             quota (Service Quotas; in the sandbox, chimecall sandbox --quota active-calls=N), then \
+             run the same command with --resume to dial the rest",
+            pacing::MAX_QUOTA_REFUSALS
+        ),
         _ => String::new(),
     };
     Err(Failure::new(exit, message))
