@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """The measurements behind bench/run.sh (run that; it sets up the AWS CLI and the release build).
 
-Every figure is taken on one `chimecall sandbox` on this machine. Calls placed are counted, and
-their start times read, from the sandbox's own handler logs (CloudWatch Logs FilterLogEvents),
-not from chimecall's word.
+Every figure is taken on one `chimecall sandbox` on this machine, never from chimecall's word:
+calls placed are counted from the sandbox's own handler logs (CloudWatch Logs FilterLogEvents),
+and the rate is measured from its access log, where AWS measures it: when each request arrived.
+
+Where chimecall's own speed is measured (bulk, single dial) the sandbox runs with `--no-quotas`;
+the rate is measured against a create-rate quota equal to the rate asked for, so any start that
+comes too early shows as a 429.
 """
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -17,15 +22,28 @@ import time
 import botocore.session
 
 
-def start_sandbox(binary):
+def start_sandbox(binary, *flags):
+    """A sandbox with `flags`, writing an access log; its environment (with ACCESS_LOG)."""
     env = {"PATH": os.environ["PATH"], "HOME": tempfile.mkdtemp(), "AWS_EC2_METADATA_DISABLED": "true"}
-    process = subprocess.Popen([binary, "sandbox", "--port", "0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, env=env, text=True)
+    access_log = os.path.join(env["HOME"], "access.jsonl")
+    process = subprocess.Popen([binary, "sandbox", "--port", "0", "--access-log", access_log, *flags],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
     for _ in range(6):
         name, value = process.stdout.readline().strip().removeprefix("export ").split("=", 1)
         env[name] = value
     env["CHIMECALL_JOURNAL"] = os.path.join(env["HOME"], "journal.jsonl")
-    return process, env
+    return process, env, access_log
+
+
+def creates(access_log):
+    """(arrival ms, status) of every CreateSipMediaApplicationCall the sandbox was sent."""
+    def ms(text):  # 2026-11-29T19:30:00.123Z
+        seconds = datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+        return int(seconds) * 1000 + int(text[20:23])
+    with open(access_log) as f:
+        lines = [json.loads(line) for line in f]
+    return [(ms(l["time"]), l["status"]) for l in lines if l["operation"] == "CreateSipMediaApplicationCall"]
 
 
 def new_outbound_call_times(env):
@@ -76,7 +94,7 @@ def run_measured(argv, env):
 
 
 def bulk(binary, rows):
-    sandbox, env = start_sandbox(binary)
+    sandbox, env, _ = start_sandbox(binary, "--no-quotas")
     try:
         path = csv_rows(rows, 1_000_000)
         elapsed, rss = run_measured(
@@ -90,14 +108,18 @@ def bulk(binary, rows):
 
 
 def rate(binary, per_second, seconds):
-    sandbox, env = start_sandbox(binary)
+    sandbox, env, access_log = start_sandbox(binary, "--quota", f"create-rate={per_second}",
+                                             "--quota", "active-calls=unlimited")
     try:
         count = per_second * seconds
         path = csv_rows(count, 2_000_000)
         elapsed, _ = run_measured([binary, "dial", "--file", path, "--rate", str(per_second)], env)
-        starts = new_outbound_call_times(env)
+        sent = creates(access_log)
+        starts = sorted(t for t, status in sent if status == 201)
         busiest = max(sum(1 for t in starts if s <= t < s + 1000) for s in starts)
-        return {"calls": len(starts), "wall_s": elapsed, "span_s": (starts[-1] - starts[0]) / 1000,
+        return {"calls": len(starts), "placed": len(new_outbound_call_times(env)),
+                "throttled": sum(1 for _, status in sent if status == 429),
+                "wall_s": elapsed, "span_s": (starts[-1] - starts[0]) / 1000,
                 "busiest_window": busiest,
                 "wall_error_pct": 100 * (elapsed - seconds) / seconds}
     finally:
@@ -106,7 +128,7 @@ def rate(binary, per_second, seconds):
 
 
 def single_dial(binary, aws, runs):
-    sandbox, env = start_sandbox(binary)
+    sandbox, env, _ = start_sandbox(binary, "--no-quotas")
     try:
         def timed(argv):
             samples = []
@@ -133,7 +155,14 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--rate-seconds", type=int, default=30)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--only", choices=["bulk", "rate", "single"], help="run one measure")
     args = parser.parse_args()
+    if args.only:
+        measure = {"bulk": lambda: bulk(args.bin, args.rows),
+                   "rate": lambda: rate(args.bin, 10, args.rate_seconds),
+                   "single": lambda: single_dial(args.bin, args.aws, args.runs)}[args.only]
+        print(json.dumps({args.only: measure()}))
+        return
 
     b = bulk(args.bin, args.rows)
     r = rate(args.bin, 10, args.rate_seconds)
@@ -142,9 +171,10 @@ def main():
         ("bulk, --rate 0 --concurrency 32", f"{b['placed']} of {b['rows']} placed in {b['seconds']:.2f} s",
          f"{b['calls_per_s']:.0f} calls/s", ">= 1000 calls/s"),
         ("bulk, chimecall peak RSS", f"{b['rows']} rows", f"{b['peak_rss_mib']:.1f} MiB", "< 64 MiB"),
-        (f"--rate 10 for {args.rate_seconds} s", f"{r['calls']} calls, busiest 1 s window: {r['busiest_window']}",
-         f"wall {r['wall_s']:.2f} s ({r['wall_error_pct']:+.2f}%), starts span {r['span_s']:.2f} s",
-         "window <= 10, within 2%"),
+        (f"--rate 10 for {args.rate_seconds} s, quota 10/s",
+         f"{r['calls']} accepted, {r['throttled']} throttled, busiest 1 s window: {r['busiest_window']}",
+         f"wall {r['wall_s']:.2f} s ({r['wall_error_pct']:+.2f}%), arrivals span {r['span_s']:.2f} s",
+         "0 throttled, within 2%"),
         ("single dial (median of %d)" % args.runs, f"chimecall {s['chimecall_ms']:.1f} ms, AWS CLI {s['aws_cli_ms']:.0f} ms",
          f"{s['ratio']:.0f}x faster", ">= 30x"),
     ]

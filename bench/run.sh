@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# chimecall's benchmark: bulk throughput and peak RSS for 10,000 rows, rate accuracy at --rate 10
-# over 30 s, and a single dial against the AWS CLI's create-sip-media-application-call, all on
-# one sandbox on this machine. Prints a table; see README "Benchmark".
+# chimecall's benchmark: bulk throughput and peak RSS for 10,000 rows (sandbox --no-quotas), rate
+# accuracy at --rate 10 over 30 s against a create-rate quota of 10 (measured from the sandbox's
+# access log, where AWS measures it: at arrival), and a single dial against the AWS CLI's
+# create-sip-media-application-call, all on sandboxes on this machine. Prints a table; see
+# docs/reference.md "Benchmark". Extra arguments go to bench.py (e.g. --only rate --rate-seconds 5).
 #
 #   bash bench/run.sh            # builds chimecall --release, installs the AWS CLI into a temp venv
 #

@@ -261,11 +261,13 @@ _arguments "${_arguments_options[@]}" : \
 '--answer-after=[How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480 never answer, in 487 hang up 1 s after answering]:DURATION:_default' \
 '--ring-timeout=[How long a phone rings before the call ends unanswered (HANGUP 480)]:DURATION:_default' \
 '--max-call-duration=[The longest a call may last before the service ends it]:DURATION:_default' \
+'*--quota=[Set one of the account'\''s quotas, as Service Quotas would (repeatable)\: create-rate, update-rate, filter-log-events-rate (requests per second), active-calls; a whole number or \`unlimited\`]:NAME=VALUE:_default' \
+'--access-log=[Append one JSON line per request served to this file (time, operation, status, error, ms, client_request_id, transaction_id)]:PATH:_files' \
 '--handler=[Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local start-lambda) instead of the built-in handler]:URL:_default' \
 '--handler-timeout=[How long the SIP media application waits for its handler before retrying]:DURATION:_default' \
 '*--fault=[Inject a fault into CreateSipMediaApplicationCall and UpdateSipMediaApplicationCall with probability P (repeatable)\: error-before=P (500, nothing done), unavailable-before=P (503, nothing done), error-after=P (done, then 500), drop-after=P (done, then the connection is closed unanswered), slow-after=P (done, the answer held 10 minutes)]:NAME=P:_default' \
 '*--handler-fault=[Make the handler fail with probability P (repeatable)\: timeout=P (no answer within --handler-timeout), error=P (a function error)]:NAME=P:_default' \
-'--throttle-cps=[Answer 429 ThrottledClientException to creates above N per second (nothing is done)]:N:_default' \
+'--throttle-cps=[Shorthand for --quota create-rate=N\: 429 ThrottledClientException to creates above N per second (nothing is done)]:N:_default' \
 '--seed=[Seed the fault dice and the callee mixes, for runs that repeat (--fault-seed is an alias)]:N:_default' \
 '--function-name=[The handler'\''s function name (the SIP media application'\''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)]:NAME:_default' \
 '--callees=[Script the callees\: a TOML file of \[\[callee\]\] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits]:FILE:_files' \
@@ -279,14 +281,15 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
+'--no-quotas[Lift every quota not set with --quota (for benchmarks, and tests that measure other things)]' \
 '--detach[Start in the background and return once it serves\: prints the six export lines and a seventh, CHIMECALL_SANDBOX_PID, for \`eval "\$(chimecall sandbox --detach)"\`]' \
 '(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
 '(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
 '-q[Only errors on stderr]' \
 '--quiet[Only errors on stderr]' \
 '--redact[Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
 && ret=0

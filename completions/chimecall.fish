@@ -208,11 +208,13 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l sip-medi
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l answer-after -d 'How long a callee takes to answer (e.g. 2s, 300ms). Numbers ending in 486 are busy, in 480 never answer, in 487 hang up 1 s after answering' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l ring-timeout -d 'How long a phone rings before the call ends unanswered (HANGUP 480)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l max-call-duration -d 'The longest a call may last before the service ends it' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l quota -d 'Set one of the account\'s quotas, as Service Quotas would (repeatable): create-rate, update-rate, filter-log-events-rate (requests per second), active-calls; a whole number or `unlimited`' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l access-log -d 'Append one JSON line per request served to this file (time, operation, status, error, ms, client_request_id, transaction_id)' -r -F
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler -d 'Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local start-lambda) instead of the built-in handler' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler-timeout -d 'How long the SIP media application waits for its handler before retrying' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l fault -d 'Inject a fault into CreateSipMediaApplicationCall and UpdateSipMediaApplicationCall with probability P (repeatable): error-before=P (500, nothing done), unavailable-before=P (503, nothing done), error-after=P (done, then 500), drop-after=P (done, then the connection is closed unanswered), slow-after=P (done, the answer held 10 minutes)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l handler-fault -d 'Make the handler fail with probability P (repeatable): timeout=P (no answer within --handler-timeout), error=P (a function error)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l throttle-cps -d 'Answer 429 ThrottledClientException to creates above N per second (nothing is done)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l throttle-cps -d 'Shorthand for --quota create-rate=N: 429 ThrottledClientException to creates above N per second (nothing is done)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l seed -d 'Seed the fault dice and the callee mixes, for runs that repeat (--fault-seed is an alias)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l function-name -d 'The handler\'s function name (the SIP media application\'s LambdaArn ends with it; its logs go to /aws/lambda/NAME)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l callees -d 'Script the callees: a TOML file of [[callee]] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits' -r -F
@@ -226,11 +228,12 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l logs-rat
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l no-quotas -d 'Lift every quota not set with --quota (for benchmarks, and tests that measure other things)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l detach -d 'Start in the background and return once it serves: prints the six export lines and a seventh, CHIMECALL_SANDBOX_PID, for `eval "$(chimecall sandbox --detach)"`'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s q -l quiet -d 'Only errors on stderr'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
-complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l to -d 'Number the demo calls (it only rings inside the sandbox)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r

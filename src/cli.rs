@@ -465,6 +465,29 @@ pub(crate) struct SandboxArgs {
     #[arg(long, default_value = defaults::MAX_CALL_DURATION, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub(crate) max_call_duration: std::time::Duration,
 
+    /// Set one of the account's quotas, as Service Quotas would (repeatable): create-rate,
+    /// update-rate, filter-log-events-rate (requests per second), active-calls; a whole number or
+    /// `unlimited`
+    #[arg(
+        long = "quota",
+        value_name = "NAME=VALUE",
+        long_help = quota_help(),
+        value_parser = chimecall_sandbox::quotas::QuotaSettings::parse
+    )]
+    pub(crate) quotas: Vec<(
+        chimecall_sandbox::quotas::QuotaName,
+        chimecall_sandbox::quotas::Limit,
+    )>,
+
+    /// Lift every quota not set with --quota (for benchmarks, and tests that measure other things)
+    #[arg(long)]
+    pub(crate) no_quotas: bool,
+
+    /// Append one JSON line per request served to this file (time, operation, status, error, ms,
+    /// client_request_id, transaction_id)
+    #[arg(long, value_name = "PATH")]
+    pub(crate) access_log: Option<PathBuf>,
+
     /// Send invocation events to this Lambda Invoke API endpoint (cargo lambda watch, sam local
     /// start-lambda) instead of the built-in handler
     #[arg(long, value_name = "URL")]
@@ -486,7 +509,8 @@ pub(crate) struct SandboxArgs {
     #[arg(long = "handler-fault", value_name = "NAME=P", value_parser = chimecall_sandbox::faults::FaultSettings::parse_handler)]
     pub(crate) handler_faults: Vec<(chimecall_sandbox::faults::HandlerFault, f64)>,
 
-    /// Answer 429 ThrottledClientException to creates above N per second (nothing is done)
+    /// Shorthand for --quota create-rate=N: 429 ThrottledClientException to creates above N per
+    /// second (nothing is done)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) throttle_cps: Option<u32>,
 
@@ -514,6 +538,16 @@ pub(crate) struct SandboxArgs {
     /// timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled
     #[arg(long, default_value_t = 1.0, value_name = "F")]
     pub(crate) time_scale: f64,
+}
+
+/// `--quota`'s help: the defaults come from the sandbox's one table of them.
+fn quota_help() -> String {
+    format!(
+        "Set one of the account's quotas, as Service Quotas would (repeatable): create-rate, \
+         update-rate, filter-log-events-rate (requests per second), active-calls; a whole number \
+         or `unlimited`. Defaults, a fresh AWS account's: {}",
+        chimecall_sandbox::quotas::QuotaSettings::defaults_help()
+    )
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,8 @@ pub enum Exit {
     Usage = 2,
     /// Configuration, credentials, or the endpoint could not be reached.
     Config = 3,
-    /// Still throttled (429) after the retries the policy allows.
+    /// Still throttled (429), or over a quota (ResourceLimitExceededException), after the retries
+    /// the policy allows.
     Throttled = 4,
     /// The call ended without being answered (`--wait`).
     Unanswered = 5,
@@ -42,7 +43,7 @@ impl Exit {
             Exit::Failure => "service error or unexpected failure",
             Exit::Usage => "usage error or invalid input (nothing was sent)",
             Exit::Config => "configuration, credentials or endpoint unreachable",
-            Exit::Throttled => "throttled after retries",
+            Exit::Throttled => "throttled or over a quota after retries",
             Exit::Unanswered => "call ended unanswered",
             Exit::WaitTimedOut => "wait timed out",
             Exit::NotFound => "transaction not found or already ended",

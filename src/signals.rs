@@ -9,30 +9,6 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-/// Resolves at the first SIGINT or SIGTERM.
-pub(crate) async fn shutdown_requested() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = interrupt.await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
-}
-
 /// Signals caught from the moment it is started.
 #[derive(Clone)]
 pub(crate) struct StopWatch {

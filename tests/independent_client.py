@@ -9,6 +9,11 @@ Environment (exactly what `chimecall sandbox` exports):
   AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
   CHIMECALL_SMA_ID, CHIMECALL_FROM
 
+Usage: `independent_client.py` runs the model checks against a sandbox started with
+`--no-quotas --sip-media-applications 5`; `independent_client.py quotas` runs the quota checks
+against one started with `--quota active-calls=1` (the other quotas at their defaults: creates 1
+per second, FilterLogEvents 25 per second).
+
 Output: one line per check, `ok NAME` or `FAIL NAME: why`, then `N passed, M failed`.
 Exit status 0 only if nothing failed. Needs Python 3 and botocore, nothing else.
 """
@@ -600,7 +605,11 @@ def _():
 
 @check("every_error_response_has_the_error_envelope")
 def _():
-    expect(len(ERROR_RESPONSES) >= 10, f"only {len(ERROR_RESPONSES)} error responses were seen")
+    check_error_envelopes(at_least=10)
+
+
+def check_error_envelopes(at_least):
+    expect(len(ERROR_RESPONSES) >= at_least, f"only {len(ERROR_RESPONSES)} error responses were seen")
     problems = []
     for label, status, headers, data in ERROR_RESPONSES:
         wrong = []
@@ -624,11 +633,83 @@ def _():
     expect(not problems, f"{len(problems)} of {len(ERROR_RESPONSES)} error responses: {shown}")
 
 
+# --- quotas (`independent_client.py quotas`) ----------------------------------------------------
+
+QUOTA_CHECKS = []
+
+
+def quota_check(name):
+    def register(fn):
+        QUOTA_CHECKS.append((name, fn))
+        return fn
+    return register
+
+
+def wait_out_the_create_rate():
+    time.sleep(1.05)
+
+
+@quota_check("throttled_create_is_throttled_client_exception")
+def _():
+    tid = live_call()
+    try:
+        # The second create within the second: the model's 429, and nothing was placed.
+        expect_client_error(create_call, "ThrottledClientException", 429)
+    finally:
+        wait_out_the_create_rate()
+        hang_up_quietly(tid)
+
+
+@quota_check("create_over_the_active_calls_quota_is_resource_limit_exceeded")
+def _():
+    wait_out_the_create_rate()
+    tid = live_call()
+    try:
+        wait_out_the_create_rate()
+        # One active call is the quota here: the model's ResourceLimitExceededException, 400.
+        error = expect_client_error(create_call, "ResourceLimitExceededException", 400)
+        expect("active calls" in error.response["Error"]["Message"],
+               f"the message does not name the quota: {error.response['Error']['Message']!r}")
+    finally:
+        hang_up_quietly(tid)
+    # The hangup ended the call: its slot is free again.
+    wait_out_the_create_rate()
+    hang_up_quietly(live_call())
+
+
+@quota_check("throttled_filter_log_events_is_throttling_exception")
+def _():
+    import concurrent.futures
+    logs = make_logs_client()
+    group = "/aws/lambda/chimecall-sandbox-handler"
+
+    def one(_):
+        try:
+            logs.filter_log_events(logGroupName=group, limit=1)
+            return None
+        except ClientError as e:
+            return (e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"])
+
+    # Forty at once, beyond the 25 a second of us-east-1.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(one, range(40)))
+    errors = [a for a in answers if a is not None]
+    expect(errors, "40 FilterLogEvents at once were never throttled")
+    expect(all(e == ("ThrottlingException", 400) for e in errors),
+           f"errors {sorted(set(errors))}, want ThrottlingException HTTP 400")
+
+
+@quota_check("quota_errors_have_the_error_envelope")
+def _():
+    check_error_envelopes(at_least=2)
+
+
 # ---------------------------------------------------------------------------------------------
 
 def main():
+    checks = QUOTA_CHECKS if sys.argv[1:] == ["quotas"] else CHECKS
     passed = failed = 0
-    for name, fn in CHECKS:
+    for name, fn in checks:
         try:
             fn()
         except CheckFailed as e:

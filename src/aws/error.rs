@@ -90,15 +90,27 @@ impl ApiError {
         }
     }
 
+    /// Throttled: Chime SDK Voice's 429 ThrottledClientException, or CloudWatch Logs'
+    /// ThrottlingException (a 400).
     pub(crate) fn is_throttle(&self) -> bool {
         self.reach == Reach::Answered
             && (self.status == Some(429)
-                || self.code.as_deref() == Some("ThrottledClientException"))
+                || matches!(
+                    self.code.as_deref(),
+                    Some("ThrottledClientException" | "ThrottlingException")
+                ))
+    }
+
+    /// Refused over a quota on resources: for a create, the account's "SIP media application
+    /// active calls". The service refused without acting.
+    pub(crate) fn is_over_quota(&self) -> bool {
+        self.reach == Reach::Answered
+            && self.code.as_deref() == Some("ResourceLimitExceededException")
     }
 
     /// The service cannot have acted on the request: safe to send again, even a create.
     pub(crate) fn not_acted_on(&self) -> bool {
-        self.is_throttle() || self.never_connected
+        self.is_throttle() || self.is_over_quota() || self.never_connected
     }
 
     pub(crate) fn is_not_found(&self) -> bool {
@@ -112,7 +124,7 @@ impl ApiError {
             Reach::MaybeReached => Exit::Failure,
             Reach::Answered => {
                 let code = self.code.as_deref().unwrap_or("");
-                if self.is_throttle() {
+                if self.is_throttle() || self.is_over_quota() {
                     Exit::Throttled
                 } else if self.is_not_found() {
                     Exit::NotFound
@@ -152,12 +164,44 @@ impl ApiError {
         }
         text
     }
+
+    /// What the user can do about it, when the error says: for a quota, which one and how to
+    /// raise it.
+    pub(crate) fn advice(&self) -> Option<&'static str> {
+        if self.operation != "CreateSipMediaApplicationCall" {
+            return None;
+        }
+        if self.is_over_quota() {
+            Some(
+                "The account's \"SIP media application active calls\" quota (10 by default) is \
+                 reached: end a call (chimecall hangup) or raise the quota in Service Quotas \
+                 (in the sandbox: chimecall sandbox --quota active-calls=N).",
+            )
+        } else if self.is_throttle() {
+            Some(
+                "The account's CreateSipMediaApplicationCall rate quota (1 per second by default) \
+                 is exceeded: place calls more slowly (a bulk run paces itself with --rate), or \
+                 raise the quota in Service Quotas (in the sandbox: chimecall sandbox --quota \
+                 create-rate=N).",
+            )
+        } else {
+            None
+        }
+    }
+
+    /// The description, then the advice on a line of its own.
+    pub(crate) fn report(&self) -> String {
+        match self.advice() {
+            Some(advice) => format!("{}\n{advice}", self.describe()),
+            None => self.describe(),
+        }
+    }
 }
 
 impl From<ApiError> for crate::exit::Failure {
-    /// The failure a command reports: the error's exit code, and its one-line description.
+    /// The failure a command reports: the error's exit code, its description and advice.
     fn from(error: ApiError) -> crate::exit::Failure {
-        crate::exit::Failure::new(error.exit(), error.describe())
+        crate::exit::Failure::new(error.exit(), error.report())
     }
 }
 
@@ -226,6 +270,33 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn quota_advice_names_the_quota_and_its_default() {
+        let mut over = answered("ResourceLimitExceededException", 400);
+        over.operation = "CreateSipMediaApplicationCall";
+        let report = over.report();
+        let default = chimecall_sandbox::defaults::ACTIVE_CALLS;
+        assert!(
+            report.contains("ResourceLimitExceededException"),
+            "{report}"
+        );
+        assert!(
+            report.contains(&format!("active calls\" quota ({default} by default)")),
+            "{report}"
+        );
+        assert!(report.contains("--quota active-calls=N"), "{report}");
+        let mut throttled = answered("ThrottledClientException", 429);
+        throttled.operation = "CreateSipMediaApplicationCall";
+        let default = chimecall_sandbox::defaults::CREATE_RATE;
+        assert!(throttled
+            .report()
+            .contains(&format!("({default} per second by default)")));
+        assert_eq!(
+            answered("ResourceLimitExceededException", 400).advice(),
+            None
+        );
+    }
+
+    #[test]
     fn exit_codes_by_answer() {
         assert_eq!(answered("NotFoundException", 404).exit(), Exit::NotFound);
         assert_eq!(answered("BadRequestException", 400).exit(), Exit::Usage);
@@ -253,6 +324,13 @@ pub(crate) mod tests {
             answered("BadRequestException", 400).dial_exit(),
             Exit::Usage
         );
+        let over = answered("ResourceLimitExceededException", 400);
+        assert_eq!(over.dial_exit(), Exit::Throttled);
+        assert!(
+            over.not_acted_on(),
+            "refused without acting: safe to send again"
+        );
+        assert!(answered("ThrottlingException", 400).is_throttle());
         let mut unknown = answered("x", 200);
         unknown.reach = Reach::MaybeReached;
         assert_eq!(unknown.dial_exit(), Exit::OutcomeUnknown);

@@ -11,7 +11,11 @@ pub(crate) async fn handler_log_group(
     sma_id: &str,
 ) -> Result<String, Failure> {
     const OPERATION: &str = "GetSipMediaApplication";
-    let output = retry_throttled(|| async {
+    let budget = client
+        .config()
+        .timeout_config()
+        .and_then(|timeouts| timeouts.operation_timeout());
+    let output = retry_throttled(budget, || async {
         client
             .get_sip_media_application()
             .sip_media_application_id(sma_id)
@@ -64,8 +68,12 @@ pub(crate) async fn filter_log_events_in(
     const OPERATION: &str = "FilterLogEvents";
     let mut events = Vec::new();
     let mut next_token: Option<String> = None;
+    let budget = client
+        .config()
+        .timeout_config()
+        .and_then(|timeouts| timeouts.operation_timeout());
     loop {
-        let page = retry_throttled(|| async {
+        let page = retry_throttled(budget, || async {
             client
                 .filter_log_events()
                 .log_group_name(group)

@@ -3,7 +3,8 @@
 //!
 //! Retry policy: CreateSipMediaApplicationCall has no client token, so a blind retry after the
 //! request reached the service can ring the callee twice. Its SDK retries are off; chimecall
-//! retries it only on 429 ThrottledClientException, which the service answers without acting.
+//! retries it only on what the service answers without acting: 429 ThrottledClientException, and
+//! ResourceLimitExceededException (over the account's active-calls quota).
 //! UpdateSipMediaApplicationCall and the reads keep the SDK's standard retries (5xx, transport)
 //! and are also retried on 429, which the SDK does not classify as throttling for this service.
 

@@ -1,28 +1,42 @@
-//! Retrying what the service cannot have acted on: a 429 it answered, a connection never made.
+//! Retrying what the service cannot have acted on: a throttle or a quota refusal it answered, a
+//! connection never made.
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use super::ApiError;
 
-/// How often a 429-throttled request is tried in all, and the first pause between tries.
+/// How often such a request is tried in all, and the first pause between tries.
 const THROTTLE_ATTEMPTS: u32 = 4;
 const THROTTLE_BASE_DELAY: Duration = Duration::from_millis(500);
 
 /// Runs `attempt` until it succeeds, fails in a way the service may have acted on, or the
-/// attempts run out. Retried are only failures the service cannot have acted on: a 429 it
-/// answered, and a connection that was never made.
-pub(crate) async fn retry_throttled<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
+/// attempts run out. Retried are only failures the service cannot have acted on: a throttle
+/// (429) or a quota refusal (ResourceLimitExceededException: a call slot may free up meanwhile)
+/// it answered, and a connection that was never made. No pause reaches past `budget` from the
+/// start (the operation timeout, `--operation-timeout`).
+pub(crate) async fn retry_throttled<T, F, Fut>(
+    budget: Option<Duration>,
+    mut attempt: F,
+) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, ApiError>>,
 {
+    let deadline = budget.map(|budget| Instant::now() + budget);
     let mut tries = 1;
     loop {
         match attempt().await {
             Err(error) if error.not_acted_on() && tries < THROTTLE_ATTEMPTS => {
                 let delay = throttle_delay(tries);
+                if deadline.is_some_and(|deadline| Instant::now() + delay > deadline) {
+                    return Err(error);
+                }
                 let why = if error.is_throttle() {
-                    "throttled (429)"
+                    "throttled"
+                } else if error.is_over_quota() {
+                    "over a quota (ResourceLimitExceededException)"
                 } else {
                     "no connection"
                 };
@@ -58,7 +72,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn only_throttles_are_retried() {
         let calls = AtomicU32::new(0);
-        let result: Result<(), ApiError> = retry_throttled(|| {
+        let result: Result<(), ApiError> = retry_throttled(None, || {
             calls.fetch_add(1, Ordering::SeqCst);
             async { Err(answered("ThrottledClientException", 429)) }
         })
@@ -67,7 +81,7 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), THROTTLE_ATTEMPTS);
 
         calls.store(0, Ordering::SeqCst);
-        let result: Result<(), ApiError> = retry_throttled(|| {
+        let result: Result<(), ApiError> = retry_throttled(None, || {
             calls.fetch_add(1, Ordering::SeqCst);
             async { Err(answered("ServiceFailureException", 500)) }
         })
@@ -78,5 +92,33 @@ mod tests {
             1,
             "a 500 is never retried here"
         );
+
+        calls.store(0, Ordering::SeqCst);
+        let result: Result<(), ApiError> = retry_throttled(None, || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Err(answered("ResourceLimitExceededException", 400)) }
+        })
+        .await;
+        assert_eq!(result.unwrap_err().exit(), Exit::Throttled);
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            THROTTLE_ATTEMPTS,
+            "a quota refusal was not acted on: it is retried"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_retry_waits_past_the_budget() {
+        let calls = AtomicU32::new(0);
+        let started = Instant::now();
+        let result: Result<(), ApiError> =
+            retry_throttled(Some(Duration::from_millis(600)), || {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Err(answered("ResourceLimitExceededException", 400)) }
+            })
+            .await;
+        assert!(result.is_err());
+        assert!(started.elapsed() <= Duration::from_millis(600));
+        assert!((1..THROTTLE_ATTEMPTS).contains(&calls.load(Ordering::SeqCst)));
     }
 }

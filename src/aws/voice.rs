@@ -17,7 +17,10 @@ pub(crate) async fn create_call(
     client: &aws_sdk_chimesdkvoice::Client,
     request: &crate::call::DialRequest,
 ) -> Result<String, ApiError> {
-    retry_throttled(|| create_call_once(client, request)).await
+    retry_throttled(operation_budget(client), || {
+        create_call_once(client, request)
+    })
+    .await
 }
 
 /// One CreateSipMediaApplicationCall request, no retry at all: bulk runs pace their own retries
@@ -51,7 +54,7 @@ pub(crate) async fn update_call(
     arguments: &std::collections::BTreeMap<String, String>,
 ) -> Result<String, ApiError> {
     const OPERATION: &str = "UpdateSipMediaApplicationCall";
-    retry_throttled(|| async {
+    retry_throttled(operation_budget(client), || async {
         let output = client
             .update_sip_media_application_call()
             .sip_media_application_id(sma_id)
@@ -63,6 +66,14 @@ pub(crate) async fn update_call(
         transaction_id_of(OPERATION, output.sip_media_application_call())
     })
     .await
+}
+
+/// How long one operation may take, all its attempts together (`--operation-timeout`).
+fn operation_budget(client: &aws_sdk_chimesdkvoice::Client) -> Option<std::time::Duration> {
+    client
+        .config()
+        .timeout_config()
+        .and_then(|timeouts| timeouts.operation_timeout())
 }
 
 fn non_empty(

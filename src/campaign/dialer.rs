@@ -3,7 +3,9 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::pacing::Pacer;
+use tokio::time::Instant;
+
+use super::pacing::{AfterRefusal, Pacer};
 use super::report::RowReport;
 use crate::aws::ApiError;
 use crate::call::DialRequest;
@@ -22,12 +24,13 @@ pub(crate) enum Dialed {
         result: DialResult,
     },
     /// Refused over the account's active-call quota (journaled as such): the service did not
-    /// act on it, so the row may be sent again once a call has ended.
-    OverQuota { error: ApiError },
+    /// act on it, so the row may be sent again once a call has ended. `give_up`: the account
+    /// stayed full through refusal after refusal (see `pacing`): the run stops.
+    OverQuota { error: ApiError, give_up: bool },
     /// The journal could not be written: the run stops.
     JournalBroken { report: RowReport },
-    /// Ctrl-C came before it was sent: nothing was journaled or sent.
-    Interrupted,
+    /// Not sent (Ctrl-C, or the run gave up over the quota): nothing was journaled.
+    NotSent,
 }
 
 /// The shared pieces a dial needs.
@@ -40,12 +43,15 @@ pub(crate) struct DialContext<'a> {
     pub(crate) journal_broken: &'a AtomicBool,
 }
 
-/// Dials the row (again after throttles, paced), journaled.
+/// Dials the row (again after throttles, paced), journaled. `started` is when its start slot
+/// was claimed.
 pub(crate) async fn place_row(
     context: &DialContext<'_>,
     request: DialRequest,
     row: RowRef,
+    started: Instant,
 ) -> Dialed {
+    let mut started = started;
     let mut throttled = 1;
     let result = loop {
         let sent = placing::place_call(
@@ -70,18 +76,17 @@ pub(crate) async fn place_row(
                 context.pacer.throttled();
                 throttled += 1;
                 tokio::select! {
-                    _ = context.pacer.until_ready() => {}
+                    claimed = context.pacer.until_ready() => started = claimed,
                     _ = context.interrupted.stopped() => break DialResult::Failed(error),
                 }
             }
-            Ok((_, DialResult::Failed(error)))
-                if error.code.as_deref() == Some("ResourceLimitExceededException") =>
-            {
-                return Dialed::OverQuota { error };
+            Ok((_, DialResult::Failed(error))) if error.is_over_quota() => {
+                let give_up = context.pacer.over_quota(started) == AfterRefusal::GiveUp;
+                return Dialed::OverQuota { error, give_up };
             }
             Ok((_, result)) => {
                 if !matches!(&result, DialResult::Failed(e) if e.is_throttle()) {
-                    context.pacer.succeeded();
+                    context.pacer.succeeded(started);
                 }
                 break result;
             }

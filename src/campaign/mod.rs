@@ -234,6 +234,8 @@ fn exit_of(
     };
     let exit = if ended.interrupted {
         Exit::Interrupted
+    } else if ended.gave_up_over_quota {
+        Exit::Throttled
     } else if unknown > 0 {
         Exit::OutcomeUnknown
     } else if failed > 0 || tally.invalid > 0 || ended.unreadable_file {
@@ -253,6 +255,9 @@ fn exit_of(
             "interrupted; run the same command with --resume to finish (batch {batch})"
         ),
         Exit::WaitTimedOut => format!("{live} calls were still live when following them stopped"),
+        Exit::Throttled => format!(
+            "stopped over the account's active-call quota; run the same command with --resume to finish (batch {batch})"
+        ),
         Exit::Unanswered => format!("{unsuccessful} rows did not end in success after their attempts"),
         _ => String::new(),
     };

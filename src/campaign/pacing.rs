@@ -1,9 +1,15 @@
 //! Starting calls at an exact rate: never more than N starts in any one-second window, and as
-//! close to N per second as that allows. Throttling (429) slows the run down.
+//! close to N per second as that allows. Throttling (429) slows the run down; the account's
+//! active-calls quota (ResourceLimitExceededException) pauses it until a call has ended.
 //!
 //! Starts follow an ideal schedule (start k at t0 + k/rate, so timer overshoot does not add up);
 //! a sliding window of the last N start times enforces the per-second cap whatever the schedule
 //! or the catch-up after a stall would do.
+//!
+//! Over the quota, the account is probed, not hammered: every start waits out a pause (1 s,
+//! doubling per refusal in a row, up to 16 s) and only one start goes per pause, until a call is
+//! placed again. After `MAX_QUOTA_REFUSALS` refusals in a row (about a minute of pauses) the run
+//! gives up: the account stays full, and only its owner can change that.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -18,10 +24,26 @@ const WINDOW: Duration = Duration::from_secs(1);
 /// The pause after a throttle, doubling per throttle in a row, up to the maximum.
 const THROTTLE_PAUSE: Duration = Duration::from_millis(500);
 const MAX_THROTTLE_PAUSE: Duration = Duration::from_secs(16);
+/// The pause after an over-quota refusal, doubling per refusal in a row, up to the maximum.
+const QUOTA_PAUSE: Duration = Duration::from_secs(1);
+/// Over-quota refusals in a row, with no call placed between them, after which the run gives up:
+/// 1 + 2 + 4 + 8 + 16 + 16 + 16 s of pauses.
+pub(crate) const MAX_QUOTA_REFUSALS: u32 = 8;
+
+/// What a row does after its start was refused over the quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AfterRefusal {
+    /// Wait for the next start slot and send it again.
+    TryAgain,
+    /// The account stayed full: the run gives up.
+    GiveUp,
+}
 
 #[derive(Debug)]
 pub(crate) struct Pacer {
     state: Mutex<PacerState>,
+    /// Wakes every start waiting out a pause when the run gives up.
+    gave_up_now: tokio::sync::Notify,
 }
 
 #[derive(Debug)]
@@ -37,6 +59,12 @@ struct PacerState {
     throttles_in_a_row: u32,
     /// 1.0 normally; lowered by throttles, recovered by successes.
     slowdown: f64,
+    /// Over-quota refusals since the last call placed: while any, one start per pause.
+    refusals_in_a_row: u32,
+    quota_paused_until: Option<Instant>,
+    /// When the latest refusal came: a refusal of a start claimed before it is the same news.
+    refused_at: Option<Instant>,
+    gave_up: bool,
 }
 
 impl Pacer {
@@ -52,25 +80,40 @@ impl Pacer {
                 paused_until: None,
                 throttles_in_a_row: 0,
                 slowdown: 1.0,
+                refusals_in_a_row: 0,
+                quota_paused_until: None,
+                refused_at: None,
+                gave_up: false,
             }),
+            gave_up_now: tokio::sync::Notify::new(),
         }
     }
 
-    /// Waits for the next start slot and claims it.
-    pub(crate) async fn until_ready(&self) {
+    /// Waits for the next start slot and claims it; returns when the start was claimed. Once
+    /// the run has given up, returns at once without claiming anything: check `gave_up`.
+    pub(crate) async fn until_ready(&self) -> Instant {
         loop {
+            let gave_up = self.gave_up_now.notified();
+            tokio::pin!(gave_up);
+            gave_up.as_mut().enable();
             let wait_until = {
                 let mut state = self.state.lock().expect("pacer lock");
                 let now = Instant::now();
+                if state.gave_up {
+                    return now;
+                }
                 match state.earliest_start(now) {
                     at if at <= now => {
                         state.claim(now);
-                        return;
+                        return now;
                     }
                     at => at,
                 }
             };
-            tokio::time::sleep_until(wait_until).await;
+            tokio::select! {
+                _ = tokio::time::sleep_until(wait_until) => {}
+                _ = &mut gave_up => {}
+            }
         }
     }
 
@@ -98,11 +141,45 @@ impl Pacer {
         state.next_slot = None;
     }
 
-    /// A start that was not throttled: recover toward the full rate.
-    pub(crate) fn succeeded(&self) {
+    /// A start claimed at `started` was neither throttled nor over the quota: recover toward the
+    /// full rate; a call placed after the latest refusal ends the refusals.
+    pub(crate) fn succeeded(&self, started: Instant) {
         let mut state = self.state.lock().expect("pacer lock");
         state.throttles_in_a_row = 0;
         state.slowdown = (state.slowdown * 1.1).min(1.0);
+        if state.refused_at.is_none_or(|refused| started > refused) {
+            state.refusals_in_a_row = 0;
+            state.quota_paused_until = None;
+            state.refused_at = None;
+        }
+    }
+
+    /// The start claimed at `started` was refused over the account's quota: pause every start.
+    /// Starts that were in flight together meet the same refusal: one refusal in a row.
+    pub(crate) fn over_quota(&self, started: Instant) -> AfterRefusal {
+        let mut state = self.state.lock().expect("pacer lock");
+        if state.gave_up {
+            return AfterRefusal::GiveUp;
+        }
+        if state.refused_at.is_some_and(|refused| started <= refused) {
+            return AfterRefusal::TryAgain;
+        }
+        let now = Instant::now();
+        state.refusals_in_a_row += 1;
+        if state.refusals_in_a_row >= MAX_QUOTA_REFUSALS {
+            state.gave_up = true;
+            self.gave_up_now.notify_waiters();
+            return AfterRefusal::GiveUp;
+        }
+        state.refused_at = Some(now);
+        state.quota_paused_until = Some(now + state.quota_pause());
+        state.next_slot = None;
+        AfterRefusal::TryAgain
+    }
+
+    /// The run gave up over the quota: nothing more is sent.
+    pub(crate) fn gave_up(&self) -> bool {
+        self.state.lock().expect("pacer lock").gave_up
     }
 }
 
@@ -114,9 +191,18 @@ impl PacerState {
         })
     }
 
+    fn quota_pause(&self) -> Duration {
+        QUOTA_PAUSE
+            .saturating_mul(1 << self.refusals_in_a_row.saturating_sub(1).min(6))
+            .min(MAX_THROTTLE_PAUSE)
+    }
+
     fn earliest_start(&self, now: Instant) -> Instant {
         let mut at = now;
-        if let Some(paused) = self.paused_until {
+        for paused in [self.paused_until, self.quota_paused_until]
+            .into_iter()
+            .flatten()
+        {
             at = at.max(paused);
         }
         if let Some(slot) = self.next_slot {
@@ -131,6 +217,10 @@ impl PacerState {
     }
 
     fn claim(&mut self, now: Instant) {
+        if self.refusals_in_a_row > 0 {
+            // Over the quota: this start probes the account; the next waits another pause.
+            self.quota_paused_until = Some(now + self.quota_pause());
+        }
         self.recent.push_back(now);
         if self.rate.is_none() {
             // Unlimited: remember the last second's starts, in case a throttle asks for a rate.
@@ -224,6 +314,83 @@ mod tests {
     async fn no_limit_never_waits() {
         let times = start_times(&Pacer::new(0.0), 1000).await;
         assert_eq!(*times.last().unwrap(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn over_the_quota_the_account_is_probed_once_per_pause_then_given_up() {
+        let pacer = Pacer::new(0.0);
+        let t0 = Instant::now();
+        // Sixteen rows in flight at once, all refused: one refusal in a row.
+        let wave: Vec<Instant> = start_times(&pacer, 16)
+            .await
+            .iter()
+            .map(|d| t0 + *d)
+            .collect();
+        for started in &wave {
+            assert_eq!(pacer.over_quota(*started), AfterRefusal::TryAgain);
+        }
+        let mut pauses = Vec::new();
+        let mut verdict = AfterRefusal::TryAgain;
+        while verdict == AfterRefusal::TryAgain {
+            let before = Instant::now();
+            let started = pacer.until_ready().await;
+            pauses.push((started - before).as_secs());
+            // Only one start per pause: another row waits the next one.
+            let second =
+                tokio::time::timeout(Duration::from_millis(900), pacer.until_ready()).await;
+            assert!(second.is_err(), "a second probe in the same pause");
+            verdict = pacer.over_quota(started);
+        }
+        assert_eq!(pauses, [1, 2, 4, 8, 16, 16, 16], "then it gives up");
+        assert!(pacer.gave_up());
+        assert_eq!(pacer.over_quota(Instant::now()), AfterRefusal::GiveUp);
+        let before = Instant::now();
+        pacer.until_ready().await;
+        assert_eq!(Instant::now(), before, "nothing waits once the run gave up");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn giving_up_wakes_the_starts_waiting_out_a_pause() {
+        let pacer = std::sync::Arc::new(Pacer::new(0.0));
+        let mut started = pacer.until_ready().await;
+        for _ in 1..MAX_QUOTA_REFUSALS {
+            assert_eq!(pacer.over_quota(started), AfterRefusal::TryAgain);
+            started = pacer.until_ready().await;
+        }
+        // A row waits out the pause the last probe re-armed (16 s)...
+        let waiting = tokio::spawn({
+            let pacer = std::sync::Arc::clone(&pacer);
+            async move {
+                let before = Instant::now();
+                pacer.until_ready().await;
+                Instant::now() - before
+            }
+        });
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        // ...and the probe's refusal ends the run: the row stops waiting at once.
+        assert_eq!(pacer.over_quota(started), AfterRefusal::GiveUp);
+        assert_eq!(waiting.await.unwrap(), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_placed_ends_the_refusals() {
+        let pacer = Pacer::new(0.0);
+        let started = pacer.until_ready().await;
+        assert_eq!(pacer.over_quota(started), AfterRefusal::TryAgain);
+        let late = pacer.until_ready().await;
+        assert_eq!(pacer.over_quota(late), AfterRefusal::TryAgain);
+        // A success of a start older than the latest refusal is old news.
+        pacer.succeeded(started);
+        let before = Instant::now();
+        let probe = pacer.until_ready().await;
+        assert!(probe - before >= Duration::from_secs(2), "still paused");
+        pacer.succeeded(probe);
+        let times = start_times(&pacer, 10).await;
+        assert_eq!(
+            *times.last().unwrap(),
+            Duration::ZERO,
+            "no pause once a call is placed"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -34,12 +34,6 @@ use crate::placing::{DialResult, RowRef};
 use crate::signals::StopWatch;
 use crate::updates::{self, Target};
 
-/// A refused dial (over the active-call quota) waits this long at first when the logs cannot
-/// say when a call ends, doubling to the maximum.
-const QUOTA_BACKOFF: Duration = Duration::from_secs(1);
-const MAX_QUOTA_BACKOFF: Duration = Duration::from_secs(30);
-/// A row refused over the quota this many times in a row is given up (not placed).
-const MAX_QUOTA_REFUSALS: u32 = 60;
 
 /// What the run was asked to do.
 pub(crate) struct Settings {
@@ -77,8 +71,10 @@ pub(crate) struct Ended {
     pub(crate) unreadable_file: bool,
     /// Each row's final disposition (runs that wait).
     pub(crate) finals: BTreeMap<DispositionKind, u64>,
-    /// Dial attempts the run made, and those refused over the quota.
+    /// Dials refused over the account's active-call quota (and sent again).
     pub(crate) over_quota: u64,
+    /// The account stayed over its active-call quota: the run stopped (exit 4).
+    pub(crate) gave_up_over_quota: bool,
 }
 
 /// What a dial task hands back.
@@ -123,7 +119,6 @@ pub(crate) struct Scheduler<'a> {
     log_groups: HashMap<String, String>,
     /// The logs cannot tell when calls end: the cap is the service's answers.
     logs_unusable: bool,
-    quota_backoff: Duration,
     stopping: bool,
     ended: Ended,
 }
@@ -168,7 +163,6 @@ impl<'a> Scheduler<'a> {
             live: HashMap::new(),
             log_groups: HashMap::new(),
             logs_unusable: false,
-            quota_backoff: QUOTA_BACKOFF,
             stopping: false,
             ended: Ended::default(),
         }
@@ -406,12 +400,17 @@ impl<'a> Scheduler<'a> {
         let done = self.dialed.0.clone();
         tokio::spawn(async move {
             let _slot = slots.acquire_owned().await;
-            tokio::select! {
-                _ = pacer.until_ready() => {}
+            let started = tokio::select! {
+                started = pacer.until_ready() => started,
                 _ = stop.stopped() => {
-                    let _ = done.send(DialDone { job, dialed: Dialed::Interrupted });
+                    let _ = done.send(DialDone { job, dialed: Dialed::NotSent });
                     return;
                 }
+            };
+            // The run gave up over the quota while this row waited for its start.
+            if pacer.gave_up() {
+                let _ = done.send(DialDone { job, dialed: Dialed::NotSent });
+                return;
             }
             let context = DialContext {
                 journal: &journal,
@@ -427,7 +426,7 @@ impl<'a> Scheduler<'a> {
                 line: job.line,
                 attempt: job.attempt,
             };
-            let dialed = dialer::place_row(&context, job.request.clone(), row).await;
+            let dialed = dialer::place_row(&context, job.request.clone(), row, started).await;
             let _ = done.send(DialDone { job, dialed });
         });
     }
@@ -436,12 +435,25 @@ impl<'a> Scheduler<'a> {
         self.dials_in_flight -= 1;
         let DialDone { mut job, dialed } = done;
         match dialed {
-            Dialed::Interrupted => {}
+            Dialed::NotSent => {}
             Dialed::JournalBroken { report } => self.send(Line::Placement(report)).await,
-            Dialed::OverQuota { error } => {
+            Dialed::OverQuota { error, give_up } => {
                 self.ended.over_quota += 1;
                 job.refusals += 1;
-                if job.refusals >= MAX_QUOTA_REFUSALS {
+                if give_up {
+                    // The account stayed full with none of this run's calls ending: stop, and
+                    // leave what was not dialed for --resume.
+                    if !self.ended.gave_up_over_quota {
+                        self.output.error(format!(
+                            "the account stayed over its active-call quota through refusal after \
+                             refusal: the run stops; rows not dialed are left for --resume\n{}",
+                            error.advice().unwrap_or_default()
+                        ));
+                    }
+                    self.ended.gave_up_over_quota = true;
+                    self.stopping = true;
+                    self.due.clear();
+                    self.waiting_for_slot.clear();
                     let report = RowReport {
                         row: job.key.clone(),
                         line: job.line,
@@ -460,15 +472,13 @@ impl<'a> Scheduler<'a> {
                     // A call of the run will end: the row goes when it does.
                     self.waiting_for_slot.push_back(job);
                 } else {
-                    // Someone else's calls fill the quota, or the logs cannot say: back off.
-                    let wait = self.quota_backoff;
-                    self.quota_backoff = (self.quota_backoff * 2).min(MAX_QUOTA_BACKOFF);
-                    tracing::info!(row = %job.key, wait_ms = wait.as_millis() as u64, "over the active-call quota: the row waits");
-                    self.schedule(job, wait.as_millis() as i64);
+                    // Someone else's calls fill the quota, or the logs cannot say: the pacer
+                    // pauses starts, probing the account once per pause.
+                    tracing::info!(row = %job.key, "over the active-call quota: the row goes again after a pause");
+                    self.schedule(job, 0);
                 }
             }
             Dialed::Done { report, result } => {
-                self.quota_backoff = QUOTA_BACKOFF;
                 self.send(Line::Placement(report)).await;
                 match result {
                     DialResult::Placed { transaction_id } => {

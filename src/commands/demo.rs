@@ -78,11 +78,12 @@ async fn show_timeline_until(
 pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let to = args.to;
     let answer_after = Duration::from_millis(800);
-    let sandbox = RunningSandbox::start(SandboxConfig {
+    let config = SandboxConfig {
         answer_after,
         ..SandboxConfig::default()
-    })
-    .await?;
+    };
+    let quotas = config.quotas.to_string();
+    let sandbox = RunningSandbox::start(config).await?;
     let info = sandbox.info.clone();
     let config = sandbox_sdk_config(&info);
 
@@ -92,6 +93,9 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     say(format!(
         "1. Sandbox listening on {} (region {})\n   SIP media application {}, caller id {}",
         info.endpoint_url, info.region, info.sma_id, info.from_number
+    ));
+    say(format!(
+        "   Its quotas are a fresh AWS account's, as AWS enforces them: {quotas}"
     ));
 
     say(format!("\n2. $ chimecall dial --to {to} --wait answered"));

@@ -359,7 +359,7 @@ async fn dial_and_report(
     let mut dialed = match result {
         DialResult::Placed { transaction_id } => Dialed::placed(transaction_id, request),
         DialResult::Failed(error) => {
-            return Err(Failure::new(error.dial_exit(), error.describe()).into())
+            return Err(Failure::new(error.dial_exit(), error.report()).into())
         }
         DialResult::Unknown(error) => return Err(unknown_outcome(&error).into()),
     };

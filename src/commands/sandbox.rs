@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use chimecall_sandbox::faults::FaultSettings;
+use chimecall_sandbox::quotas::{Limit, QuotaName, QuotaSettings};
 use chimecall_sandbox::{CalleeBook, RunningSandbox, SandboxConfig};
 
 use super::Context;
@@ -14,9 +15,12 @@ pub(crate) async fn run(args: SandboxArgs, context: &Context) -> anyhow::Result<
     if args.detach {
         return detach();
     }
+    let quotas = quotas_asked_for(&args)?;
     let config = SandboxConfig {
         bind: args.bind,
         port: args.port,
+        quotas,
+        access_log: args.access_log,
         region: args.sandbox_region,
         sip_media_applications: usize::from(args.sip_media_applications),
         answer_after: args.answer_after,
@@ -28,7 +32,6 @@ pub(crate) async fn run(args: SandboxArgs, context: &Context) -> anyhow::Result<
         faults: FaultSettings {
             api: args.faults,
             handler: args.handler_faults,
-            throttle_cps: args.throttle_cps,
             seed: args.seed,
         },
         callees: match &args.callees {
@@ -42,9 +45,38 @@ pub(crate) async fn run(args: SandboxArgs, context: &Context) -> anyhow::Result<
     serve(config, &context.output).await
 }
 
+/// `--quota`, `--no-quotas` and `--throttle-cps` (short for `--quota create-rate=N`).
+fn quotas_asked_for(args: &SandboxArgs) -> Result<QuotaSettings, Failure> {
+    let mut overrides = args.quotas.clone();
+    if let Some(rate) = args.throttle_cps {
+        if overrides
+            .iter()
+            .any(|(name, _)| *name == QuotaName::CreateRate)
+        {
+            return Err(Failure::usage(
+                "--throttle-cps N is --quota create-rate=N: give one of them",
+            ));
+        }
+        overrides.push((QuotaName::CreateRate, Limit::AtMost(rate)));
+    }
+    QuotaSettings::from_flags(&args.sandbox_region, args.no_quotas, &overrides)
+        .map_err(Failure::usage)
+}
+
 /// Serves in the foreground until Ctrl-C or SIGTERM.
 async fn serve(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
+    // Caught from before the export lines: a supervisor that stops the sandbox as soon as it has
+    // read them gets a clean stop, not the signal's default.
+    let stop = crate::signals::StopWatch::start();
     let loopback = config.bind.is_loopback();
+    if let Some(path) = &config.access_log {
+        // Refused before anything starts, like any other bad flag.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| Failure::usage(format!("--access-log {}: {e}", path.display())))?;
+    }
     let sandbox = RunningSandbox::start(config.clone()).await.map_err(|e| {
         crate::exit::Failure::new(
             crate::exit::Exit::Config,
@@ -67,13 +99,28 @@ async fn serve(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
         sandbox.info.sma_id,
         sandbox.info.from_number
     ));
+    output.note(format!(
+        "Quotas in force: {}.{}",
+        config.quotas,
+        if config.quotas == QuotaSettings::unlimited() {
+            ""
+        } else {
+            " As a fresh AWS account has them: --quota NAME=VALUE changes one, --no-quotas lifts them."
+        }
+    ));
+    if let Some(path) = &config.access_log {
+        output.note(format!(
+            "Access log: one JSON line per request in {}",
+            path.display()
+        ));
+    }
     if !loopback {
         output.note(format!(
             "warning: listening on {}: anyone who can reach this address can use the sandbox",
             sandbox.address
         ));
     }
-    crate::signals::shutdown_requested().await;
+    stop.stopped().await;
     output.note("chimecall sandbox: stopping");
     sandbox.stop().await?;
     Ok(())

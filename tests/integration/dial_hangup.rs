@@ -98,7 +98,7 @@ fn hangup_of_an_unknown_transaction_is_7() {
 
 #[test]
 fn hangup_of_several_reports_each() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let a = dial(&sandbox);
     let b = dial(&sandbox);
     let unknown = "00000000-0000-4000-8000-000000000000";
@@ -156,7 +156,7 @@ fn hangup_arg_overrides_the_convention() {
 
 #[test]
 fn the_service_refuses_a_from_outside_the_inventory_and_an_unknown_sma() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let out =
         run(sandbox
             .chimecall()
@@ -228,7 +228,7 @@ fn a_wrong_secret_or_key_is_refused_with_403() {
 
 #[test]
 fn service_specific_endpoint_variable_wins() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let unreachable = FakeEndpoint::start(Behaviour::Error(500, "ServiceFailureException"));
     // AWS_ENDPOINT_URL points nowhere useful; the Chime SDK Voice one points at the sandbox.
     let out = run(sandbox
@@ -471,7 +471,7 @@ fn dry_run_shows_the_request_and_sends_nothing() {
 
 #[test]
 fn concurrent_dials_all_get_distinct_transactions() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let children: Vec<_> = (0..16)
         .map(|i| {
             sandbox

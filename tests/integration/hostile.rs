@@ -392,7 +392,7 @@ fn bad_numbers_in_a_file_name_their_line_and_column() {
 
 #[test]
 fn argument_counts_are_checked_before_anything_is_sent() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dial = |extra: &[String]| {
         ran(sandbox
             .chimecall()
@@ -429,7 +429,7 @@ fn argument_counts_are_checked_before_anything_is_sent() {
 
 #[test]
 fn argument_counts_in_a_file_count_the_defaults() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     // 20 --arg defaults: a row that adds one more has 21 entries.
     let path = write_file(
@@ -500,7 +500,7 @@ fn big_args(count: usize) -> Vec<String> {
 
 #[test]
 fn oversized_arguments_are_placed_once_or_refused_by_the_service() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     // About 960 KB of arguments: under the sandbox's 1 MiB body limit, placed once.
     let out = ran(sandbox
         .chimecall()
@@ -576,7 +576,7 @@ fn oversized_arguments_are_placed_once_or_refused_by_the_service() {
 
 #[test]
 fn duplicate_keys_are_refused() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let cases: &[(&[&str], &str)] = &[
         (&["--arg", "k=1", "--arg", "k=2"], "--arg"),
         (&["--arg", "k=1", "--arg", "k=1"], "--arg"),
@@ -965,7 +965,7 @@ fn malformed_files_are_reported_by_line_and_column() {
 fn a_row_that_never_ends_stops_the_file_in_bounded_memory() {
     // An unterminated quote near the top of a 12 MB file makes the rest of it one cell: the
     // reader stops at 8 MiB with the line it started on instead of holding the whole file.
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("unterminated.csv");
     let mut file = BufWriter::new(std::fs::File::create(&path).unwrap());
@@ -1012,7 +1012,7 @@ fn a_file_that_cannot_be_read_to_its_end_is_not_a_success() {
 
 #[test]
 fn byte_order_marks_and_every_line_ending_are_read_with_true_line_numbers() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     for (name, end, first) in [
         ("LF", "\n", 50),
@@ -1140,7 +1140,7 @@ fn run_raw_args(sandbox: &Sandbox, args: &[&[u8]]) -> Ran {
 
 #[test]
 fn arguments_that_are_not_utf8_are_usage_errors() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     for (place, args) in non_utf8_command_lines() {
         let what = format!("{place}: {args:?}");
         let out = run_raw_args(&sandbox, &args);
@@ -1354,7 +1354,7 @@ fn malformed_huge_nested_and_wrongly_typed_events_are_skipped_and_good_ones_show
 
 #[test]
 fn csv_cells_echoed_in_reports_cannot_drive_the_terminal() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let quoted = HOSTILE.replace('"', "\"\"");
     let text = format!(
@@ -2067,7 +2067,7 @@ fn huge_file_under_strict_is_streamed_in_bounded_memory() {
 /// chimecall writes it with its `+` everywhere, so `--redact` masks it like any other.
 #[test]
 fn a_number_without_its_plus_is_the_same_number_and_is_masked() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let out = run(sandbox
         .chimecall()
         .args(["-o", "json", "dial", "--to", "12065550161"]));

@@ -21,14 +21,25 @@ const SCRIPT_LIMIT: Duration = Duration::from_secs(300);
 
 #[test]
 fn botocore_gets_the_answers_the_service_model_promises() {
+    // Dozens of calls in a few seconds: the quotas are checked by the test below.
+    run_script(&["--no-quotas", "--sip-media-applications", "5"], &[]);
+}
+
+#[test]
+fn botocore_gets_the_models_errors_beyond_the_quotas() {
+    run_script(&["--quota", "active-calls=1"], &["quotas"]);
+}
+
+/// Runs the script with `args` against a sandbox started with `flags`; it must pass.
+fn run_script(flags: &[&str], args: &[&str]) {
     let python = python_with_botocore();
-    let sandbox = support::Sandbox::start_with(&["--sip-media-applications", "5"]);
+    let sandbox = support::Sandbox::start_with(flags);
     let script = support::repo_root()
         .join("tests")
         .join("independent_client.py");
 
     let mut cmd = sandbox.command(python);
-    cmd.arg(&script);
+    cmd.arg(&script).args(args);
     let (code, stdout, stderr) = run_with_limit(&mut cmd, SCRIPT_LIMIT);
 
     let report = format!(

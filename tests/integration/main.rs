@@ -14,6 +14,7 @@ mod independent_client;
 mod logs_api;
 mod policy;
 mod profile;
+mod quotas;
 mod runbooks;
 mod sandbox;
 mod secrets;

@@ -51,7 +51,7 @@ fn dialed(out: &Finished) -> String {
 
 #[test]
 fn a_profile_alone_selects_the_environment_and_flags_and_variables_win() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(&sandbox, dir.path(), "");
     let inventory_number = |n: u32| format!("+1206555{:04}", 100 + n);

@@ -38,7 +38,7 @@ fn count_by<T: Ord + Clone>(items: &[T]) -> BTreeMap<T, usize> {
 /// once (the sandbox's logs say so), 1,000 placed outcomes in the journal.
 #[test]
 fn a_thousand_rows_unlimited() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 1000);
     let out = run(sandbox.chimecall().args([
@@ -80,7 +80,7 @@ fn a_thousand_rows_unlimited() {
 /// destination has been called exactly once.
 #[test]
 fn an_interrupted_run_resumes_without_ringing_twice() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 2000);
     let file = file.to_str().unwrap();
@@ -158,7 +158,7 @@ fn an_interrupted_run_resumes_without_ringing_twice() {
 /// sandbox's own log timestamps show. (The exact-rate figures are in bench/, not here.)
 #[test]
 fn the_rate_is_never_exceeded() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 25);
     let out = run(sandbox.chimecall().args([
@@ -298,7 +298,7 @@ fn a_bad_header_stops_before_anything_is_dialed() {
 
 #[test]
 fn rows_from_stdin() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let mut child = sandbox
         .chimecall()
         .args([
@@ -339,7 +339,7 @@ fn rows_from_stdin() {
 /// `calls --active`, `hangup --all`, and the `calls | jq | hangup -` pipeline.
 #[test]
 fn the_journal_drives_calls_and_hangups() {
-    let sandbox = Sandbox::start_with(&["--answer-after", "100ms"]);
+    let sandbox = Sandbox::start_with(&["--no-quotas", "--answer-after", "100ms"]);
     let mut placed = Vec::new();
     for i in 0..4 {
         let out =
@@ -402,7 +402,7 @@ fn the_journal_drives_calls_and_hangups() {
 
 #[test]
 fn the_journal_records_waits_and_failures() {
-    let sandbox = Sandbox::start_with(&["--answer-after", "100ms"]);
+    let sandbox = Sandbox::start_with(&["--no-quotas", "--answer-after", "100ms"]);
     let out = run(sandbox
         .chimecall()
         .args(["dial", "--to", "+12065550486", "--wait", "answered"]));
@@ -442,7 +442,7 @@ fn the_journal_records_waits_and_failures() {
 
 #[test]
 fn a_torn_journal_line_is_reported_not_fatal() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let out = run(sandbox.chimecall().args(["dial", "--to", "+12065550123"]));
     assert_eq!(out.code, 0);
     let mut file = std::fs::OpenOptions::new()
@@ -482,7 +482,7 @@ fn an_unwritable_journal_stops_the_dial_before_sending() {
 
 #[test]
 fn two_runs_of_one_file_cannot_overlap() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start_with(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 20);
     let file = file.to_str().unwrap();
@@ -634,7 +634,7 @@ fn not_placed_needs_proof_from_the_logs() {
 /// stops promptly instead of working through its retries.
 #[test]
 fn ctrl_c_stops_throttle_retries() {
-    let sandbox = Sandbox::start_with(&["--throttle-cps", "2"]);
+    let sandbox = Sandbox::start_with(&["--no-quotas", "--throttle-cps", "2"]);
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 60);
     let child = sandbox

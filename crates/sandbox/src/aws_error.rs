@@ -58,6 +58,16 @@ impl AwsError {
         )
     }
 
+    /// Over a quota on resources (active calls): 400, as the model declares it.
+    pub(crate) fn resource_limit_exceeded(message: impl Into<String>) -> AwsError {
+        AwsError::new(
+            StatusCode::BAD_REQUEST,
+            "ResourceLimitExceededException",
+            "ResourceLimitExceeded",
+            message,
+        )
+    }
+
     pub(crate) fn service_failure(message: impl Into<String>) -> AwsError {
         AwsError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,11 +1,11 @@
 //! Injected faults, so chimecall's retry policy can be proved against the failures that matter:
 //! a service that fails before acting (nothing placed), after acting (a call placed, then an
-//! error, a dropped connection, or an answer too late to wait for), throttling, and a handler
-//! that times out or errs. Each fault has a probability; `--fault-seed` makes runs repeatable.
+//! error, a dropped connection, or an answer too late to wait for), and a handler that times out
+//! or errs. Each fault has a probability; `--fault-seed` makes runs repeatable. (Throttling is
+//! not a fault: it is the account's quotas, in `quotas`.)
 
-use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -37,12 +37,11 @@ pub enum HandlerFault {
     Error,
 }
 
-/// What `--fault`, `--handler-fault`, `--throttle-cps` and `--fault-seed` asked for.
+/// What `--fault`, `--handler-fault` and `--fault-seed` asked for.
 #[derive(Debug, Clone, Default)]
 pub struct FaultSettings {
     pub api: Vec<(ApiFault, f64)>,
     pub handler: Vec<(HandlerFault, f64)>,
-    pub throttle_cps: Option<u32>,
     pub seed: Option<u64>,
 }
 
@@ -89,12 +88,11 @@ fn split(text: &str) -> Result<(&str, f64), String> {
     Ok((name, probability))
 }
 
-/// The sandbox's dice and its throttle window.
+/// The sandbox's dice.
 #[derive(Debug)]
 pub(crate) struct Faults {
     settings: FaultSettings,
     rng: Mutex<StdRng>,
-    recent_creates: Mutex<VecDeque<Instant>>,
 }
 
 impl Faults {
@@ -106,7 +104,6 @@ impl Faults {
         Faults {
             settings,
             rng: Mutex::new(rng),
-            recent_creates: Mutex::new(VecDeque::new()),
         }
     }
 
@@ -127,27 +124,6 @@ impl Faults {
             .iter()
             .find(|(_, probability)| rng.random_bool(*probability))
             .map(|(fault, _)| *fault)
-    }
-
-    /// `--throttle-cps N`: true when this create would be the N+1-th within a second (refused,
-    /// so it does not count).
-    pub(crate) fn throttle_create(&self) -> bool {
-        let Some(limit) = self.settings.throttle_cps else {
-            return false;
-        };
-        let mut recent = self.recent_creates.lock().expect("throttle window");
-        let now = Instant::now();
-        while recent
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-        {
-            recent.pop_front();
-        }
-        if recent.len() >= limit as usize {
-            return true;
-        }
-        recent.push_back(now);
-        false
     }
 }
 
@@ -189,15 +165,5 @@ mod tests {
         let faults = Faults::new(settings);
         let hits = (0..1000).filter(|_| faults.draw_api().is_some()).count();
         assert!((400..600).contains(&hits), "{hits} of 1000 at p=0.5");
-    }
-
-    #[test]
-    fn throttle_window() {
-        let faults = Faults::new(FaultSettings {
-            throttle_cps: Some(3),
-            ..FaultSettings::default()
-        });
-        let refused: Vec<bool> = (0..5).map(|_| faults.throttle_create()).collect();
-        assert_eq!(refused, [false, false, false, true, true]);
     }
 }

@@ -9,8 +9,10 @@
 //! its `callee` (scripted by the `callee_file`), its `actions` (the digit ones collecting keys
 //! with `digits`), and the SMA's `handler` (the Lambda function, built in or external) invoked
 //! with `invocation` events and logged by `handler_log`. `time_scale` speeds simulated time up;
-//! `faults` injects failures; `defaults` holds every default setting.
+//! `faults` injects failures; `quotas` holds the account to a fresh AWS account's quotas;
+//! `access_log` writes a line per request; `defaults` holds every default setting.
 
+mod access_log;
 mod actions;
 mod auth;
 mod aws_error;
@@ -27,6 +29,7 @@ mod handler_log;
 mod invocation;
 mod lifecycle;
 mod logs;
+pub mod quotas;
 mod state;
 mod time_scale;
 mod voice;
@@ -47,6 +50,11 @@ pub struct SandboxConfig {
     /// 0 picks a free port.
     pub port: u16,
     pub region: String,
+    /// The account's quotas; `Default` has a fresh account's in `defaults::REGION` (build them
+    /// with `QuotaSettings::for_region` for another region).
+    pub quotas: quotas::QuotaSettings,
+    /// `--access-log PATH`: a JSON line per request served, appended to this file.
+    pub access_log: Option<std::path::PathBuf>,
     pub sip_media_applications: usize,
     /// How long the callee takes to answer.
     pub answer_after: Duration,
@@ -77,6 +85,8 @@ impl Default for SandboxConfig {
             bind: defaults::BIND,
             port: defaults::PORT,
             region: defaults::REGION.to_string(),
+            quotas: quotas::QuotaSettings::for_region(defaults::REGION),
+            access_log: None,
             sip_media_applications: usize::from(defaults::SIP_MEDIA_APPLICATIONS),
             answer_after: const { duration(defaults::ANSWER_AFTER) },
             ring_timeout: const { duration(defaults::RING_TIMEOUT) },
@@ -149,10 +159,15 @@ pub(crate) struct Sandbox {
     pub(crate) faults: faults::Faults,
     /// Who answers each number called.
     pub(crate) callees: callee::Callees,
+    pub(crate) quotas: quotas::Quotas,
+    pub(crate) access_log: Option<Arc<access_log::AccessLog>>,
 }
 
 impl Sandbox {
-    pub(crate) fn new(config: SandboxConfig) -> Sandbox {
+    pub(crate) fn new(
+        config: SandboxConfig,
+        access_log: Option<Arc<access_log::AccessLog>>,
+    ) -> Sandbox {
         let handler = match &config.handler_url {
             Some(url) => handler::Handler::lambda(url),
             None => handler::Handler::BuiltIn,
@@ -172,6 +187,8 @@ impl Sandbox {
                 config.callees.clone(),
                 config.seed.unwrap_or_else(rand::random),
             ),
+            quotas: quotas::Quotas::new(&config.quotas),
+            access_log,
             config,
         }
     }
@@ -214,11 +231,19 @@ pub struct RunningSandbox {
 }
 
 impl RunningSandbox {
-    /// Binds and starts serving; returns once the port accepts connections.
+    /// Opens the access log, binds and starts serving; returns once the port accepts
+    /// connections. An access log that cannot be opened is an error of kind
+    /// `PermissionDenied`, `NotFound` and the like, its message naming the file.
     pub async fn start(config: SandboxConfig) -> std::io::Result<RunningSandbox> {
+        let access_log = match &config.access_log {
+            Some(path) => Some(Arc::new(access_log::AccessLog::open(path).map_err(
+                |e| std::io::Error::new(e.kind(), format!("--access-log {}: {e}", path.display())),
+            )?)),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind((config.bind, config.port)).await?;
         let address = listener.local_addr()?;
-        let sandbox = Arc::new(Sandbox::new(config));
+        let sandbox = Arc::new(Sandbox::new(config, access_log));
         let info = {
             let world = sandbox.world.lock().expect("world lock");
             SandboxInfo {

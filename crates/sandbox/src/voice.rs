@@ -1,7 +1,7 @@
 //! The Chime SDK Voice operations the sandbox serves (GetSipMediaApplication,
 //! ListSipMediaApplications, CreateSipMediaApplicationCall, UpdateSipMediaApplicationCall), at the
-//! model's paths and status codes, with the API faults applied. A created call is handed to its
-//! own task (`lifecycle`); an update is a message to that task.
+//! model's paths and status codes, with the account's quotas and the API faults applied. A
+//! created call is handed to its own task (`lifecycle`); an update is a message to that task.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,11 +16,13 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::access_log::{Arrival, CallNote};
 use super::aws_error::AwsError;
 use super::call_message::CallMessage;
 use super::connection::DropConnection;
 use super::faults::{self, ApiFault};
 use super::lifecycle;
+use super::quotas::Quotas;
 use super::state::{Call, CallStatus, SipMediaApplication};
 use super::Sandbox;
 use chimecall_model::{clock, rules};
@@ -29,18 +31,37 @@ use tokio::sync::mpsc::error::TrySendError;
 /// How long an update waits for the built-in handler's answer to be applied.
 const BUILT_IN_HANDLER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// How long an update that ended its call waits for the call's task to be done with it (it is
+/// by then), so that the call no longer counts as active when the 202 leaves.
+const ENDED_CALL_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+const SMAS: &str = "/sip-media-applications";
+const SMA: &str = "/sip-media-applications/{sma_id}";
+const CALLS: &str = "/sip-media-applications/{sma_id}/calls";
+const CALL: &str = "/sip-media-applications/{sma_id}/calls/{transaction_id}";
+
 pub(crate) fn routes() -> Router<Arc<Sandbox>> {
     Router::new()
-        .route("/sip-media-applications", get(list_sip_media_applications))
-        .route(
-            "/sip-media-applications/{sma_id}",
-            get(get_sip_media_application),
-        )
-        .route("/sip-media-applications/{sma_id}/calls", post(create_call))
-        .route(
-            "/sip-media-applications/{sma_id}/calls/{transaction_id}",
-            post(update_call),
-        )
+        .route(SMAS, get(list_sip_media_applications))
+        .route(SMA, get(get_sip_media_application))
+        .route(CALLS, post(create_call))
+        .route(CALL, post(update_call))
+}
+
+/// The operation served at `route` (as `routes` names it) for `method`.
+pub(crate) fn operation_name(method: &str, route: &str) -> Option<&'static str> {
+    match (method, route) {
+        ("GET", SMAS) => Some("ListSipMediaApplications"),
+        ("GET", SMA) => Some("GetSipMediaApplication"),
+        ("POST", CALLS) => Some("CreateSipMediaApplicationCall"),
+        ("POST", CALL) => Some("UpdateSipMediaApplicationCall"),
+        _ => None,
+    }
+}
+
+/// When the request arrived (the front end stamps every request).
+fn arrived(arrival: Option<Extension<Arrival>>) -> std::time::Instant {
+    arrival.map_or_else(std::time::Instant::now, |Extension(a)| a.instant)
 }
 
 #[derive(Deserialize)]
@@ -86,11 +107,17 @@ fn call_response(status: StatusCode, transaction_id: &str) -> Response {
 async fn create_call(
     State(sandbox): State<Arc<Sandbox>>,
     Path(sma_id): Path<String>,
+    arrival: Option<Extension<Arrival>>,
+    note: Option<Extension<CallNote>>,
     dropper: Option<Extension<DropConnection>>,
     body: Bytes,
 ) -> Result<Response, AwsError> {
-    if sandbox.faults.throttle_create() {
-        return Err(AwsError::throttled("Rate exceeded"));
+    let quotas = &sandbox.quotas;
+    if !quotas.create.admit(arrived(arrival)) {
+        return Err(AwsError::throttled(Quotas::rate_exceeded(
+            "CreateSipMediaApplicationCall",
+            quotas.create.limit(),
+        )));
     }
     let fault = sandbox.faults.draw_api();
     fail_before(fault)?;
@@ -113,6 +140,13 @@ async fn create_call(
                 "FromPhoneNumber: {from} is not a phone number in this account's inventory"
             )));
         }
+        if !quotas.active_calls.admit(&transaction_id) {
+            let limit = quotas.active_calls.limit().unwrap_or_default();
+            return Err(AwsError::resource_limit_exceeded(format!(
+                "The SIP media application active calls quota of this account ({limit}) is \
+                 reached: a call must end before another is created"
+            )));
+        }
         world.calls.insert(
             transaction_id.clone(),
             Call {
@@ -128,7 +162,13 @@ async fn create_call(
         );
     }
     tracing::info!(%transaction_id, sma_id = %sma_id, "call created");
+    if let Some(Extension(note)) = note {
+        note.set(&transaction_id);
+    }
     let inbox = lifecycle::spawn(&sandbox, &transaction_id);
+    quotas
+        .active_calls
+        .release_when_closed(&transaction_id, inbox.clone());
     if let Some(call) = sandbox
         .world
         .lock()
@@ -149,9 +189,21 @@ async fn create_call(
 async fn update_call(
     State(sandbox): State<Arc<Sandbox>>,
     Path((sma_id, transaction_id)): Path<(String, String)>,
+    arrival: Option<Extension<Arrival>>,
+    note: Option<Extension<CallNote>>,
     dropper: Option<Extension<DropConnection>>,
     body: Bytes,
 ) -> Result<Response, AwsError> {
+    if let Some(Extension(note)) = note {
+        note.set(&transaction_id);
+    }
+    let quotas = &sandbox.quotas;
+    if !quotas.update.admit(arrived(arrival)) {
+        return Err(AwsError::throttled(Quotas::rate_exceeded(
+            "UpdateSipMediaApplicationCall",
+            quotas.update.limit(),
+        )));
+    }
     let fault = sandbox.faults.draw_api();
     fail_before(fault)?;
     let input: UpdateCallInput = parse_body(&body)?;
@@ -192,6 +244,7 @@ async fn update_call(
     // waits for it: the next request then already sees what a hangup did.
     if sandbox.handler.is_built_in() {
         let _ = tokio::time::timeout(BUILT_IN_HANDLER_WAIT, applied).await;
+        release_if_ended(&sandbox, &transaction_id, &inbox).await;
     }
     tracing::info!(%transaction_id, "call update accepted");
     answer_after(
@@ -200,6 +253,29 @@ async fn update_call(
         call_response(StatusCode::ACCEPTED, &transaction_id),
     )
     .await
+}
+
+/// A hangup the built-in handler answered has ended the call, and its task is about to stop:
+/// wait for that, so the call no longer counts as active when the update's 202 leaves.
+async fn release_if_ended(
+    sandbox: &Sandbox,
+    transaction_id: &str,
+    inbox: &tokio::sync::mpsc::Sender<CallMessage>,
+) {
+    let ended = {
+        let world = sandbox.world.lock().expect("world lock");
+        world
+            .calls
+            .get(transaction_id)
+            .is_some_and(|call| call.status == CallStatus::Ended)
+    };
+    if ended
+        && tokio::time::timeout(ENDED_CALL_WAIT, inbox.closed())
+            .await
+            .is_ok()
+    {
+        sandbox.quotas.active_calls.release(transaction_id);
+    }
 }
 
 /// The faults that strike before anything is done.

@@ -42,6 +42,11 @@ impl LogsError {
         LogsError::invalid_parameter("The specified nextToken is not valid.")
     }
 
+    /// Over the account's FilterLogEvents rate quota.
+    pub(super) fn throttling() -> LogsError {
+        LogsError::new("ThrottlingException", "Rate exceeded")
+    }
+
     pub(super) fn unknown_operation() -> LogsError {
         LogsError::new(
             "UnknownOperationException",

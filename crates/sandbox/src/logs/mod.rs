@@ -33,13 +33,14 @@ pub(crate) use store::LogStore;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chimecall_model::clock;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use crate::access_log::Arrival;
 use crate::Sandbox;
 
 /// `X-Amz-Target` names the operation after this prefix (the API version).
@@ -85,11 +86,20 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, LogsError> {
     })
 }
 
-/// Runs the operation the request names; `None` is an operation without output.
+/// The operation a request names, for the access log.
+pub(crate) fn operation_name(headers: &HeaderMap) -> Option<&str> {
+    operation(headers).ok().filter(|name| {
+        !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+/// Runs the operation the request names; `None` is an operation without output. The account's
+/// FilterLogEvents rate quota is checked before the request is read.
 fn run_operation(
     sandbox: &Sandbox,
     headers: &HeaderMap,
     body: &[u8],
+    arrived: std::time::Instant,
 ) -> Result<Option<Value>, LogsError> {
     let store = &sandbox.logs;
     let region = sandbox.config.region.as_str();
@@ -102,7 +112,12 @@ fn run_operation(
         "PutLogEvents" => store
             .put_log_events(parse(body)?, clock::now_ms())
             .map(Some),
-        "FilterLogEvents" => store.filter_log_events(parse(body)?, region).map(Some),
+        "FilterLogEvents" => {
+            if !sandbox.quotas.filter_log_events.admit(arrived) {
+                return Err(LogsError::throttling());
+            }
+            store.filter_log_events(parse(body)?, region).map(Some)
+        }
         _ => Err(LogsError::unknown_operation()),
     }
 }
@@ -110,10 +125,12 @@ fn run_operation(
 /// `POST /` with `X-Amz-Target: Logs_20140328.<Operation>`.
 pub(crate) async fn dispatch(
     State(sandbox): State<Arc<Sandbox>>,
+    arrival: Option<Extension<Arrival>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match run_operation(&sandbox, &headers, &body) {
+    let arrived = arrival.map_or_else(std::time::Instant::now, |Extension(a)| a.instant);
+    match run_operation(&sandbox, &headers, &body, arrived) {
         // Operations without output answer an empty body, as AWS does.
         Ok(output) => (
             [(header::CONTENT_TYPE, CONTENT_TYPE)],
