@@ -34,7 +34,6 @@ use crate::placing::{DialResult, RowRef};
 use crate::signals::StopWatch;
 use crate::updates::{self, Target};
 
-
 /// What the run was asked to do.
 pub(crate) struct Settings {
     pub(crate) batch: String,
@@ -104,6 +103,8 @@ pub(crate) struct Scheduler<'a> {
     next_sequence: u64,
     /// Rows refused over the quota, waiting for a call of the run to end.
     waiting_for_slot: VecDeque<Job>,
+    /// The next job, read and waiting for a slot.
+    ready: Option<Job>,
     dials_in_flight: usize,
     dialed: (
         mpsc::UnboundedSender<DialDone>,
@@ -157,6 +158,7 @@ impl<'a> Scheduler<'a> {
             due: BTreeMap::new(),
             next_sequence: 0,
             waiting_for_slot: VecDeque::new(),
+            ready: None,
             dials_in_flight: 0,
             dialed: mpsc::unbounded_channel(),
             followed: mpsc::unbounded_channel(),
@@ -176,10 +178,17 @@ impl<'a> Scheduler<'a> {
     /// is stopped.
     pub(crate) async fn run(mut self, printer: &Printer) -> (Ended, bool) {
         loop {
-            while self.may_start(printer) {
-                match self.next_job().await {
-                    Some(job) => self.start_dial(job),
-                    None => break,
+            // The next job is read even while the cap holds it back: a run whose last row is
+            // read knows it is done without waiting for a slot it will not use.
+            loop {
+                if self.ready.is_none() && self.may_read(printer) {
+                    self.ready = self.next_job().await;
+                }
+                if self.ready.is_none() || !self.may_start(printer) {
+                    break;
+                }
+                if let Some(job) = self.ready.take() {
+                    self.start_dial(job);
                 }
             }
             if self.finished() {
@@ -207,8 +216,12 @@ impl<'a> Scheduler<'a> {
         (self.ended, broken)
     }
 
+    fn may_read(&self, printer: &Printer) -> bool {
+        !(self.stopping || self.journal_broken() || printer.stdout_closed())
+    }
+
     fn may_start(&self, printer: &Printer) -> bool {
-        if self.stopping || self.journal_broken() || printer.stdout_closed() {
+        if !self.may_read(printer) {
             return false;
         }
         if self.dials_in_flight >= self.settings.concurrency.max(1) {
@@ -228,6 +241,7 @@ impl<'a> Scheduler<'a> {
             return !live_matters;
         }
         self.reader.is_none()
+            && self.ready.is_none()
             && self.due.is_empty()
             && self.waiting_for_slot.is_empty()
             && !live_matters
@@ -409,7 +423,10 @@ impl<'a> Scheduler<'a> {
             };
             // The run gave up over the quota while this row waited for its start.
             if pacer.gave_up() {
-                let _ = done.send(DialDone { job, dialed: Dialed::NotSent });
+                let _ = done.send(DialDone {
+                    job,
+                    dialed: Dialed::NotSent,
+                });
                 return;
             }
             let context = DialContext {
@@ -453,6 +470,7 @@ impl<'a> Scheduler<'a> {
                     self.ended.gave_up_over_quota = true;
                     self.stopping = true;
                     self.due.clear();
+                    self.ready = None;
                     self.waiting_for_slot.clear();
                     let report = RowReport {
                         row: job.key.clone(),
@@ -694,6 +712,7 @@ impl<'a> Scheduler<'a> {
         self.stopping = true;
         self.ended.interrupted = true;
         self.due.clear();
+        self.ready = None;
         self.waiting_for_slot.clear();
         if self.live.is_empty()
             || self.settings.wait.is_none() && !self.settings.hangup_on_interrupt

@@ -195,6 +195,8 @@ fn an_ivr_prompts_collects_digits_bridges_and_the_bridged_party_leaves() {
     let lambda = ivr_handler();
     let file = callees(IVR_CALLEES);
     let sandbox = Sandbox::start_with(&[
+        // Call flows, not the account's quotas: calls placed as fast as the test needs.
+        "--no-quotas",
         "--handler",
         &lambda.url,
         "--callees",
@@ -338,7 +340,14 @@ fn an_ivr_prompts_collects_digits_bridges_and_the_bridged_party_leaves() {
 #[test]
 fn scripted_refusals_and_time_scale() {
     let file = callees(IVR_CALLEES);
-    let sandbox = Sandbox::start_with(&["--callees", file.to_str().unwrap(), "--time-scale", "10"]);
+    let sandbox = Sandbox::start_with(&[
+        // Call flows, not the account's quotas: calls placed as fast as the test needs.
+        "--no-quotas",
+        "--callees",
+        file.to_str().unwrap(),
+        "--time-scale",
+        "10",
+    ]);
     let declines = dial(&sandbox, "+12065550603", "answered");
     let busy = dial(&sandbox, "+12065550990", "answered");
     let slow = dial(&sandbox, "+12065550333", "answered");
@@ -433,9 +442,9 @@ busy = true
     }
     std::fs::write(&rows, csv).unwrap();
     let busy_numbers = || {
-        // Many calls in a moment: once account quotas are on by default this sandbox needs
-        // --no-quotas.
         let sandbox = Sandbox::start_with(&[
+            // Call flows, not the account's quotas: calls placed as fast as the test needs.
+            "--no-quotas",
             "--callees",
             file.to_str().unwrap(),
             "--time-scale",
@@ -536,6 +545,8 @@ press = [{ after = "1s", digits = "1" }]
 "#,
     );
     let sandbox = Sandbox::start_with(&[
+        // Call flows, not the account's quotas: calls placed as fast as the test needs.
+        "--no-quotas",
         "--handler",
         &lambda.url,
         "--callees",
