@@ -35,15 +35,28 @@ def start_sandbox(binary, *flags):
     return process, env, access_log
 
 
-def creates(access_log):
-    """(arrival ms, status) of every CreateSipMediaApplicationCall the sandbox was sent."""
-    def ms(text):  # 2026-11-29T19:30:00.123Z
-        seconds = datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(
-            tzinfo=datetime.timezone.utc).timestamp()
-        return int(seconds) * 1000 + int(text[20:23])
+def ms(text):  # 2026-11-29T19:30:00.123Z
+    seconds = datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+    return int(seconds) * 1000 + int(text[20:23])
+
+
+def requests(access_log, operation):
+    """(arrival ms, status, error) of every request of `operation` the sandbox was sent."""
     with open(access_log) as f:
         lines = [json.loads(line) for line in f]
-    return [(ms(l["time"]), l["status"]) for l in lines if l["operation"] == "CreateSipMediaApplicationCall"]
+    return [(ms(l["time"]), l["status"], l.get("error")) for l in lines if l["operation"] == operation]
+
+
+def creates(access_log):
+    """(arrival ms, status) of every CreateSipMediaApplicationCall the sandbox was sent."""
+    return [(t, status) for t, status, _ in requests(access_log, "CreateSipMediaApplicationCall")]
+
+
+def busiest_second(times):
+    """The most arrivals in any window of one second."""
+    times = sorted(times)
+    return max((sum(1 for t in times if s <= t < s + 1000) for s in times), default=0)
 
 
 def new_outbound_call_times(env):
@@ -98,7 +111,7 @@ def bulk(binary, rows):
     try:
         path = csv_rows(rows, 1_000_000)
         elapsed, rss = run_measured(
-            [binary, "dial", "--file", path, "--rate", "0", "--concurrency", "32"], env)
+            [binary, "dial", "--file", path, "--rate", "0", "--concurrency", "32", "--max-active", "0"], env)
         placed = len(new_outbound_call_times(env))
         return {"rows": rows, "placed": placed, "seconds": elapsed, "calls_per_s": placed / elapsed,
                 "peak_rss_mib": rss / 1024}
@@ -113,7 +126,8 @@ def rate(binary, per_second, seconds):
     try:
         count = per_second * seconds
         path = csv_rows(count, 2_000_000)
-        elapsed, _ = run_measured([binary, "dial", "--file", path, "--rate", str(per_second)], env)
+        elapsed, _ = run_measured([binary, "dial", "--file", path, "--rate", str(per_second),
+                                   "--max-active", "0"], env)
         sent = creates(access_log)
         starts = sorted(t for t, status in sent if status == 201)
         busiest = max(sum(1 for t in starts if s <= t < s + 1000) for s in starts)
@@ -148,6 +162,49 @@ def single_dial(binary, aws, runs):
         sandbox.wait()
 
 
+def follow(binary, calls):
+    """`hangup --all --wait` of `calls` live calls: one poller follows them all, within --logs-rate."""
+    sandbox, env, access_log = start_sandbox(binary, "--no-quotas")
+    try:
+        path = csv_rows(calls, 3_000_000)
+        run_measured([binary, "dial", "--file", path, "--rate", "0", "--concurrency", "32",
+                      "--max-active", "0"], env)
+        started_ms = int(time.time() * 1000)
+        elapsed, _ = run_measured([binary, "hangup", "--all", "--wait", "--timeout", "10m"], env)
+        reads = [t for t, _, _ in requests(access_log, "FilterLogEvents") if t >= started_ms]
+        return {"calls": calls, "seconds": elapsed, "filter_log_events": len(reads),
+                "per_second": len(reads) / elapsed, "busiest_window": busiest_second(reads),
+                "budget": 2}
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+
+def campaign(binary, rows):
+    """A campaign at --rate 10 --max-active 10 against a fresh account's 10 live calls (creates
+    raised to 10/s): calls of about 2 s, scripted; what it achieved and what it met."""
+    callees = tempfile.mktemp(suffix=".toml")
+    with open(callees, "w") as f:
+        f.write('[[callee]]\nnumber = "+1206*"\nanswer_after = "500ms"\nhangup_after = "1500ms"\n')
+    sandbox, env, access_log = start_sandbox(binary, "--quota", "create-rate=10", "--callees", callees)
+    try:
+        path = csv_rows(rows, 4_000_000)
+        elapsed, _ = run_measured([binary, "dial", "--file", path, "--rate", "10", "--max-active", "10",
+                                   "--wait", "ended"], env)
+        sent = requests(access_log, "CreateSipMediaApplicationCall")
+        placed = sum(1 for _, status, _ in sent if status == 201)
+        reads = [t for t, _, _ in requests(access_log, "FilterLogEvents")]
+        return {"rows": rows, "placed": placed, "seconds": elapsed, "calls_per_s": placed / elapsed,
+                # 10 live calls of about 2 s each: the most the account takes.
+                "quota_calls_per_s": 10 / 2.0,
+                "throttled": sum(1 for _, status, _ in sent if status == 429),
+                "over_quota": sum(1 for _, _, error in sent if error == "ResourceLimitExceededException"),
+                "logs_busiest_window": busiest_second(reads)}
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
@@ -155,18 +212,25 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--rate-seconds", type=int, default=30)
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--only", choices=["bulk", "rate", "single"], help="run one measure")
+    parser.add_argument("--follow-calls", type=int, default=1000)
+    parser.add_argument("--campaign-rows", type=int, default=200)
+    parser.add_argument("--only", choices=["bulk", "rate", "single", "follow", "campaign"],
+                        help="run one measure")
     args = parser.parse_args()
     if args.only:
         measure = {"bulk": lambda: bulk(args.bin, args.rows),
                    "rate": lambda: rate(args.bin, 10, args.rate_seconds),
-                   "single": lambda: single_dial(args.bin, args.aws, args.runs)}[args.only]
+                   "single": lambda: single_dial(args.bin, args.aws, args.runs),
+                   "follow": lambda: follow(args.bin, args.follow_calls),
+                   "campaign": lambda: campaign(args.bin, args.campaign_rows)}[args.only]
         print(json.dumps({args.only: measure()}))
         return
 
     b = bulk(args.bin, args.rows)
     r = rate(args.bin, 10, args.rate_seconds)
     s = single_dial(args.bin, args.aws, args.runs)
+    f = follow(args.bin, args.follow_calls)
+    c = campaign(args.bin, args.campaign_rows)
     rows = [
         ("bulk, --rate 0 --concurrency 32", f"{b['placed']} of {b['rows']} placed in {b['seconds']:.2f} s",
          f"{b['calls_per_s']:.0f} calls/s", ">= 1000 calls/s"),
@@ -177,6 +241,13 @@ def main():
          "0 throttled, within 2%"),
         ("single dial (median of %d)" % args.runs, f"chimecall {s['chimecall_ms']:.1f} ms, AWS CLI {s['aws_cli_ms']:.0f} ms",
          f"{s['ratio']:.0f}x faster", ">= 30x"),
+        (f"hangup --all --wait of {f['calls']} live calls",
+         f"{f['filter_log_events']} FilterLogEvents in {f['seconds']:.1f} s, busiest 1 s window: {f['busiest_window']}",
+         f"{f['per_second']:.2f} per second", f"<= {f['budget']} per second (--logs-rate)"),
+        (f"campaign, {c['rows']} rows, --rate 10 --max-active 10",
+         f"{c['placed']} placed in {c['seconds']:.1f} s; {c['throttled']} throttled, {c['over_quota']} over quota",
+         f"{c['calls_per_s']:.2f} calls/s of the {c['quota_calls_per_s']:.1f} the live-call quota allows",
+         "quota filled, 0 refused"),
     ]
     widths = [max(len(row[i]) for row in rows + [("measure", "what", "result", "target")]) for i in range(4)]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
@@ -184,7 +255,7 @@ def main():
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print(line(row))
-    print(json.dumps({"bulk": b, "rate": r, "single": s}))
+    print(json.dumps({"bulk": b, "rate": r, "single": s, "follow": f, "campaign": c}))
 
 
 if __name__ == "__main__":
