@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::scheduler::Job;
+use super::job::Job;
 use crate::aws::ApiError;
 use crate::call::{Disposition, Success};
 use crate::follow::{CallWatch, Update};

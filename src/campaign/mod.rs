@@ -14,6 +14,7 @@ mod dialer;
 mod dry_run;
 mod following;
 mod html;
+mod job;
 mod ledger;
 mod pacing;
 mod plan;
@@ -180,11 +181,11 @@ pub(crate) async fn run(
         settle_unknown_rows(&batch, run_started_ms, &mut tally, &journal, config, output).await;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    // Dials, not rows: with redials one row is dialed more than once.
+    let dials = tally.placed + tally.failed + tally.unknown;
     output.note(format!(
-        "{} rows in {:.2} s ({:.1} calls/s): {tally}",
-        tally.done(),
-        elapsed,
-        (tally.placed + tally.failed + tally.unknown) as f64 / elapsed.max(1e-9)
+        "{dials} dials in {elapsed:.2} s ({:.1} calls/s): {tally}",
+        dials as f64 / elapsed.max(1e-9)
     ));
     if ended.over_quota > 0 {
         output.note(format!(

@@ -18,9 +18,10 @@ use tokio::time::Instant;
 
 use super::dialer::{self, DialContext, Dialed};
 use super::following::{self, Followed, Lost};
+use super::job::Job;
 use super::ledger::BatchLedger;
 use super::pacing::Pacer;
-use super::plan::{self, RedialRules, RowPlan, Tries};
+use super::plan::{self, RedialRules, RowPlan};
 use super::printer::Printer;
 use super::report::{EndReport, Line, RowReport};
 use super::rows::{Row, RowReader};
@@ -48,18 +49,6 @@ pub(crate) struct Settings {
     pub(crate) request_id: bool,
     pub(crate) log_group: Option<String>,
     pub(crate) logs_rate: f64,
-}
-
-/// One row to dial, as one attempt.
-#[derive(Debug, Clone)]
-pub(crate) struct Job {
-    pub(crate) key: String,
-    pub(crate) line: u64,
-    pub(crate) request: DialRequest,
-    pub(crate) attempt: u32,
-    pub(crate) tries: Tries,
-    /// Refused over the quota in a row.
-    pub(crate) refusals: u32,
 }
 
 /// How the run ended, beyond what its lines say.
