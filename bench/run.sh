@@ -19,4 +19,4 @@ venv=$(mktemp -d)
 trap 'rm -rf "$venv"' EXIT
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check awscli botocore
-exec "$venv/bin/python" bench/bench.py --bin target/release/chimecall --aws "$venv/bin/aws" "$@"
+exec "$venv/bin/python" bench/bench.py --bin "${CARGO_TARGET_DIR:-target}/release/chimecall" --aws "$venv/bin/aws" "$@"
