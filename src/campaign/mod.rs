@@ -250,16 +250,28 @@ fn exit_of(
     };
     let message = match exit {
         Exit::OutcomeUnknown => format!(
-            "{unknown} calls have an unknown outcome: they may have been placed; --resume skips them unless --retry-unknown (`chimecall resolve` settles them)"
+            "{} an unknown outcome: {} have been placed; --resume skips {} unless --retry-unknown (`chimecall resolve` settles {})",
+            if unknown == 1 { "1 call has".to_string() } else { format!("{unknown} calls have") },
+            if unknown == 1 { "it may" } else { "they may" },
+            if unknown == 1 { "it" } else { "them" },
+            if unknown == 1 { "it" } else { "them" },
         ),
         Exit::Interrupted => format!(
             "interrupted; run the same command with --resume to finish (batch {batch})"
         ),
-        Exit::WaitTimedOut => format!("{live} calls were still live when following them stopped"),
+        Exit::WaitTimedOut => format!(
+            "{} still live when following {} stopped",
+            if live == 1 { "1 call was".to_string() } else { format!("{live} calls were") },
+            if live == 1 { "it" } else { "them" },
+        ),
         Exit::Throttled => format!(
             "stopped over the account's active-call quota; run the same command with --resume to finish (batch {batch})"
         ),
-        Exit::Unanswered => format!("{unsuccessful} rows did not end in success after their attempts"),
+        Exit::Unanswered => format!(
+            "{} not end in success after {} attempts",
+            if unsuccessful == 1 { "1 row did".to_string() } else { format!("{unsuccessful} rows did") },
+            if unsuccessful == 1 { "its" } else { "their" },
+        ),
         _ => String::new(),
     };
     Err(Failure::new(exit, message))

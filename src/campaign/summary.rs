@@ -84,7 +84,8 @@ impl BatchSummary {
             first,
             last,
             rows: rows.len(),
-            attempts: rows.iter().map(|row| row.attempts.len()).sum(),
+            // Attempts, not dials: a throttled dial sent again is the same attempt.
+            attempts: rows.iter().map(|row| row.attempts_made() as usize).sum(),
             answer_rate: (dialed > 0).then(|| {
                 (count(DispositionKind::Answered) + count(DispositionKind::Unacknowledged)) as f64
                     / dialed as f64

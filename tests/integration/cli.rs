@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::process::Stdio;
 
-use crate::support::{chimecall, repo_root, run};
+use crate::support::{chimecall, fresh_dir, hermetic_command, repo_root, run, BIN};
 
 #[test]
 fn help_and_version_succeed_on_stdout() {
@@ -96,6 +96,68 @@ fn readme_lists_every_exit_code() {
         let row = format!("| {code} | {}", meaning.trim());
         assert!(readme.contains(&row), "README.md lacks the row {row:?}");
     }
+}
+
+/// The shell blocks of the README's 60-second tour, in order, as one script.
+fn readme_tour() -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme.find("## A 60-second tour").expect("the README has its tour");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |end| end + 3)];
+    let mut script = String::new();
+    for block in section.split("```sh\n").skip(1) {
+        script.push_str(block.split("```").next().unwrap());
+    }
+    assert!(script.contains("chimecall sandbox --detach"), "{script}");
+    script
+}
+
+/// The README's tour, run as written against a sandbox with its default quotas (a fresh
+/// account's): every command in it works, and says what the README says it does.
+#[test]
+fn the_readme_tour_runs_as_written() {
+    let script = readme_tour();
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // A sandbox left behind by a failing line is stopped all the same; jq, if this machine lacks
+    // it, is stood in for by Python for the one filter the tour uses.
+    let prelude = "trap 'kill \"${CHIMECALL_SANDBOX_PID:-}\" 2>/dev/null' EXIT\n\
+        command -v jq >/dev/null || jq() { python3 -c 'import json,sys\nfor l in sys.stdin: print(json.loads(l)[\"transaction_id\"])'; }\n";
+    let dir = fresh_dir("tour");
+    let out = run(hermetic_command("timeout")
+        .args(["120", "bash", "-u", "-c"])
+        .arg(format!("{prelude}{script}"))
+        .current_dir(&dir)
+        .env("PATH", path));
+    let unexpected: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|line| line.contains("error") || line.contains("panicked"))
+        .filter(|line| !line.contains("1 row did not end in success"))
+        .collect();
+    assert!(unexpected.is_empty(), "{unexpected:?}\n{}", out.stderr);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "CALL_ANSWERED",
+        "HANGUP",
+        "alice\t+12065550123\tplaced\t",
+        "bob\t+12065550124\tplaced\t",
+        "alice\t+12065550487\tanswered\t",
+        "2 rows, 3 attempts: 1 answered, 1 busy",
+    ] {
+        assert!(out.stdout.contains(expected), "no {expected:?} in\n{}", out.stdout);
+    }
+    assert_eq!(
+        out.stdout.matches("bob\t+12065550486\tbusy\t").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stdout.matches("\nbatch ").count(), 1, "{}", out.stdout);
 }
 
 #[test]
