@@ -101,9 +101,13 @@ fn readme_lists_every_exit_code() {
 /// The shell blocks of the README's 60-second tour, in order, as one script.
 fn readme_tour() -> String {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
-    let start = readme.find("## A 60-second tour").expect("the README has its tour");
+    let start = readme
+        .find("## A 60-second tour")
+        .expect("the README has its tour");
     let section = &readme[start..];
-    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |end| end + 3)];
+    let section = &section[..section[3..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 3)];
     let mut script = String::new();
     for block in section.split("```sh\n").skip(1) {
         script.push_str(block.split("```").next().unwrap());
@@ -149,7 +153,11 @@ fn the_readme_tour_runs_as_written() {
         "alice\t+12065550487\tanswered\t",
         "2 rows, 3 attempts: 1 answered, 1 busy",
     ] {
-        assert!(out.stdout.contains(expected), "no {expected:?} in\n{}", out.stdout);
+        assert!(
+            out.stdout.contains(expected),
+            "no {expected:?} in\n{}",
+            out.stdout
+        );
     }
     assert_eq!(
         out.stdout.matches("bob\t+12065550486\tbusy\t").count(),
