@@ -16,7 +16,8 @@ pub(crate) struct Tries {
     /// Dials that placed a call (or may have: unknown).
     pub(crate) placed: u32,
     /// Dials the service did not act on, given up (throttled, over the active-call quota), or
-    /// `resolve` proved never placed.
+    /// `resolve` proved never placed, in this run: no call rang for any of them, so their budget
+    /// is per run (a `--resume --redial not_placed` run may finish rows an earlier run gave up).
     pub(crate) not_placed: u32,
     /// The latest attempt number used.
     pub(crate) last_attempt: u32,
@@ -85,8 +86,18 @@ impl RedialRules {
     }
 }
 
-/// The tries a row's journal history adds up to.
+/// The tries a row's journal history adds up to, as a new run starts with them: the calls that
+/// were (or may have been) placed count against `--attempts`; the dials never placed do not, since
+/// their budget is per run.
 pub(crate) fn tries_of(row: &RowLedger) -> Tries {
+    Tries {
+        not_placed: 0,
+        ..history_of(row)
+    }
+}
+
+/// Every try the row's journal history holds, by kind.
+fn history_of(row: &RowLedger) -> Tries {
     let mut tries = Tries::default();
     for attempt in &row.attempts {
         tries.last_attempt = tries.last_attempt.max(attempt.attempt);
@@ -317,6 +328,52 @@ mod tests {
             } => assert_eq!(not_before_ms, NOW),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_not_placed_budget_is_per_run() {
+        // Two runs each gave up on the row (attempt 2 a redial that was never placed either):
+        // a third run with --redial not_placed still finishes it.
+        let twice = row(vec![
+            entry(1, OutcomeKind::Failed, None),
+            entry(2, OutcomeKind::Failed, None),
+        ]);
+        assert_eq!(history_of(&twice).not_placed, 2);
+        match plan_row(
+            Some(&twice),
+            "+12065550123",
+            &rules(&[DispositionKind::NotPlaced], 1),
+            NOW,
+        ) {
+            RowPlan::DecideRedial {
+                attempt: 3,
+                because: DispositionKind::NotPlaced,
+                tries,
+                ..
+            } => assert_eq!(
+                tries,
+                Tries {
+                    placed: 0,
+                    not_placed: 0,
+                    last_attempt: 2
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+        // A row whose calls rang used its attempts: not dialed again.
+        let rang = row(vec![
+            entry(1, OutcomeKind::Placed, Some(DispositionKind::Busy)),
+            entry(2, OutcomeKind::Failed, None),
+        ]);
+        assert_eq!(
+            plan_row(
+                Some(&rang),
+                "+12065550123",
+                &rules(&[DispositionKind::NotPlaced], 1),
+                NOW
+            ),
+            RowPlan::Skip { unknown: false }
+        );
     }
 
     #[test]

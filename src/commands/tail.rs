@@ -118,16 +118,24 @@ async fn tail(
         }
         let now = Instant::now();
         if give_up.is_some_and(|at| now >= at) {
-            let timeout = options.timeout.unwrap_or_default();
-            return Err(Failure::new(
-                Exit::WaitTimedOut,
+            let timeout = humantime::format_duration(options.timeout.unwrap_or_default());
+            // A call with no event at all is most likely a wrong id or the wrong log group,
+            // and a --timeout shorter than the warning's delay would otherwise never say so.
+            let message = if watch.tracker().events_observed() == 0 {
                 format!(
-                    "{}: not ended after {timeout:?} (last known: {})",
+                    "{}: no events seen in {} within --timeout {timeout}: is the \
+                     TransactionId right, and is this the handler's log group?",
+                    options.transaction_id,
+                    watch.log_group()
+                )
+            } else {
+                format!(
+                    "{}: not ended after {timeout} (last known: {})",
                     options.transaction_id,
                     watch.tracker().phase()
-                ),
-            )
-            .into());
+                )
+            };
+            return Err(Failure::new(Exit::WaitTimedOut, message).into());
         }
         if !warned_no_events
             && watch.tracker().events_observed() == 0
