@@ -3,6 +3,7 @@
 
 mod call_flows;
 mod call_state;
+mod campaigns;
 mod cli;
 mod dial_hangup;
 mod fake_endpoint;
