@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::access_log::{busiest_second, of_operation};
 use crate::support::{fresh_dir, json_lines, put_log_lines, run, Sandbox};
 use setup::{
-    busiest_second, class_of, count_field, csv, journal, number, of_operation, path_str,
-    placed_per_destination, records, rows_of, Callee, Campaign,
+    class_of, count_field, csv, journal, number, path_str, placed_per_destination, records,
+    rows_of, Callee, Campaign,
 };
 
 /// The bar: 30 rows (10 press 1, 10 busy, 10 never answer) against a fresh account's quotas with

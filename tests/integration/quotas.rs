@@ -4,12 +4,13 @@
 //! them; `--quota`, `--no-quotas`, `--throttle-cps`; and the access log they are read from.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::access_log::{self, arrived_ms, busiest_second, of_operation};
 use crate::support::{chimecall, fresh_dir, json_lines, run, Sandbox};
 
 /// A sandbox with its default quotas, writing an access log; and where the log is.
@@ -18,42 +19,6 @@ fn logged_sandbox(extra: &[&str]) -> (Sandbox, PathBuf) {
     let mut args = vec!["--access-log", log.to_str().unwrap()];
     args.extend_from_slice(extra);
     (Sandbox::start_with(&args), log)
-}
-
-fn access_log(path: &Path) -> Vec<Value> {
-    json_lines(&std::fs::read_to_string(path).unwrap_or_default())
-}
-
-fn of_operation<'a>(lines: &'a [Value], operation: &str) -> Vec<&'a Value> {
-    lines
-        .iter()
-        .filter(|line| line["operation"] == operation)
-        .collect()
-}
-
-/// A line's arrival time, in epoch ms.
-fn arrived_ms(line: &Value) -> i64 {
-    let time = line["time"].as_str().expect("time");
-    assert!(
-        time.len() == 24 && time.ends_with('Z') && time.as_bytes()[19] == b'.',
-        "not RFC 3339 with milliseconds: {time}"
-    );
-    chimecall_model::clock::parse_rfc3339_ms(time).expect("RFC 3339")
-}
-
-/// The most lines that arrived in any window of one second.
-fn busiest_second(lines: &[&Value]) -> usize {
-    let times: Vec<i64> = lines.iter().map(|line| arrived_ms(line)).collect();
-    times
-        .iter()
-        .map(|start| {
-            times
-                .iter()
-                .filter(|t| **t >= *start && **t < start + 1000)
-                .count()
-        })
-        .max()
-        .unwrap_or(0)
 }
 
 fn csv(rows: &[&str]) -> PathBuf {
@@ -100,7 +65,7 @@ fn a_bulk_run_at_rate_0_meets_the_create_rate() {
     placed.sort();
     assert_eq!(placed, rows, "each row placed once");
 
-    let lines = access_log(&log);
+    let lines = access_log::read(&log);
     let creates = of_operation(&lines, "CreateSipMediaApplicationCall");
     let throttled: Vec<_> = creates.iter().filter(|l| l["status"] == 429).collect();
     assert!(!throttled.is_empty(), "no 429 in {lines:#?}");
@@ -177,7 +142,7 @@ fn the_eleventh_live_call_is_refused_until_a_hangup_frees_a_slot() {
     let placed = sandbox.placed_destinations();
     assert_eq!(placed.len(), 11, "{placed:?}");
     assert!(!placed.contains(&"+12065552099".to_string()));
-    let refused: Vec<_> = of_operation(&access_log(&log), "CreateSipMediaApplicationCall")
+    let refused: Vec<_> = of_operation(&access_log::read(&log), "CreateSipMediaApplicationCall")
         .into_iter()
         .filter(|l| l["error"] == "ResourceLimitExceededException")
         .cloned()
@@ -246,7 +211,7 @@ fn filter_log_events_are_served_at_the_regions_rate() {
         }
         assert_eq!(served + throttled.len(), 40);
 
-        let lines = access_log(&log);
+        let lines = access_log::read(&log);
         let filters = of_operation(&lines, "FilterLogEvents");
         assert_eq!(filters.len(), 40, "{region}");
         let accepted: Vec<&Value> = filters
@@ -303,7 +268,7 @@ fn updates_are_accepted_five_a_second() {
         statuses.iter().all(|s| *s == 202 || *s == 429),
         "{statuses:?}"
     );
-    let lines = access_log(&log);
+    let lines = access_log::read(&log);
     let updates = of_operation(&lines, "UpdateSipMediaApplicationCall");
     assert_eq!(updates.len(), 8);
     assert!(updates.iter().all(|l| l["transaction_id"] == tx.as_str()));
@@ -352,7 +317,7 @@ fn a_bulk_run_over_the_active_calls_quota_waits_for_slots() {
         out.stdout
     );
     assert_eq!(sandbox.placed_destinations().len(), 5);
-    let refused = of_operation(&access_log(&log), "CreateSipMediaApplicationCall")
+    let refused = of_operation(&access_log::read(&log), "CreateSipMediaApplicationCall")
         .into_iter()
         .filter(|l| l["error"] == "ResourceLimitExceededException")
         .count();
@@ -446,7 +411,7 @@ fn the_access_log_has_a_line_for_every_request() {
     let tail = run(sandbox.chimecall().args(["tail", tx]));
     assert_eq!(tail.code, 0, "{}", tail.stderr);
 
-    let lines = access_log(&log);
+    let lines = access_log::read(&log);
     let unknown = &lines[0];
     assert_eq!(unknown["operation"], "unknown");
     assert_eq!(unknown["status"], 403);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use crate::access_log;
 use crate::fake_lambda::{FakeLambda, Reply};
 use crate::support::{fresh_dir, json_lines, Sandbox};
 
@@ -151,7 +152,7 @@ impl Campaign {
     }
 
     pub fn access_log(&self) -> Vec<Value> {
-        json_lines(&std::fs::read_to_string(&self.access_log).unwrap_or_default())
+        access_log::read(&self.access_log)
     }
 }
 
@@ -214,34 +215,6 @@ pub fn placed_per_destination(sandbox: &Sandbox, except: &[&str]) -> BTreeMap<St
         }
     }
     counts
-}
-
-pub fn of_operation<'a>(lines: &'a [Value], operation: &str) -> Vec<&'a Value> {
-    lines
-        .iter()
-        .filter(|line| line["operation"] == operation)
-        .collect()
-}
-
-/// The most lines that arrived in any window of one second.
-pub fn busiest_second(lines: &[&Value]) -> usize {
-    let times: Vec<i64> = lines
-        .iter()
-        .map(|line| {
-            chimecall_model::clock::parse_rfc3339_ms(line["time"].as_str().expect("time"))
-                .expect("RFC 3339")
-        })
-        .collect();
-    times
-        .iter()
-        .map(|start| {
-            times
-                .iter()
-                .filter(|t| **t >= *start && **t < start + 1000)
-                .count()
-        })
-        .max()
-        .unwrap_or(0)
 }
 
 pub fn path_str(path: &Path) -> &str {
