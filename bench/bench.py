@@ -87,8 +87,11 @@ def run_measured(argv, env):
     The peak is the process's own VmHWM, sampled until it exits: getrusage(RUSAGE_CHILDREN) would
     also count the moment between fork and exec, when the child is still a copy of this Python.
     """
+    # stderr to a file, not a pipe: a pipe nobody reads while the command runs fills up and
+    # blocks a command that says much (a hangup of 1,000 calls does).
+    errors = tempfile.TemporaryFile(mode="w+")
     started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors, text=True)
     peak = 0
     while process.poll() is None:
         try:
@@ -100,7 +103,8 @@ def run_measured(argv, env):
             pass
         time.sleep(0.005)
     elapsed = time.perf_counter() - started
-    stderr = process.stderr.read()
+    errors.seek(0)
+    stderr = errors.read()
     if process.returncode != 0:
         sys.exit(f"{argv} failed ({process.returncode}): {stderr[-2000:]}")
     return elapsed, peak

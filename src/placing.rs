@@ -70,14 +70,16 @@ pub(crate) struct SendOptions {
     pub(crate) request_id: bool,
 }
 
-/// Places `call`: intent record, request, outcome record; returns the dial's id and result. An
-/// error means the journal failed; if it failed before the request, nothing was sent.
+/// Places `call`: intent record, `before_send` (a bulk run's pacing), request, outcome record;
+/// returns the dial's id and result. An error means the journal failed; if it failed before the
+/// request, nothing was sent.
 pub(crate) async fn place_call(
     journal: &Journal,
     client: &aws_sdk_chimesdkvoice::Client,
     request: &DialRequest,
     row: Option<&RowRef>,
     options: SendOptions,
+    before_send: impl std::future::Future<Output = ()>,
 ) -> Result<(String, DialResult), PlaceError> {
     let dial_id = uuid::Uuid::new_v4().to_string();
     let sent = if options.request_id {
@@ -102,6 +104,7 @@ pub(crate) async fn place_call(
         }))
         .await
         .map_err(PlaceError::BeforeSending)?;
+    before_send.await;
     let sent = match options.throttles {
         ThrottlePolicy::Retry => aws::create_call(client, request).await,
         ThrottlePolicy::ReturnAtOnce => aws::create_call_once(client, request).await,

@@ -63,6 +63,7 @@ pub(crate) async fn place_row(
                 throttles: ThrottlePolicy::ReturnAtOnce,
                 request_id: context.request_id,
             },
+            context.pacer.before_send(),
         )
         .await;
         match sent {

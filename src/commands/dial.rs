@@ -327,19 +327,19 @@ async fn dial_and_report(
         throttles: ThrottlePolicy::Retry,
         request_id,
     };
-    let (dial_id, result) = match placing::place_call(journal, &client, &request, None, send).await
-    {
-        Ok(placed) => placed,
-        Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
-        Err(PlaceError::AfterSending(result, failure)) => {
-            // The call's fate stands; only the record of it is missing. Say so, and report the
-            // result as usual: a non-zero exit for a placed call could make a script redial.
-            output.error(format!(
-                "{failure}; this dial's outcome is not in the journal"
-            ));
-            (String::new(), result)
-        }
-    };
+    let (dial_id, result) =
+        match placing::place_call(journal, &client, &request, None, send, async {}).await {
+            Ok(placed) => placed,
+            Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
+            Err(PlaceError::AfterSending(result, failure)) => {
+                // The call's fate stands; only the record of it is missing. Say so, and report the
+                // result as usual: a non-zero exit for a placed call could make a script redial.
+                output.error(format!(
+                    "{failure}; this dial's outcome is not in the journal"
+                ));
+                (String::new(), result)
+            }
+        };
     // A lost answer: the handler's logs may already say whether the call was placed.
     let result = match result {
         DialResult::Unknown(error) if request_id && !dial_id.is_empty() => {
