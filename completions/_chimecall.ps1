@@ -103,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'With --all: only the calls of this bulk run (the batch name `dial --file` printed)')
             [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Updates per second when ending many calls (default: a fresh account''s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")')

@@ -429,7 +429,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__hangup)
-            opts="-o -v -q -h -V --all --since --batch --sma-id --arg --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --all --since --batch --sma-id --arg --rate --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,6 +448,10 @@ _chimecall() {
                     return 0
                     ;;
                 --arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -98,6 +98,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --batch 'With --all: only the calls of this bulk run (the batch name `dial --file` printed)'
             cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --arg 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)'
+            cand --rate 'Updates per second when ending many calls (default: a fresh account''s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)'
             cand --timeout 'How long --wait waits'
             cand --log-group 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
             cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'

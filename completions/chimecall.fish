@@ -93,6 +93,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l since -d 
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l batch -d 'With --all: only the calls of this bulk run (the batch name `dial --file` printed)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l rate -d 'Updates per second when ending many calls (default: a fresh account\'s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l timeout -d 'How long --wait waits' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l log-group -d 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r

@@ -247,6 +247,15 @@ fn parse_logs_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_update_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && (rate == 0.0 || rate >= 0.1) => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a rate: a number of updates per second, 0 (no limit) or from 0.1"
+        )),
+    }
+}
+
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         // Slower than one call a day is a mistake (and would overflow the pacing clock).
@@ -308,6 +317,11 @@ pub(crate) struct HangupArgs {
     /// Arguments to send instead of {"action":"hangup"} (repeatable, at most 20)
     #[arg(long = "arg", value_name = "KEY=VALUE")]
     pub(crate) args: Vec<String>,
+
+    /// Updates per second when ending many calls (default: a fresh account's
+    /// UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)
+    #[arg(long, value_name = "N", default_value_t = crate::updates::DEFAULT_UPDATE_RATE, value_parser = parse_update_rate)]
+    pub(crate) rate: f64,
 
     /// Wait until the handler's logs show the call's final HANGUP (exit 6 at --timeout)
     #[arg(long)]

@@ -16,6 +16,7 @@ mod follow;
 mod journal;
 mod logging;
 mod output;
+mod pacing;
 mod placing;
 mod settings;
 mod settle;

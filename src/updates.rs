@@ -12,10 +12,15 @@ use tokio::sync::Semaphore;
 use crate::aws::{self, ApiError};
 use crate::exit::{Exit, Failure};
 use crate::journal::ErrorNote;
+use crate::pacing::Pacer;
 use chimecall_model::rules;
 
 /// Updates in flight at once when there are many calls (`hangup --all`, `hangup -`).
 const UPDATES_IN_FLIGHT: usize = 8;
+
+/// A fresh account's UpdateSipMediaApplicationCall quota, per second: the default pace of many
+/// updates, so that ending a hundred calls is not a hundred throttles.
+pub(crate) const DEFAULT_UPDATE_RATE: f64 = 5.0;
 
 /// One call to update.
 #[derive(Debug, Clone)]
@@ -38,21 +43,29 @@ pub(crate) fn check(
     Ok(())
 }
 
-/// Sends `arguments` to every target, a few at a time; the answers come back in target order.
+/// Sends `arguments` to every target, a few at a time and at most `rate` a second (0: no
+/// limit); the answers come back in target order.
 pub(crate) async fn send_all(
     targets: Vec<Target>,
     arguments: BTreeMap<String, String>,
+    rate: f64,
     config: &SdkConfig,
 ) -> Result<Vec<(Target, Result<(), ApiError>)>, Failure> {
     let client = aws::voice_client(config);
     let arguments = Arc::new(arguments);
     let slots = Arc::new(Semaphore::new(UPDATES_IN_FLIGHT));
+    let pacer = Arc::new(Pacer::new(rate));
     let mut in_flight = Vec::with_capacity(targets.len());
     for target in targets {
-        let (client, arguments, slots) =
-            (client.clone(), Arc::clone(&arguments), Arc::clone(&slots));
+        let (client, arguments, slots, pacer) = (
+            client.clone(),
+            Arc::clone(&arguments),
+            Arc::clone(&slots),
+            Arc::clone(&pacer),
+        );
         in_flight.push(tokio::spawn(async move {
             let _slot = slots.acquire_owned().await;
+            pacer.until_ready().await;
             let answer =
                 aws::update_call(&client, &target.sma_id, &target.transaction_id, &arguments)
                     .await

@@ -5,11 +5,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::time::Instant;
 
-use super::pacing::{AfterRefusal, Pacer};
 use super::report::RowReport;
 use crate::aws::ApiError;
 use crate::call::DialRequest;
 use crate::journal::{ErrorNote, Journal, OutcomeKind};
+use crate::pacing::{AfterRefusal, Pacer};
 use crate::placing::{self, DialResult, PlaceError, RowRef, SendOptions, ThrottlePolicy};
 use crate::signals::StopWatch;
 

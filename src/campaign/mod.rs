@@ -5,7 +5,7 @@
 //!
 //! The pieces: `rows` reads the file, `source` opens it (and makes `--strict`'s first pass),
 //! `batch` names the run and guards it, `ledger` is what the journal says of a batch, `plan` what
-//! to do with each row, `scheduler` the loop, `pacing` the rate, `dialer` one dial, `following`
+//! to do with each row, `scheduler` the loop, `crate::pacing` the rate, `dialer` one dial, `following`
 //! one call to its end, `printer` and `report` what stdout says, `summary` and `html` the
 //! `report` command's views, `dry_run` what a run would do.
 
@@ -16,7 +16,6 @@ mod following;
 mod html;
 mod job;
 mod ledger;
-mod pacing;
 mod plan;
 mod printer;
 mod progress;

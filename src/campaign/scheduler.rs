@@ -20,7 +20,6 @@ use super::dialer::{self, DialContext, Dialed};
 use super::following::{self, Followed, Lost};
 use super::job::Job;
 use super::ledger::BatchLedger;
-use super::pacing::Pacer;
 use super::plan::{self, RedialRules, RowPlan};
 use super::printer::Printer;
 use super::report::{EndReport, Line, RowReport};
@@ -31,6 +30,7 @@ use crate::exit::Exit;
 use crate::follow::{self as logs, LogSource, Pollers};
 use crate::journal::{self, ErrorNote, Journal, Record, RedialNote};
 use crate::output::Output;
+use crate::pacing::Pacer;
 use crate::placing::{DialResult, RowRef};
 use crate::signals::StopWatch;
 use crate::updates::{self, Target};
@@ -727,7 +727,14 @@ impl<'a> Scheduler<'a> {
                 })
                 .collect();
             let arguments = crate::commands::hangup::hangup_arguments();
-            match updates::send_all(targets, arguments, self.config).await {
+            match updates::send_all(
+                targets,
+                arguments,
+                updates::DEFAULT_UPDATE_RATE,
+                self.config,
+            )
+            .await
+            {
                 Ok(answers) => {
                     for (target, answer) in answers {
                         if let Err(error) = answer {

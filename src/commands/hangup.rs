@@ -74,6 +74,7 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
     hang_up(
         targets,
         arguments,
+        args.rate,
         wait,
         context.logs_rate,
         &journal,
@@ -124,6 +125,7 @@ fn journal_targets(
 async fn hang_up(
     targets: Vec<Target>,
     arguments: BTreeMap<String, String>,
+    rate: f64,
     wait: Option<HangupWait>,
     logs_rate: f64,
     journal: &Journal,
@@ -143,7 +145,13 @@ async fn hang_up(
         .unwrap_or_default();
     let mut failures: Vec<Exit> = Vec::new();
     let mut accepted: Vec<Target> = Vec::new();
-    for (target, answer) in updates::send_all(targets, arguments, config).await? {
+    if rate > 0.0 && targets.len() as f64 > rate {
+        output.note(format!(
+            "ending {} calls at {rate} a second (--rate: the account's UpdateSipMediaApplicationCall quota is 5 a second unless raised)",
+            targets.len()
+        ));
+    }
+    for (target, answer) in updates::send_all(targets, arguments, rate, config).await? {
         let report = match answer {
             Ok(()) => {
                 note(journal, &target.transaction_id, "hangup_requested", output).await;

@@ -17,7 +17,7 @@ pub(crate) async fn run(args: UpdateArgs, context: &Context) -> anyhow::Result<(
     updates::check(std::slice::from_ref(&target), &arguments)?;
     let config = context.sdk_config().await?;
     let mut failures = Vec::new();
-    for (target, answer) in updates::send_all(vec![target], arguments, &config).await? {
+    for (target, answer) in updates::send_all(vec![target], arguments, 0.0, &config).await? {
         let report = match answer {
             Ok(()) => Updated::new(&target, "accepted", None),
             Err(error) => {

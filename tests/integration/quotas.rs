@@ -561,3 +561,47 @@ fn logs_client_without_retries(sandbox: &Sandbox) -> aws_sdk_cloudwatchlogs::Cli
         .build();
     aws_sdk_cloudwatchlogs::Client::from_conf(config)
 }
+
+/// Ending more calls than the update quota takes in a second: `hangup --all` paces itself at a
+/// fresh account's 5 a second (`--rate`), so every call is ended and nothing is throttled.
+#[test]
+fn hangup_all_meets_the_update_quota() {
+    let (sandbox, log) =
+        logged_sandbox(&["--quota", "create-rate=50", "--quota", "active-calls=20"]);
+    let numbers: Vec<String> = (0..12).map(|i| format!("+120655511{i:02}")).collect();
+    let rows = csv(&numbers.iter().map(String::as_str).collect::<Vec<_>>());
+    let dial = run(sandbox.chimecall().args([
+        "dial",
+        "--file",
+        rows.to_str().unwrap(),
+        "--rate",
+        "50",
+        "--max-active",
+        "0",
+    ]));
+    assert_eq!(dial.code, 0, "{}", dial.stderr);
+    let hangup = run(sandbox
+        .chimecall()
+        .args(["--output", "json", "hangup", "--all"]));
+    assert_eq!(hangup.code, 0, "{}", hangup.stderr);
+    assert!(
+        hangup.stderr.contains("ending 12 calls at 5 a second"),
+        "{}",
+        hangup.stderr
+    );
+    let answers = json_lines(&hangup.stdout);
+    assert_eq!(answers.len(), 12, "{}", hangup.stdout);
+    assert!(
+        answers.iter().all(|a| a["result"] == "accepted"),
+        "{answers:?}"
+    );
+    let lines = access_log::read(&log);
+    let updates = of_operation(&lines, "UpdateSipMediaApplicationCall");
+    assert_eq!(
+        updates.len(),
+        12,
+        "one update per call, none throttled: {updates:#?}"
+    );
+    assert!(updates.iter().all(|l| l["status"] == 202), "{updates:#?}");
+    assert!(busiest_second(&updates) <= 5, "{updates:#?}");
+}

@@ -1,4 +1,4 @@
-//! Starting calls at an exact rate: never more than N starts in any one-second window, and as
+//! Starting requests at an exact rate (a bulk run's creates, many calls' updates): never more than N starts in any one-second window, and as
 //! close to N per second as that allows. Throttling (429) slows the run down; the account's
 //! active-calls quota (ResourceLimitExceededException) pauses it until a call has ended.
 //!
