@@ -320,7 +320,7 @@ pub(crate) struct HangupArgs {
 
     /// Updates per second when ending many calls (default: a fresh account's
     /// UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)
-    #[arg(long, value_name = "N", default_value_t = crate::updates::DEFAULT_UPDATE_RATE, value_parser = parse_update_rate)]
+    #[arg(long, value_name = "N", default_value_t = chimecall_sandbox::defaults::UPDATE_RATE as f64, value_parser = parse_update_rate)]
     pub(crate) rate: f64,
 
     /// Wait until the handler's logs show the call's final HANGUP (exit 6 at --timeout)

@@ -20,7 +20,7 @@ const UPDATES_IN_FLIGHT: usize = 8;
 
 /// A fresh account's UpdateSipMediaApplicationCall quota, per second: the default pace of many
 /// updates, so that ending a hundred calls is not a hundred throttles.
-pub(crate) const DEFAULT_UPDATE_RATE: f64 = 5.0;
+pub(crate) const DEFAULT_UPDATE_RATE: f64 = chimecall_sandbox::defaults::UPDATE_RATE as f64;
 
 /// One call to update.
 #[derive(Debug, Clone)]

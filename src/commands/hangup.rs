@@ -147,8 +147,9 @@ async fn hang_up(
     let mut accepted: Vec<Target> = Vec::new();
     if rate > 0.0 && targets.len() as f64 > rate {
         output.note(format!(
-            "ending {} calls at {rate} a second (--rate: the account's UpdateSipMediaApplicationCall quota is 5 a second unless raised)",
-            targets.len()
+            "ending {} calls at {rate} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            targets.len(),
+            updates::DEFAULT_UPDATE_RATE
         ));
     }
     for (target, answer) in updates::send_all(targets, arguments, rate, config).await? {
