@@ -52,6 +52,8 @@ struct PacerState {
     rate: Option<f64>,
     /// At most this many starts in any one-second window.
     window_limit: usize,
+    /// Room left in the window test for jitter between our clock and the service's.
+    margin: Duration,
     recent: VecDeque<Instant>,
     /// When the last requests actually left, their intents on disk (see `before_send`).
     sends: VecDeque<Instant>,
@@ -72,11 +74,17 @@ struct PacerState {
 impl Pacer {
     /// `rate` calls per second; 0 means no limit.
     pub(crate) fn new(rate: f64) -> Pacer {
+        Pacer::with_margin(rate, WINDOW_MARGIN)
+    }
+
+    /// `rate` per second, leaving `margin` in each one-second window for jitter on the way.
+    pub(crate) fn with_margin(rate: f64, margin: Duration) -> Pacer {
         let rate = (rate > 0.0).then_some(rate);
         Pacer {
             state: Mutex::new(PacerState {
                 rate,
                 window_limit: rate.map_or(usize::MAX, |r| (r.floor() as usize).max(1)),
+                margin,
                 recent: VecDeque::new(),
                 sends: VecDeque::new(),
                 next_slot: None,
@@ -138,7 +146,7 @@ impl Pacer {
                 }
                 match state.sends.front() {
                     Some(&oldest) if state.sends.len() == limit => {
-                        let free_at = oldest + WINDOW + WINDOW_MARGIN;
+                        let free_at = oldest + WINDOW + state.margin;
                         if free_at > now {
                             free_at
                         } else {
@@ -250,7 +258,7 @@ impl PacerState {
         }
         if self.recent.len() >= self.window_limit {
             if let Some(oldest) = self.recent.front() {
-                at = at.max(*oldest + WINDOW + WINDOW_MARGIN);
+                at = at.max(*oldest + WINDOW + self.margin);
             }
         }
         at
