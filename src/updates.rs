@@ -138,3 +138,8 @@ pub(crate) fn exit_of(failures: &[Exit]) -> Result<(), Failure> {
         None => Ok(()),
     }
 }
+
+/// The samples' convention: the handler maps this to a Hangup action.
+pub(crate) fn hangup_arguments() -> BTreeMap<String, String> {
+    BTreeMap::from([("action".to_string(), "hangup".to_string())])
+}

@@ -1,138 +1,82 @@
-//! Dialing one row: the call placed with its journal records, throttled attempts paced and
-//! tried again (the service did not act on them), and what came of it.
+//! Dialing one job: its start claimed from the pacer, the call placed with its journal records,
+//! and the service's answer classified for the run core (which decides what comes next: a
+//! throttled dial is sent again by the core, not here).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-use tokio::time::Instant;
-
-use super::report::RowReport;
-use crate::aws::ApiError;
-use crate::call::DialRequest;
-use crate::journal::{ErrorNote, Journal, OutcomeKind};
+use super::core::DialOutcome;
+use super::job::Job;
+use crate::journal::Journal;
 use crate::pacing::{AfterRefusal, Pacer};
 use crate::placing::{self, DialResult, PlaceError, RowRef, SendOptions, ThrottlePolicy};
 use crate::signals::StopWatch;
 
-/// A throttled row is tried again this many times before it counts as not placed.
-const MAX_THROTTLED_ATTEMPTS: u32 = 8;
-
-/// What became of one dial of a row.
-pub(crate) enum Dialed {
-    /// Placed, failed or unknown, journaled: its report, and the result.
-    Done {
-        report: RowReport,
-        result: DialResult,
-    },
-    /// Refused over the account's active-call quota (journaled as such): the service did not
-    /// act on it, so the row may be sent again once a call has ended. `give_up`: the account
-    /// stayed full through refusal after refusal (see `pacing`): the run stops.
-    OverQuota { error: ApiError, give_up: bool },
-    /// The journal could not be written: the run stops.
-    JournalBroken { report: RowReport },
-    /// Not sent (Ctrl-C, or the run gave up over the quota): nothing was journaled.
-    NotSent,
-}
-
-/// The shared pieces a dial needs.
-pub(crate) struct DialContext<'a> {
-    pub(crate) journal: &'a Journal,
-    pub(crate) client: &'a aws_sdk_chimesdkvoice::Client,
-    pub(crate) pacer: &'a Pacer,
+/// What every dial of a run shares.
+pub(crate) struct DialContext {
+    pub(crate) journal: Journal,
+    pub(crate) client: aws_sdk_chimesdkvoice::Client,
+    pub(crate) pacer: Arc<Pacer>,
+    pub(crate) stop: StopWatch,
+    /// Put each dial's id in its ArgumentsMap (`chimecall-request-id`).
     pub(crate) request_id: bool,
-    pub(crate) interrupted: &'a StopWatch,
-    pub(crate) journal_broken: &'a AtomicBool,
+    pub(crate) batch: String,
 }
 
-/// Dials the row (again after throttles, paced), journaled. `started` is when its start slot
-/// was claimed.
-pub(crate) async fn place_row(
-    context: &DialContext<'_>,
-    request: DialRequest,
-    row: RowRef,
-    started: Instant,
-) -> Dialed {
-    let mut started = started;
-    let mut throttled = 1;
-    let result = loop {
-        let sent = placing::place_call(
-            context.journal,
-            context.client,
-            &request,
-            Some(&row),
-            SendOptions {
-                throttles: ThrottlePolicy::ReturnAtOnce,
-                request_id: context.request_id,
-            },
-            context.pacer.before_send(),
-        )
-        .await;
-        match sent {
-            Ok((_, DialResult::Failed(error)))
-                if error.is_throttle() && throttled < MAX_THROTTLED_ATTEMPTS =>
-            {
-                // After Ctrl-C nothing new is sent: the row stays throttled (not placed).
-                if context.interrupted.is_stopped() {
-                    break DialResult::Failed(error);
-                }
-                context.pacer.throttled();
-                throttled += 1;
-                tokio::select! {
-                    claimed = context.pacer.until_ready() => started = claimed,
-                    _ = context.interrupted.stopped() => break DialResult::Failed(error),
-                }
-            }
-            Ok((_, DialResult::Failed(error))) if error.is_over_quota() => {
-                let give_up = context.pacer.over_quota(started) == AfterRefusal::GiveUp;
-                return Dialed::OverQuota { error, give_up };
-            }
-            Ok((_, result)) => {
-                if !matches!(&result, DialResult::Failed(e) if e.is_throttle()) {
-                    context.pacer.succeeded(started);
-                }
-                break result;
-            }
-            Err(PlaceError::BeforeSending(failure)) => {
-                context.journal_broken.store(true, Ordering::SeqCst);
-                return Dialed::JournalBroken {
-                    report: RowReport {
-                        row: row.row,
-                        line: row.line,
-                        to: Some(request.to),
-                        outcome: "failed",
-                        transaction_id: None,
-                        resolved_by: None,
-                        error: Some(ErrorNote {
-                            code: None,
-                            message: failure.message,
-                            request_id: None,
-                            exit_code: failure.exit.code(),
-                        }),
-                        attempt: Some(row.attempt),
-                    },
-                };
-            }
-            Err(PlaceError::AfterSending(result, _)) => {
-                context.journal_broken.store(true, Ordering::SeqCst);
-                break result;
+/// Sends the job's dial once, when the pacer lets it start; nothing is sent after an interrupt.
+pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
+    let pacer = &context.pacer;
+    let started = tokio::select! {
+        started = pacer.until_ready() => started,
+        _ = context.stop.stopped() => return DialOutcome::NotSent,
+    };
+    // The run gave up over the quota while this job waited for its start.
+    if pacer.gave_up() {
+        return DialOutcome::NotSent;
+    }
+    let row = RowRef {
+        batch: context.batch.clone(),
+        row: job.key.clone(),
+        line: job.line,
+        attempt: job.attempt,
+    };
+    let options = SendOptions {
+        throttles: ThrottlePolicy::ReturnAtOnce,
+        request_id: context.request_id,
+    };
+    let sent = placing::place_call(
+        &context.journal,
+        &context.client,
+        &job.request,
+        Some(&row),
+        options,
+        pacer.before_send(),
+    )
+    .await;
+    let (dial_id, result, journal_failed) = match sent {
+        Ok((dial_id, result)) => (dial_id, result, false),
+        Err(PlaceError::BeforeSending(failure)) => {
+            return DialOutcome::JournalBroken {
+                message: failure.message,
+                exit_code: failure.exit.code(),
             }
         }
+        // The run stops; with the journal broken, nothing looks for this dial's call later.
+        Err(PlaceError::AfterSending(result, _)) => (String::new(), result, true),
     };
-    let report = RowReport {
-        row: row.row,
-        line: row.line,
-        to: Some(request.to),
-        outcome: match result.kind() {
-            OutcomeKind::Placed => "placed",
-            OutcomeKind::Failed => "failed",
-            OutcomeKind::Unknown => "unknown",
-        },
-        transaction_id: match &result {
-            DialResult::Placed { transaction_id } => Some(transaction_id.clone()),
-            _ => None,
-        },
-        error: result.error().map(placing::error_note),
-        resolved_by: None,
-        attempt: Some(row.attempt),
-    };
-    Dialed::Done { report, result }
+    match &result {
+        DialResult::Failed(error) if error.is_throttle() => pacer.throttled(),
+        DialResult::Failed(error) if error.is_over_quota() => {
+            let give_up = pacer.over_quota(started) == AfterRefusal::GiveUp;
+            return DialOutcome::OverQuota {
+                error: error.clone(),
+                give_up,
+            };
+        }
+        _ => pacer.succeeded(started),
+    }
+    DialOutcome::Sent {
+        dial_id,
+        result,
+        journal_failed,
+    }
 }

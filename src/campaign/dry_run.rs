@@ -8,8 +8,7 @@ use serde::Serialize;
 
 use super::report::RowReport;
 use super::rows::Row;
-use super::scheduler::invalid;
-use super::{source, CampaignOptions};
+use super::{source, RunOptions};
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
 
@@ -61,13 +60,12 @@ impl fmt::Display for DryRunSummary {
     }
 }
 
-pub(crate) async fn run(options: &CampaignOptions, output: &Output) -> anyhow::Result<()> {
+pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result<()> {
     // No --strict first pass: a dry run reports every row, valid or not.
     let source = source::RowSource {
         file: &options.file,
         defaults: &options.defaults,
         strict: false,
-        request_id: options.request_id,
     };
     let mut rows = source::open_rows(&source, output)?;
     let (mut total, mut valid, mut bad) = (0u64, 0u64, 0u64);
@@ -82,7 +80,7 @@ pub(crate) async fn run(options: &CampaignOptions, output: &Output) -> anyhow::R
             Some(Ok(row)) => row,
         };
         total += 1;
-        let report = match source::needing_room_for_request_id(row, options.request_id) {
+        let report = match row {
             Row::Invalid {
                 line,
                 key,
@@ -91,20 +89,11 @@ pub(crate) async fn run(options: &CampaignOptions, output: &Output) -> anyhow::R
             } => {
                 bad += 1;
                 output.error(&problem);
-                invalid(key, line, to, problem)
+                RowReport::invalid(&key, line, to.as_deref(), problem)
             }
             Row::Valid { line, key, request } => {
                 valid += 1;
-                RowReport {
-                    row: key,
-                    line,
-                    to: Some(request.to),
-                    outcome: "would_dial",
-                    transaction_id: None,
-                    error: None,
-                    resolved_by: None,
-                    attempt: None,
-                }
+                RowReport::would_dial(&key, line, &request.to)
             }
         };
         output.result(&report)?;
@@ -117,8 +106,8 @@ pub(crate) async fn run(options: &CampaignOptions, output: &Output) -> anyhow::R
         invalid: bad,
         rate,
         expected_seconds: rate.map(|rate| valid.saturating_sub(1) as f64 / rate),
-        max_active: (options.max_active > 0).then_some(options.max_active),
-        attempts: options.attempts,
+        max_active: (options.policy.max_active > 0).then_some(options.policy.max_active),
+        attempts: options.policy.redials.attempts,
     })?;
     if let Some(failure) = unreadable {
         return Err(failure.into());

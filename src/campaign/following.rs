@@ -1,13 +1,12 @@
 //! Following one call of a run to its end, through the run's pollers: one small task per live
-//! call, which tells the scheduler how the call ended, or why it stopped following it.
+//! call, which tells the run core how the call ended, or why it stopped following it.
 
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::job::Job;
-use crate::aws::ApiError;
+use super::core::{CallNews, Lost};
 use crate::call::{Disposition, Success};
 use crate::follow::{CallWatch, Update};
 
@@ -15,63 +14,31 @@ use crate::follow::{CallWatch, Update};
 /// caught up meanwhile): the handler does not log its events, or the group is not its own.
 const NO_EVENTS_AFTER: Duration = Duration::from_secs(30);
 
-/// What a follow task tells the scheduler.
-pub(crate) enum Followed {
-    Ended {
-        job: Job,
-        transaction_id: String,
-        disposition: Disposition,
-    },
-    /// Following stopped before the call ended.
-    Lost {
-        job: Job,
-        transaction_id: String,
-        why: Lost,
-        /// What the events said so far (disposition `live`).
-        disposition: Disposition,
-    },
-}
-
-/// Why following stopped.
-pub(crate) enum Lost {
-    /// `--timeout` passed.
-    TimedOut,
-    /// The logs cannot be read (no permission, the network).
-    Unreadable(ApiError),
-    /// The logs hold no event of the call.
-    NoEvents,
-}
-
-/// Follows `watch` until the call ends, `limit` passes, or the logs fail; reports to `inbox`.
+/// Follows `watch` until the call ends, `limit` passes, or the logs fail; tells `news`.
 pub(crate) async fn follow(
     mut watch: CallWatch,
-    job: Job,
     success: Success,
     limit: Option<Duration>,
-    inbox: mpsc::UnboundedSender<Followed>,
+    news: mpsc::UnboundedSender<CallNews>,
 ) {
     let started = Instant::now();
     let give_up = limit.map(|limit| started + limit);
-    let transaction_id = watch.transaction_id().to_string();
     let lost = loop {
         if watch.tracker().is_ended() {
-            let disposition = Disposition::of_call(&watch.tracker().facts(), &success);
-            let _ = inbox.send(Followed::Ended {
-                job,
-                transaction_id,
-                disposition,
-            });
-            return;
+            break None;
         }
         let now = Instant::now();
         if give_up.is_some_and(|at| now >= at) {
-            break Lost::TimedOut;
+            break Some(Lost::TimedOut);
         }
         if watch.tracker().events_observed() == 0
             && watch.caught_up()
             && now >= started + NO_EVENTS_AFTER
         {
-            break Lost::NoEvents;
+            break Some(Lost::LogsCannotTell(
+                "they hold no event of this run's calls (does the handler log each event it gets?)"
+                    .to_string(),
+            ));
         }
         let mut until = now + Duration::from_secs(1);
         if let Some(at) = give_up {
@@ -81,15 +48,13 @@ pub(crate) async fn follow(
         // tries again).
         if let Update::Unreadable(error) = watch.next(Some(until)).await {
             if error.exit() == crate::exit::Exit::Config {
-                break Lost::Unreadable(error);
+                break Some(Lost::LogsCannotTell(error.describe()));
             }
         }
     };
-    let disposition = Disposition::of_call(&watch.tracker().facts(), &success);
-    let _ = inbox.send(Followed::Lost {
-        job,
-        transaction_id,
-        why: lost,
-        disposition,
+    let _ = news.send(CallNews {
+        transaction_id: watch.transaction_id().to_string(),
+        disposition: Disposition::of_call(&watch.tracker().facts(), &success),
+        lost,
     });
 }

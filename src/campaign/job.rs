@@ -1,6 +1,7 @@
-//! One row to dial, as one attempt: what the scheduler hands to the dialer and to the follower.
+//! One row to dial, as one attempt: what the run core hands the dialer, and follows to its end.
 
 use super::plan::Tries;
+use crate::aws::ApiError;
 use crate::call::DialRequest;
 
 /// One row to dial, as one attempt.
@@ -11,6 +12,38 @@ pub(crate) struct Job {
     pub(crate) request: DialRequest,
     pub(crate) attempt: u32,
     pub(crate) tries: Tries,
-    /// Refused over the quota in a row.
-    pub(crate) refusals: u32,
+    /// Sends of this attempt the service throttled (not acted on), and the latest throttle.
+    pub(crate) throttled: u32,
+    pub(crate) last_throttle: Option<ApiError>,
+}
+
+impl Job {
+    /// The first dial of a row's attempt.
+    pub(crate) fn new(
+        key: &str,
+        line: u64,
+        request: DialRequest,
+        attempt: u32,
+        tries: Tries,
+    ) -> Job {
+        Job {
+            key: key.to_string(),
+            line,
+            request,
+            attempt,
+            tries,
+            throttled: 0,
+            last_throttle: None,
+        }
+    }
+
+    /// The row's next attempt.
+    pub(crate) fn next_attempt(self) -> Job {
+        Job {
+            attempt: self.attempt + 1,
+            throttled: 0,
+            last_throttle: None,
+            ..self
+        }
+    }
 }

@@ -63,8 +63,6 @@ pub(crate) struct RedialRules {
     pub(crate) redial_after_ms: i64,
     pub(crate) classes: BTreeSet<DispositionKind>,
     pub(crate) retry_unknown: bool,
-    /// The run follows its calls (it waits, or keeps under --max-active).
-    pub(crate) follows: bool,
 }
 
 impl RedialRules {
@@ -121,11 +119,14 @@ fn history_of(row: &RowLedger) -> Tries {
     tries
 }
 
-/// The plan for a row of the file, `known` being its history in this batch (if any).
+/// The plan for a row of the file, `known` being its history in this batch (if any); `follows`:
+/// the run follows its calls (it waits, or keeps under `--max-active`), so a call still live
+/// from before is followed rather than left alone.
 pub(crate) fn plan_row(
     known: Option<&RowLedger>,
     to: &str,
     rules: &RedialRules,
+    follows: bool,
     now_ms: i64,
 ) -> RowPlan {
     let Some(row) = known.filter(|row| !row.attempts.is_empty()) else {
@@ -154,12 +155,12 @@ pub(crate) fn plan_row(
     }
     let last = row.last().expect("a row with attempts");
     if disposition == DispositionKind::Live {
-        return match (&last.transaction_id, last.time_ms(), rules.follows) {
+        return match (&last.transaction_id, last.time_ms(), follows) {
             (Some(transaction_id), Some(since_ms), true) => RowPlan::Follow {
                 attempt: last.attempt,
                 transaction_id: transaction_id.clone(),
                 sma_id: last.sma_id.clone(),
-                since_ms: since_ms - 5_000,
+                since_ms: since_ms - crate::follow::CLOCK_SKEW_MARGIN_MS,
                 tries,
             },
             _ => RowPlan::Skip { unknown: false },
@@ -203,7 +204,6 @@ mod tests {
             redial_after_ms: 60_000,
             classes: classes.iter().copied().collect(),
             retry_unknown: false,
-            follows: true,
         }
     }
 
@@ -256,7 +256,7 @@ mod tests {
     fn a_new_row_is_dialed_and_an_answered_one_never_again() {
         let rules = rules(&[DispositionKind::Busy], 3);
         assert_eq!(
-            plan_row(None, "+12065550123", &rules, NOW),
+            plan_row(None, "+12065550123", &rules, true, NOW),
             RowPlan::Dial {
                 attempt: 1,
                 tries: Tries::default()
@@ -268,11 +268,11 @@ mod tests {
             Some(DispositionKind::Answered),
         )]);
         assert_eq!(
-            plan_row(Some(&answered), "+12065550123", &rules, NOW),
+            plan_row(Some(&answered), "+12065550123", &rules, true, NOW),
             RowPlan::Skip { unknown: false }
         );
         assert_eq!(
-            plan_row(Some(&answered), "+12065550199", &rules, NOW),
+            plan_row(Some(&answered), "+12065550199", &rules, true, NOW),
             RowPlan::Conflict {
                 called: "+12065550123".into()
             }
@@ -287,7 +287,7 @@ mod tests {
             OutcomeKind::Placed,
             Some(DispositionKind::Busy),
         )]);
-        match plan_row(Some(&busy), "+12065550123", &rules, NOW) {
+        match plan_row(Some(&busy), "+12065550123", &rules, true, NOW) {
             RowPlan::DecideRedial {
                 attempt: 2,
                 because: DispositionKind::Busy,
@@ -300,7 +300,7 @@ mod tests {
             entry(2, OutcomeKind::Placed, Some(DispositionKind::Busy)),
         ]);
         assert_eq!(
-            plan_row(Some(&twice), "+12065550123", &rules, NOW),
+            plan_row(Some(&twice), "+12065550123", &rules, true, NOW),
             RowPlan::Skip { unknown: false }
         );
     }
@@ -311,7 +311,7 @@ mod tests {
         assert_eq!(not_placed.disposition(), DispositionKind::NotPlaced);
         // Without not_placed in --redial: its outcome stands.
         assert_eq!(
-            plan_row(Some(&not_placed), "+12065550123", &rules(&[], 1), NOW),
+            plan_row(Some(&not_placed), "+12065550123", &rules(&[], 1), true, NOW),
             RowPlan::Skip { unknown: false }
         );
         // With it, even at one attempt: it never rang.
@@ -319,6 +319,7 @@ mod tests {
             Some(&not_placed),
             "+12065550123",
             &rules(&[DispositionKind::NotPlaced], 1),
+            true,
             NOW,
         ) {
             RowPlan::DecideRedial {
@@ -343,6 +344,7 @@ mod tests {
             Some(&twice),
             "+12065550123",
             &rules(&[DispositionKind::NotPlaced], 1),
+            true,
             NOW,
         ) {
             RowPlan::DecideRedial {
@@ -370,6 +372,7 @@ mod tests {
                 Some(&rang),
                 "+12065550123",
                 &rules(&[DispositionKind::NotPlaced], 1),
+                true,
                 NOW
             ),
             RowPlan::Skip { unknown: false }
@@ -380,18 +383,18 @@ mod tests {
     fn unknown_and_live_rows() {
         let unknown = row(vec![entry(1, OutcomeKind::Unknown, None)]);
         assert_eq!(
-            plan_row(Some(&unknown), "+12065550123", &rules(&[], 1), NOW),
+            plan_row(Some(&unknown), "+12065550123", &rules(&[], 1), true, NOW),
             RowPlan::Skip { unknown: true }
         );
         let mut retry = rules(&[], 1);
         retry.retry_unknown = true;
         assert!(matches!(
-            plan_row(Some(&unknown), "+12065550123", &retry, NOW),
+            plan_row(Some(&unknown), "+12065550123", &retry, true, NOW),
             RowPlan::DecideRedial { attempt: 2, .. }
         ));
         let live = row(vec![entry(1, OutcomeKind::Placed, None)]);
         assert!(matches!(
-            plan_row(Some(&live), "+12065550123", &rules(&[], 1), NOW),
+            plan_row(Some(&live), "+12065550123", &rules(&[], 1), true, NOW),
             RowPlan::Follow { attempt: 1, .. }
         ));
     }

@@ -1,6 +1,6 @@
-//! The one consumer of a run's lines: it prints each (stdout), counts it, and keeps the
-//! progress display (stderr) up to date. A closed stdout (`| head`) is noticed, not fatal: the
-//! run stops starting calls, and the count goes on for the exit code.
+//! The one consumer of a run's lines: it prints each (stdout) and keeps the progress display
+//! (stderr) up to date with the run's tally, which the run core keeps. A closed stdout (`| head`)
+//! is noticed, not fatal: the run stops starting calls.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -10,40 +10,35 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::progress::Progress;
-use super::report::{Line, Tally};
+use super::report::{Line, RowOutcome, Tally};
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
 use crate::text::cell;
 
 pub(crate) struct Printer {
-    lines: mpsc::Sender<Line>,
-    task: JoinHandle<std::io::Result<Tally>>,
+    lines: mpsc::Sender<(Line, Tally)>,
+    task: JoinHandle<std::io::Result<()>>,
     stdout_closed: Arc<AtomicBool>,
 }
 
 impl Printer {
-    /// Starts printing. `file_size` and `bytes_read` drive the progress bar's position; `live`
-    /// is the run's count of calls live now.
+    /// Starts printing. `file_size` and `bytes_read` drive the progress bar's position.
     pub(crate) fn start(
         output: &Output,
         capacity: usize,
         file_size: Option<u64>,
         bytes_read: Arc<AtomicU64>,
-        live: Arc<AtomicU64>,
     ) -> Printer {
-        let (lines, mut incoming) = mpsc::channel::<Line>(capacity.max(1));
+        let (lines, mut incoming) = mpsc::channel::<(Line, Tally)>(capacity.max(1));
         let stdout_closed = Arc::new(AtomicBool::new(false));
         let closed = Arc::clone(&stdout_closed);
         let output = *output;
         let task = tokio::spawn(async move {
             let started = Instant::now();
-            let mut tally = Tally::default();
             let mut progress = Progress::new(&output, file_size, bytes_read);
-            while let Some(line) = incoming.recv().await {
-                tally.count(&line);
-                tally.live = live.load(Ordering::Relaxed);
+            while let Some((line, tally)) = incoming.recv().await {
                 if let Line::Placement(report) = &line {
-                    if report.outcome != "placed" {
+                    if report.outcome != RowOutcome::Placed {
                         if let Some(error) = &report.error {
                             progress.println(format!(
                                 "row {} ({}): {} {}",
@@ -70,8 +65,7 @@ impl Printer {
                 progress.update(&tally, started);
             }
             progress.finish();
-            tally.live = live.load(Ordering::Relaxed);
-            Ok(tally)
+            Ok(())
         });
         Printer {
             lines,
@@ -80,22 +74,21 @@ impl Printer {
         }
     }
 
-    /// Where the run sends its lines.
-    pub(crate) fn sender(&self) -> mpsc::Sender<Line> {
-        self.lines.clone()
+    /// Prints `line`; `tally` is the run's count with it.
+    pub(crate) async fn print(&self, line: Line, tally: Tally) {
+        let _ = self.lines.send((line, tally)).await;
     }
 
     pub(crate) fn stdout_closed(&self) -> bool {
         self.stdout_closed.load(Ordering::SeqCst)
     }
 
-    /// Waits until every line sent has been printed; the tally of them all.
-    pub(crate) async fn finish(self) -> Result<Tally, anyhow::Error> {
+    /// Waits until every line sent has been printed.
+    pub(crate) async fn finish(self) -> Result<(), anyhow::Error> {
         drop(self.lines);
-        let tally = self
-            .task
+        self.task
             .await
             .map_err(|e| Failure::new(Exit::Failure, format!("the printer stopped: {e}")))??;
-        Ok(tally)
+        Ok(())
     }
 }

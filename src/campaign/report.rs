@@ -7,8 +7,46 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::call::{Disposition, DispositionKind, EndedBy};
-use crate::journal::ErrorNote;
+use crate::exit::Exit;
+use crate::journal::{ErrorNote, OutcomeKind};
+use crate::placing::{self, DialResult};
 use crate::text::{cell, one_line};
+
+/// What became of a row's dial, as its line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RowOutcome {
+    Placed,
+    /// No call was placed (refused, or never sent).
+    Failed,
+    /// A call may have been placed.
+    Unknown,
+    /// The row breaks a rule: never sent.
+    Invalid,
+    /// `--resume`: its outcome is in the journal already.
+    Skipped,
+    /// `--dry-run`: it would be dialed.
+    WouldDial,
+}
+
+impl RowOutcome {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            RowOutcome::Placed => "placed",
+            RowOutcome::Failed => "failed",
+            RowOutcome::Unknown => "unknown",
+            RowOutcome::Invalid => "invalid",
+            RowOutcome::Skipped => "skipped",
+            RowOutcome::WouldDial => "would_dial",
+        }
+    }
+}
+
+impl fmt::Display for RowOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// One row's result on stdout.
 #[derive(Debug, Serialize)]
@@ -16,8 +54,7 @@ pub(crate) struct RowReport {
     pub(crate) row: String,
     pub(crate) line: u64,
     pub(crate) to: Option<String>,
-    /// placed, failed, unknown, or invalid (never sent).
-    pub(crate) outcome: &'static str,
+    pub(crate) outcome: RowOutcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) transaction_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,6 +65,99 @@ pub(crate) struct RowReport {
     /// Which attempt at the row this was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) attempt: Option<u32>,
+}
+
+impl RowReport {
+    fn of_row(row: &str, line: u64, to: Option<&str>, outcome: RowOutcome) -> RowReport {
+        RowReport {
+            row: row.to_string(),
+            line,
+            to: to.map(str::to_string),
+            outcome,
+            transaction_id: None,
+            error: None,
+            resolved_by: None,
+            attempt: None,
+        }
+    }
+
+    /// A row that breaks a rule: never sent (exit 2's code in its error).
+    pub(crate) fn invalid(row: &str, line: u64, to: Option<&str>, problem: String) -> RowReport {
+        RowReport {
+            error: Some(ErrorNote {
+                code: None,
+                message: problem,
+                request_id: None,
+                exit_code: Exit::Usage.code(),
+            }),
+            ..RowReport::of_row(row, line, to, RowOutcome::Invalid)
+        }
+    }
+
+    /// `--dry-run`: a row that would be dialed.
+    pub(crate) fn would_dial(row: &str, line: u64, to: &str) -> RowReport {
+        RowReport::of_row(row, line, Some(to), RowOutcome::WouldDial)
+    }
+
+    /// `--resume`: a row whose outcome stands in the journal.
+    pub(crate) fn skipped(row: &str, line: u64, to: &str) -> RowReport {
+        RowReport::of_row(row, line, Some(to), RowOutcome::Skipped)
+    }
+
+    /// An attempt's dial, as the service answered it.
+    pub(crate) fn dialed(
+        row: &str,
+        line: u64,
+        to: &str,
+        attempt: u32,
+        result: &DialResult,
+    ) -> RowReport {
+        let outcome = match result.kind() {
+            OutcomeKind::Placed => RowOutcome::Placed,
+            OutcomeKind::Failed => RowOutcome::Failed,
+            OutcomeKind::Unknown => RowOutcome::Unknown,
+        };
+        RowReport {
+            transaction_id: match result {
+                DialResult::Placed { transaction_id } => Some(transaction_id.clone()),
+                _ => None,
+            },
+            error: result.error().map(placing::error_note),
+            attempt: Some(attempt),
+            ..RowReport::of_row(row, line, Some(to), outcome)
+        }
+    }
+
+    /// An attempt that failed before or without a call: `error` says why.
+    pub(crate) fn failed(
+        row: &str,
+        line: u64,
+        to: &str,
+        attempt: u32,
+        error: ErrorNote,
+    ) -> RowReport {
+        RowReport {
+            error: Some(error),
+            attempt: Some(attempt),
+            ..RowReport::of_row(row, line, Some(to), RowOutcome::Failed)
+        }
+    }
+
+    /// The second line of a row whose unknown outcome the handler's logs settled: placed.
+    pub(crate) fn found_in_logs(
+        row: &str,
+        line: u64,
+        to: &str,
+        attempt: u32,
+        transaction_id: String,
+    ) -> RowReport {
+        RowReport {
+            transaction_id: Some(transaction_id),
+            resolved_by: Some("logs"),
+            attempt: Some(attempt),
+            ..RowReport::of_row(row, line, Some(to), RowOutcome::Placed)
+        }
+    }
 }
 
 impl fmt::Display for RowReport {
@@ -120,6 +250,7 @@ impl fmt::Display for EndReport {
 }
 
 /// A line of a run's stdout.
+#[derive(Debug)]
 pub(crate) enum Line {
     Placement(RowReport),
     End(EndReport),
@@ -147,11 +278,11 @@ impl Tally {
     pub(crate) fn count(&mut self, line: &Line) {
         match line {
             Line::Placement(report) => match report.outcome {
-                "placed" => self.placed += 1,
-                "failed" => self.failed += 1,
-                "unknown" => self.unknown += 1,
-                "skipped" => self.skipped += 1,
-                _ => self.invalid += 1,
+                RowOutcome::Placed => self.placed += 1,
+                RowOutcome::Failed => self.failed += 1,
+                RowOutcome::Unknown => self.unknown += 1,
+                RowOutcome::Skipped => self.skipped += 1,
+                RowOutcome::Invalid | RowOutcome::WouldDial => self.invalid += 1,
             },
             Line::End(end) => *self.ended.entry(end.disposition).or_default() += 1,
         }
@@ -189,16 +320,9 @@ mod tests {
 
     #[test]
     fn text_neutralises_the_cells_json_keeps_them_exact() {
-        let report = RowReport {
-            row: "5:+1\n2".into(),
-            line: 5,
-            to: Some(format!("+1\n2\t{}", "9".repeat(200))),
-            outcome: "invalid",
-            transaction_id: None,
-            error: None,
-            resolved_by: None,
-            attempt: None,
-        };
+        let to = format!("+1\n2\t{}", "9".repeat(200));
+        let mut report = RowReport::invalid("5:+1\n2", 5, Some(&to), String::new());
+        report.error = None;
         let text = report.to_string();
         assert_eq!(text.matches('\t').count(), 3, "{text}");
         assert!(!text.contains('\n') && text.len() < 120, "{text}");

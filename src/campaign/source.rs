@@ -22,8 +22,6 @@ pub(crate) struct RowSource<'a> {
     pub(crate) defaults: &'a RowDefaults,
     /// Check every row before the first is read for dialing.
     pub(crate) strict: bool,
-    /// Rows must leave room for the request id.
-    pub(crate) request_id: bool,
 }
 
 /// Opens the rows; under `--strict` every row is checked first, and nothing is dialed if any is
@@ -31,7 +29,7 @@ pub(crate) struct RowSource<'a> {
 pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows, Failure> {
     let (source, spool) = open_source(options)?;
     let source = if options.strict {
-        let rows = check_all_rows(source, options.defaults, options.request_id, output)?;
+        let rows = check_all_rows(source, options.defaults, output)?;
         output.note(format!("--strict: all {rows} rows are valid"));
         match (&options.file, &spool) {
             (_, Some(spool)) => {
@@ -92,28 +90,9 @@ fn open_source(
 }
 
 /// --strict: every row is checked before anything is dialed; any bad row stops the run (exit 2).
-/// The request id takes an ArgumentsMap entry: a row that leaves no room for it is invalid.
-pub(crate) fn needing_room_for_request_id(row: Row, request_id: bool) -> Row {
-    match row {
-        Row::Valid { line, key, request } if request_id => {
-            match request.check_room_for_request_id() {
-                Ok(()) => Row::Valid { line, key, request },
-                Err(problem) => Row::Invalid {
-                    line,
-                    key,
-                    to: Some(request.to),
-                    problem: format!("line {line}: arg. columns: {problem}"),
-                },
-            }
-        }
-        row => row,
-    }
-}
-
 fn check_all_rows(
     source: Box<dyn Read + Send>,
     defaults: &RowDefaults,
-    request_id: bool,
     output: &Output,
 ) -> Result<u64, Failure> {
     let mut reader = RowReader::new(source, defaults.clone())?;
@@ -121,7 +100,7 @@ fn check_all_rows(
     let mut rows = 0u64;
     while let Some(row) = reader.next_row() {
         rows += 1;
-        if let Row::Invalid { problem, .. } = needing_room_for_request_id(row?, request_id) {
+        if let Row::Invalid { problem, .. } = row? {
             bad += 1;
             output.error(problem);
         }

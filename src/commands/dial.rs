@@ -12,7 +12,7 @@ use crate::aws::{self, ApiError};
 use crate::call::{
     parse_pairs, with_plus, CallPhase, DialRequest, Disposition, DispositionKind, EndedBy, Success,
 };
-use crate::campaign::{self, CampaignOptions, RowDefaults};
+use crate::campaign::{self, RedialRules, RowDefaults, RunOptions, RunPolicy};
 use crate::cli::{DialArgs, WaitState};
 use crate::exit::{Exit, Failure};
 use crate::follow::{self, LogSource, Pollers, WaitFor};
@@ -211,35 +211,39 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
             (None, true) => campaign::parse_redial_classes(campaign::DEFAULT_REDIAL)?,
             (None, false) => Default::default(),
         };
-        let options = CampaignOptions {
+        let options = RunOptions {
             file: (file.as_os_str() != "-").then_some(file),
             defaults: RowDefaults {
                 sma_id,
                 from,
                 arguments,
                 sip_headers,
+                room_for_request_id: request_id,
             },
             rate: bulk.rate,
-            concurrency: usize::from(bulk.concurrency),
             resume: bulk.resume,
-            retry_unknown: bulk.retry_unknown,
             strict: bulk.strict,
-            request_id,
             batch: bulk.batch,
             again: bulk.again,
             dry_run: args.dry_run,
-            max_active: bulk.max_active as usize,
-            wait,
-            attempts: bulk.attempts,
-            redial_after: bulk.redial_after,
-            redial,
-            success: Success::parse(&bulk.success)
-                .map_err(|problem| Failure::usage(format!("--success: {problem}")))?,
-            hangup_on_interrupt: bulk.hangup_on_interrupt,
             log_group: context
                 .setting(Setting::LogGroup, args.wait.log_group)
                 .await?,
             logs_rate: context.logs_rate,
+            policy: RunPolicy {
+                concurrency: usize::from(bulk.concurrency).max(1),
+                max_active: bulk.max_active as usize,
+                wait,
+                redials: RedialRules {
+                    attempts: bulk.attempts,
+                    redial_after_ms: bulk.redial_after.as_millis() as i64,
+                    classes: redial,
+                    retry_unknown: bulk.retry_unknown,
+                },
+                success: Success::parse(&bulk.success)
+                    .map_err(|problem| Failure::usage(format!("--success: {problem}")))?,
+                hangup_on_interrupt: bulk.hangup_on_interrupt,
+            },
         };
         options.defaults.check()?;
         if options.dry_run {

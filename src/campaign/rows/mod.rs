@@ -35,6 +35,9 @@ pub(crate) struct RowDefaults {
     pub(crate) from: Option<String>,
     pub(crate) arguments: BTreeMap<String, String>,
     pub(crate) sip_headers: BTreeMap<String, String>,
+    /// Each dial carries its id in the ArgumentsMap (`--request-id`): a row must leave room for
+    /// that entry, or it is invalid.
+    pub(crate) room_for_request_id: bool,
 }
 
 impl RowDefaults {
@@ -273,6 +276,24 @@ impl<R: Read> RowReader<R> {
     /// The record just read, starting on `line`, as a call or an invalid row (invalid with
     /// `problem` when one is given).
     fn row(&self, line: u64, problem: Option<String>) -> Row {
+        match self.row_as_written(line, problem) {
+            Row::Valid { line, key, request } if self.defaults.room_for_request_id => {
+                match request.check_room_for_request_id() {
+                    Ok(()) => Row::Valid { line, key, request },
+                    Err(problem) => Row::Invalid {
+                        line,
+                        key,
+                        to: Some(request.to),
+                        problem: format!("line {line}: arg. columns: {problem}"),
+                    },
+                }
+            }
+            row => row,
+        }
+    }
+
+    /// The row as its cells say, before the run's own needs (the request id's room).
+    fn row_as_written(&self, line: u64, problem: Option<String>) -> Row {
         let cell = |index: usize| -> Result<Option<String>, String> {
             match self.record.get(index) {
                 None => Ok(None),
@@ -401,6 +422,33 @@ pub(super) mod tests {
             sma_id: "sma".into(),
             from: Some("+12065550100".into()),
             ..RowDefaults::default()
+        }
+    }
+
+    #[test]
+    fn a_row_must_leave_room_for_the_request_id_when_dials_carry_it() {
+        let header: Vec<String> = (0..20).map(|n| format!("arg.k{n}")).collect();
+        let cells: Vec<String> = (0..20).map(|n| format!("v{n}")).collect();
+        let text = format!(
+            "to,{}\n+12065550123,{}\n",
+            header.join(","),
+            cells.join(",")
+        );
+        let read = |room_for_request_id| {
+            let defaults = RowDefaults {
+                room_for_request_id,
+                ..defaults()
+            };
+            let mut reader = RowReader::new(text.as_bytes(), defaults).unwrap();
+            reader.next_row().unwrap().unwrap()
+        };
+        assert!(matches!(read(false), Row::Valid { .. }));
+        match read(true) {
+            Row::Invalid { line, problem, .. } => {
+                assert_eq!(line, 2);
+                assert!(problem.starts_with("line 2: arg. columns: "), "{problem}");
+            }
+            other => panic!("{other:?}"),
         }
     }
 

@@ -136,6 +136,7 @@ fn any_defaults() -> impl Strategy<Value = RowDefaults> {
         from,
         arguments,
         sip_headers,
+        room_for_request_id: false,
     })
 }
 

@@ -1,0 +1,122 @@
+//! What the run core hears (events) and what it asks for (effects). Both are plain data: the
+//! driver turns the world (rows read, dials answered, calls ending, timers, signals) into events,
+//! and carries effects out through the dialer, the follower, the printer and the journal.
+
+use crate::aws::ApiError;
+use crate::call::Disposition;
+use crate::journal::RedialNote;
+use crate::placing::DialResult;
+use crate::updates::Target;
+
+use super::super::job::Job;
+use super::super::report::Line;
+use super::super::rows::Row;
+
+/// Something that happened to the run.
+#[derive(Debug)]
+pub(crate) enum Event {
+    /// The answer to [`Effect::ReadRow`].
+    RowRead(RowRead),
+    /// A dial task is done with its job.
+    Dialed(Job, DialOutcome),
+    /// News of a call the run follows.
+    CallNews(CallNews),
+    /// The handler's logs cannot be read for a call the run follows (no log group): `why`.
+    FollowFailed { why: String },
+    /// [`Effect::JournalRedial`] is on disk: the redial may be made.
+    RedialJournaled(Job, i64),
+    /// A journal write failed: the run stops before any further call is placed.
+    JournalFailed,
+    /// Time has passed (a due job may start).
+    Tick,
+    /// Ctrl-C or SIGTERM: the first, or a later one.
+    Interrupted { signals: usize },
+    /// stdout was closed (`| head`): nothing more to print, so nothing more to start.
+    StdoutClosed,
+}
+
+/// The answer to [`Effect::ReadRow`].
+#[derive(Debug)]
+pub(crate) enum RowRead {
+    Row(Row),
+    /// The file ended.
+    End,
+    /// The rest of the file cannot be read: what was dialed stands, the run failed.
+    Unreadable(String),
+}
+
+/// What became of one dial of a job.
+#[derive(Debug)]
+pub(crate) enum DialOutcome {
+    /// Sent and answered (or lost), journaled. `dial_id` names its journal records.
+    /// `journal_failed`: the outcome could not be journaled after the request (the run stops).
+    Sent {
+        dial_id: String,
+        result: DialResult,
+        journal_failed: bool,
+    },
+    /// Refused over the account's active-call quota: the service did not act on it. `give_up`:
+    /// the account stayed full through refusal after refusal (the pacer's verdict).
+    OverQuota { error: ApiError, give_up: bool },
+    /// The intent could not be journaled: nothing was sent, and the run stops.
+    JournalBroken { message: String, exit_code: i32 },
+    /// Never sent: interrupted while it waited for its start, or the run gave up over the quota.
+    NotSent,
+}
+
+/// How a followed call ended, or why following it stopped.
+#[derive(Debug)]
+pub(crate) struct CallNews {
+    pub(crate) transaction_id: String,
+    /// How it went (`live` when it did not end).
+    pub(crate) disposition: Disposition,
+    /// `None`: it ended.
+    pub(crate) lost: Option<Lost>,
+}
+
+/// Why following a call stopped before it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Lost {
+    /// `--timeout` passed.
+    TimedOut,
+    /// The logs cannot tell when calls end: why.
+    LogsCannotTell(String),
+}
+
+/// Something the run asks the driver to do.
+#[derive(Debug)]
+pub(crate) enum Effect {
+    /// Read the file's next row and answer with [`Event::RowRead`].
+    ReadRow,
+    /// Dial this job (paced, journaled) and answer with [`Event::Dialed`].
+    Dial(Job),
+    /// Follow this call through the logs and answer with [`Event::CallNews`] (or
+    /// [`Event::FollowFailed`]).
+    Follow {
+        transaction_id: String,
+        sma_id: String,
+        since_ms: i64,
+    },
+    /// Stop following this call (no news will be heard of it).
+    StopFollowing(String),
+    /// A line of stdout.
+    Print(Line),
+    /// A note on stderr.
+    Note(String),
+    /// An error on stderr.
+    Error(String),
+    /// Journal the decision to redial, then answer with [`Event::RedialJournaled`] (or
+    /// [`Event::JournalFailed`]).
+    JournalRedial {
+        note: RedialNote,
+        job: Job,
+        not_before_ms: i64,
+    },
+    /// Journal how a call ended (a failure is reported, not fatal: the call has ended).
+    JournalEnded {
+        transaction_id: String,
+        disposition: Disposition,
+    },
+    /// Hang these calls up (`--hangup-on-interrupt`), at the update quota's pace.
+    HangUp(Vec<Target>),
+}

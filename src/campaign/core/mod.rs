@@ -1,0 +1,578 @@
+//! The run core: every decision of a bulk run, and nothing else. It takes events (a row read, a
+//! dial's result, a call's news, a tick of the clock, an interrupt) and returns effects (read a
+//! row, dial, follow, journal, print, hang up), keeping the run's one outcome as it goes. It
+//! never waits, sends or reads: the driver (`super::driver`) carries its effects out, so a unit
+//! test can drive a whole run, events in and effects out, with no network and no clock.
+//!
+//! The rules it keeps: at most `--concurrency` dials in flight and `--max-active` calls live
+//! (learning from each call's end when a slot frees up); a dial refused over the active-call
+//! quota was not acted on, so its row waits for a call to end (or goes again after a pause) and
+//! the run stops when the pacer gives up; a throttled dial is sent again up to
+//! [`MAX_THROTTLED_SENDS`] times; runs that wait follow each call to its end, report how it
+//! ended, and redial what `--redial` names, each redial a decision journaled before its dial;
+//! the first interrupt starts nothing new, the second stops following.
+
+mod events;
+mod outcome;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, VecDeque};
+
+pub(crate) use events::{CallNews, DialOutcome, Effect, Event, Lost, RowRead};
+pub(crate) use outcome::{RunOutcome, UnknownDial};
+
+use super::job::Job;
+use super::ledger::BatchLedger;
+use super::options::RunPolicy;
+use super::plan::{self, RowPlan};
+use super::report::{EndReport, Line, RowReport};
+use super::rows::Row;
+use crate::aws::ApiError;
+use crate::call::{DialRequest, Disposition, DispositionKind};
+use crate::follow::CLOCK_SKEW_MARGIN_MS;
+use crate::journal::{ErrorNote, RedialNote};
+use crate::placing::{self, DialResult};
+use crate::updates::Target;
+
+/// A dial the service throttles is sent at most this many times before its row counts as not
+/// placed (the pacer slows down after each throttle).
+pub(crate) const MAX_THROTTLED_SENDS: u32 = 8;
+
+/// Where the next row comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowSupply {
+    /// More rows may follow: ask for one when needed.
+    Open,
+    /// A row was asked for and not yet given.
+    Asked,
+    /// The file has ended (or cannot be read further).
+    Ended,
+}
+
+/// A bulk run's state, changed only by [`RunState::handle`].
+pub(crate) struct RunState {
+    policy: RunPolicy,
+    batch: String,
+    /// What the journal knew of the batch before the run (`--resume`).
+    history: Option<BatchLedger>,
+    rows: RowSupply,
+    /// The next job, read and waiting for a slot.
+    ready: Option<Job>,
+    /// Jobs to start at a time (epoch ms): redials, rows backing off.
+    due: BTreeMap<(i64, u64), Job>,
+    scheduled: u64,
+    /// Rows refused over the quota, waiting for a call of the run to end.
+    waiting_for_slot: VecDeque<Job>,
+    dials_in_flight: usize,
+    /// The run's calls live now, by TransactionId.
+    live: BTreeMap<String, Job>,
+    /// The logs cannot tell when calls end: the cap is the service's answers.
+    logs_unusable: bool,
+    stopping: bool,
+    stdout_closed: bool,
+    outcome: RunOutcome,
+    effects: Vec<Effect>,
+}
+
+impl RunState {
+    pub(crate) fn new(policy: RunPolicy, batch: String, history: Option<BatchLedger>) -> RunState {
+        RunState {
+            policy,
+            batch,
+            history,
+            rows: RowSupply::Open,
+            ready: None,
+            due: BTreeMap::new(),
+            scheduled: 0,
+            waiting_for_slot: VecDeque::new(),
+            dials_in_flight: 0,
+            live: BTreeMap::new(),
+            logs_unusable: false,
+            stopping: false,
+            stdout_closed: false,
+            outcome: RunOutcome::default(),
+            effects: Vec::new(),
+        }
+    }
+
+    /// Takes one event at `now_ms` (epoch ms) and returns what to do about it, in order.
+    pub(crate) fn handle(&mut self, now_ms: i64, event: Event) -> Vec<Effect> {
+        match event {
+            Event::RowRead(read) => self.row_read(now_ms, read),
+            Event::Dialed(job, outcome) => self.dialed(now_ms, job, outcome),
+            Event::CallNews(news) => self.call_news(now_ms, news),
+            Event::FollowFailed { why } => self.logs_cannot_tell(now_ms, &why),
+            Event::RedialJournaled(job, not_before_ms) => self.schedule(job, not_before_ms),
+            Event::JournalFailed => self.outcome.journal_broken = true,
+            Event::Tick => {}
+            Event::Interrupted { signals } => self.interrupted(now_ms, signals),
+            Event::StdoutClosed => self.stdout_closed = true,
+        }
+        self.start_what_can_start(now_ms);
+        self.outcome.tally.live = self.live.len() as u64;
+        std::mem::take(&mut self.effects)
+    }
+
+    /// When a job is next due (epoch ms): the driver sends [`Event::Tick`] then.
+    pub(crate) fn next_due_ms(&self) -> Option<i64> {
+        self.due.keys().next().map(|(at, _)| *at)
+    }
+
+    /// Every row has been dialed (and, for runs that wait, has ended), or the run was stopped
+    /// and nothing it started is still in flight.
+    pub(crate) fn is_finished(&self) -> bool {
+        if self.dials_in_flight > 0 {
+            return false;
+        }
+        // Calls still live hold a run that waits; the others stop following them.
+        let live_matters = self.policy.wait.is_some() && !self.live.is_empty();
+        if !self.may_read() {
+            return !live_matters;
+        }
+        self.rows == RowSupply::Ended
+            && self.ready.is_none()
+            && self.due.is_empty()
+            && self.waiting_for_slot.is_empty()
+            && !live_matters
+    }
+
+    pub(crate) fn policy(&self) -> &RunPolicy {
+        &self.policy
+    }
+
+    pub(crate) fn outcome(&self) -> &RunOutcome {
+        &self.outcome
+    }
+
+    pub(crate) fn into_outcome(self) -> RunOutcome {
+        self.outcome
+    }
+
+    fn may_read(&self) -> bool {
+        !(self.stopping || self.outcome.journal_broken || self.stdout_closed)
+    }
+
+    fn may_start(&self) -> bool {
+        if !self.may_read() || self.dials_in_flight >= self.policy.concurrency.max(1) {
+            return false;
+        }
+        let capped = self.policy.max_active > 0 && !self.logs_unusable;
+        !capped || self.dials_in_flight + self.live.len() < self.policy.max_active
+    }
+
+    /// Starts what can start: a due job first, else the file's next row. The next job is read
+    /// even while the cap holds it back: a run whose last row is read knows it is done without
+    /// waiting for a slot it will not use.
+    fn start_what_can_start(&mut self, now_ms: i64) {
+        loop {
+            if self.ready.is_none() && self.may_read() {
+                self.ready = self.take_due(now_ms);
+                if self.ready.is_none() && self.rows == RowSupply::Open {
+                    self.rows = RowSupply::Asked;
+                    self.effects.push(Effect::ReadRow);
+                    return;
+                }
+            }
+            if !self.may_start() {
+                return;
+            }
+            let Some(job) = self.ready.take() else {
+                return;
+            };
+            self.dials_in_flight += 1;
+            self.effects.push(Effect::Dial(job));
+        }
+    }
+
+    fn take_due(&mut self, now_ms: i64) -> Option<Job> {
+        let (&key, _) = self.due.iter().next()?;
+        (key.0 <= now_ms).then(|| self.due.remove(&key)).flatten()
+    }
+
+    fn schedule(&mut self, job: Job, at_ms: i64) {
+        self.scheduled += 1;
+        self.due.insert((at_ms, self.scheduled), job);
+    }
+
+    fn print(&mut self, line: Line) {
+        self.outcome.count(&line);
+        self.effects.push(Effect::Print(line));
+    }
+
+    fn note(&mut self, text: String) {
+        self.effects.push(Effect::Note(text));
+    }
+
+    fn row_read(&mut self, now_ms: i64, read: RowRead) {
+        self.rows = RowSupply::Open;
+        match read {
+            RowRead::End => self.rows = RowSupply::Ended,
+            RowRead::Unreadable(message) => {
+                self.effects.push(Effect::Error(message));
+                self.outcome.unreadable_file = true;
+                self.rows = RowSupply::Ended;
+            }
+            RowRead::Row(Row::Invalid {
+                line,
+                key,
+                to,
+                problem,
+            }) => self.print(Line::Placement(RowReport::invalid(
+                &key,
+                line,
+                to.as_deref(),
+                problem,
+            ))),
+            RowRead::Row(Row::Valid { line, key, request }) => {
+                self.plan(now_ms, &key, line, request)
+            }
+        }
+    }
+
+    /// What to do with one valid row, given what the journal knows of it.
+    fn plan(&mut self, now_ms: i64, key: &str, line: u64, request: DialRequest) {
+        let known = self.history.as_ref().and_then(|h| h.rows.get(key));
+        let follows = self.policy.follows();
+        let to = request.to.clone();
+        match plan::plan_row(known, &to, &self.policy.redials, follows, now_ms) {
+            RowPlan::Dial { attempt, tries } => {
+                self.ready = Some(Job::new(key, line, request, attempt, tries))
+            }
+            RowPlan::Redial {
+                attempt,
+                not_before_ms,
+                tries,
+            } => self.schedule(Job::new(key, line, request, attempt, tries), not_before_ms),
+            RowPlan::DecideRedial {
+                attempt,
+                not_before_ms,
+                because,
+                tries,
+            } => {
+                let job = Job::new(key, line, request, attempt, tries);
+                self.decide_redial(job, not_before_ms, because)
+            }
+            RowPlan::Follow {
+                attempt,
+                transaction_id,
+                sma_id,
+                since_ms,
+                tries,
+            } => {
+                let mut job = Job::new(key, line, request, attempt, tries);
+                job.request.sma_id = sma_id;
+                self.note(format!(
+                    "row {key}: following its call {transaction_id} from before"
+                ));
+                self.follow(job, transaction_id, since_ms);
+            }
+            RowPlan::Skip { unknown } => {
+                if unknown {
+                    self.outcome.skipped_unknown += 1;
+                }
+                self.print(Line::Placement(RowReport::skipped(key, line, &to)));
+            }
+            RowPlan::Conflict { called } => {
+                let problem = format!(
+                    "line {line}: row key {key:?} called {called} before; give this row its own id"
+                );
+                let report = RowReport::invalid(key, line, Some(&to), problem);
+                self.print(Line::Placement(report));
+            }
+        }
+    }
+
+    /// Journals the decision to dial a row again; it is scheduled once the journal has it.
+    fn decide_redial(&mut self, job: Job, not_before_ms: i64, because: DispositionKind) {
+        let note = RedialNote {
+            batch: self.batch.clone(),
+            row: job.key.clone(),
+            line: job.line,
+            to: job.request.to.clone(),
+            attempt: job.attempt,
+            not_before: chimecall_model::clock::rfc3339_ms(not_before_ms).unwrap_or_default(),
+            because,
+        };
+        self.effects.push(Effect::JournalRedial {
+            note,
+            job,
+            not_before_ms,
+        });
+    }
+
+    fn dialed(&mut self, now_ms: i64, job: Job, outcome: DialOutcome) {
+        self.dials_in_flight -= 1;
+        match outcome {
+            DialOutcome::NotSent => {
+                // Stopped between two sends of a throttled dial: it stays throttled.
+                if let Some(error) = job.last_throttle.clone() {
+                    self.dial_ended(now_ms, job, String::new(), DialResult::Failed(error));
+                }
+            }
+            DialOutcome::JournalBroken { message, exit_code } => {
+                self.outcome.journal_broken = true;
+                let error = ErrorNote {
+                    code: None,
+                    message,
+                    request_id: None,
+                    exit_code,
+                };
+                let report =
+                    RowReport::failed(&job.key, job.line, &job.request.to, job.attempt, error);
+                self.print(Line::Placement(report));
+            }
+            DialOutcome::OverQuota { error, give_up } => {
+                self.over_quota(now_ms, job, &error, give_up)
+            }
+            DialOutcome::Sent {
+                dial_id,
+                result,
+                journal_failed,
+            } => {
+                if journal_failed {
+                    self.outcome.journal_broken = true;
+                }
+                self.sent(now_ms, job, dial_id, result)
+            }
+        }
+    }
+
+    /// A dial the service answered (or whose answer was lost). A throttled one was not acted
+    /// on: the same attempt goes again, once the pacer lets it, up to [`MAX_THROTTLED_SENDS`].
+    fn sent(&mut self, now_ms: i64, mut job: Job, dial_id: String, result: DialResult) {
+        if let DialResult::Failed(error) = &result {
+            if error.is_throttle() {
+                job.throttled += 1;
+                job.last_throttle = Some(error.clone());
+                if job.throttled < MAX_THROTTLED_SENDS && self.may_read() {
+                    self.dials_in_flight += 1;
+                    self.effects.push(Effect::Dial(job));
+                    return;
+                }
+            }
+        }
+        self.dial_ended(now_ms, job, dial_id, result);
+    }
+
+    /// A dial's last word: its line, then its call followed or its attempt ended.
+    fn dial_ended(&mut self, now_ms: i64, mut job: Job, dial_id: String, result: DialResult) {
+        let report = RowReport::dialed(&job.key, job.line, &job.request.to, job.attempt, &result);
+        self.print(Line::Placement(report));
+        match result {
+            DialResult::Placed { transaction_id } => {
+                job.tries.placed += 1;
+                if self.policy.follows() && !self.logs_unusable {
+                    self.follow(job, transaction_id, now_ms - CLOCK_SKEW_MARGIN_MS);
+                }
+            }
+            DialResult::Failed(error) => {
+                let kind = if error.is_throttle() {
+                    job.tries.not_placed += 1;
+                    DispositionKind::NotPlaced
+                } else {
+                    DispositionKind::Failed
+                };
+                self.attempt_ended(now_ms, job, None, Disposition::without_call(kind));
+            }
+            DialResult::Unknown(_) => {
+                job.tries.placed += 1;
+                self.outcome.unknown_dials.push(UnknownDial {
+                    dial_id,
+                    job: job.clone(),
+                    sent_ms: now_ms,
+                });
+                let unknown = Disposition::without_call(DispositionKind::Unknown);
+                self.attempt_ended(now_ms, job, None, unknown);
+            }
+        }
+    }
+
+    /// A dial refused over the account's active-call quota: not acted on.
+    fn over_quota(&mut self, now_ms: i64, mut job: Job, error: &ApiError, give_up: bool) {
+        self.outcome.over_quota += 1;
+        if !give_up {
+            if !self.live.is_empty() && !self.logs_unusable {
+                // A call of the run will end: the row goes when it does.
+                self.waiting_for_slot.push_back(job);
+            } else {
+                // Someone else's calls fill the quota, or the logs cannot say: the pacer pauses
+                // starts, probing the account once per pause.
+                self.schedule(job, now_ms);
+            }
+            return;
+        }
+        // The account stayed full with none of this run's calls ending: stop, and leave what
+        // was not dialed for --resume.
+        if !self.outcome.gave_up_over_quota {
+            self.effects.push(Effect::Error(format!(
+                "the account stayed over its active-call quota through refusal after refusal: the \
+                 run stops; rows not dialed are left for --resume\n{}",
+                error.advice().unwrap_or_default()
+            )));
+        }
+        self.outcome.gave_up_over_quota = true;
+        self.stop_starting();
+        let note = placing::error_note(error);
+        let report = RowReport::failed(&job.key, job.line, &job.request.to, job.attempt, note);
+        self.print(Line::Placement(report));
+        job.tries.not_placed += 1;
+        let not_placed = Disposition::without_call(DispositionKind::NotPlaced);
+        self.attempt_ended(now_ms, job, None, not_placed);
+    }
+
+    /// Starts following a placed call: it counts as live until its news comes.
+    fn follow(&mut self, job: Job, transaction_id: String, since_ms: i64) {
+        self.effects.push(Effect::Follow {
+            transaction_id: transaction_id.clone(),
+            sma_id: job.request.sma_id.clone(),
+            since_ms,
+        });
+        self.live.insert(transaction_id, job);
+    }
+
+    fn call_news(&mut self, now_ms: i64, news: CallNews) {
+        let CallNews {
+            transaction_id,
+            disposition,
+            lost,
+        } = news;
+        let Some(job) = self.live.remove(&transaction_id) else {
+            return;
+        };
+        // A slot is free: a row refused over the quota goes first.
+        if let Some(waiting) = self.waiting_for_slot.pop_front() {
+            self.schedule(waiting, now_ms);
+        }
+        match lost {
+            None => self.effects.push(Effect::JournalEnded {
+                transaction_id: transaction_id.clone(),
+                disposition: disposition.clone(),
+            }),
+            Some(Lost::TimedOut) => self.note(format!(
+                "row {}: {transaction_id} not ended after --timeout: reported live",
+                job.key
+            )),
+            Some(Lost::LogsCannotTell(why)) => self.logs_cannot_tell(now_ms, &why),
+        }
+        self.attempt_ended(now_ms, job, Some(transaction_id), disposition);
+    }
+
+    /// The logs cannot tell when calls end: said once; from now on the service's answers
+    /// (ResourceLimitExceeded) pace the run, and calls still followed are reported live.
+    fn logs_cannot_tell(&mut self, now_ms: i64, why: &str) {
+        if self.logs_unusable {
+            return;
+        }
+        self.logs_unusable = true;
+        self.note(format!(
+            "warning: the handler's logs cannot tell when calls end ({why}): the run paces itself \
+             by the service's answers (ResourceLimitExceededException) instead{}",
+            if self.policy.wait.is_some() {
+                ", and reports its calls live"
+            } else {
+                ""
+            }
+        ));
+        for waiting in std::mem::take(&mut self.waiting_for_slot) {
+            self.schedule(waiting, now_ms);
+        }
+        self.abandon_live(now_ms);
+    }
+
+    /// Stops following every live call; a run that waits reports each as live.
+    fn abandon_live(&mut self, now_ms: i64) {
+        for (transaction_id, job) in std::mem::take(&mut self.live) {
+            self.effects
+                .push(Effect::StopFollowing(transaction_id.clone()));
+            let live = Disposition::without_call(DispositionKind::Live);
+            self.attempt_ended(now_ms, job, Some(transaction_id), live);
+        }
+    }
+
+    /// One attempt at a row has ended (or been given up): report it, then redial or settle.
+    fn attempt_ended(
+        &mut self,
+        now_ms: i64,
+        job: Job,
+        transaction_id: Option<String>,
+        disposition: Disposition,
+    ) {
+        let waits = self.policy.wait.is_some();
+        if waits {
+            let end = EndReport::new(
+                &job.key,
+                job.line,
+                &job.request.to,
+                transaction_id,
+                job.attempt,
+                &disposition,
+            );
+            self.print(Line::End(end));
+        }
+        let kind = disposition.disposition;
+        let follows_redials = waits || kind == DispositionKind::NotPlaced;
+        if !self.stopping && follows_redials && self.policy.redials.redials(kind, &job.tries) {
+            let wait_ms = match kind {
+                DispositionKind::NotPlaced => 0,
+                _ => self.policy.redials.redial_after_ms,
+            };
+            self.decide_redial(job.next_attempt(), now_ms + wait_ms, kind);
+            return;
+        }
+        *self.outcome.finals.entry(kind).or_default() += 1;
+    }
+
+    /// Nothing new starts: what was waiting to start is dropped (`--resume` finishes it).
+    fn stop_starting(&mut self) {
+        self.stopping = true;
+        self.due.clear();
+        self.ready = None;
+        self.waiting_for_slot.clear();
+    }
+
+    fn interrupted(&mut self, now_ms: i64, signals: usize) {
+        if !self.outcome.interrupted {
+            self.interrupt(now_ms);
+        }
+        if signals >= 2 && !self.live.is_empty() {
+            self.note("stopped following: the calls still live are reported live".to_string());
+            self.abandon_live(now_ms);
+        }
+    }
+
+    /// The first Ctrl-C: no new dials; live calls are followed to their end (or hung up).
+    fn interrupt(&mut self, now_ms: i64) {
+        self.outcome.interrupted = true;
+        self.stop_starting();
+        let waits = self.policy.wait.is_some();
+        if self.live.is_empty() || !waits && !self.policy.hangup_on_interrupt {
+            self.note(
+                "interrupted: no new calls start; waiting for the calls in flight".to_string(),
+            );
+        } else if self.policy.hangup_on_interrupt {
+            self.note(format!(
+                "interrupted: no new calls start; hanging up the run's {} live calls",
+                self.live.len()
+            ));
+            let targets = self
+                .live
+                .iter()
+                .map(|(transaction_id, job)| Target {
+                    sma_id: job.request.sma_id.clone(),
+                    transaction_id: transaction_id.clone(),
+                })
+                .collect();
+            self.effects.push(Effect::HangUp(targets));
+        } else {
+            self.note(format!(
+                "interrupted: no new calls start; following the {} live calls to their end \
+                 (Ctrl-C again to stop now)",
+                self.live.len()
+            ));
+        }
+        if !waits {
+            self.abandon_live(now_ms);
+        }
+    }
+}

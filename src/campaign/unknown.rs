@@ -1,0 +1,80 @@
+//! After a run: the calls of its unknown outcomes looked for in the handler's logs, by the dial
+//! ids the run core kept (each dial carried its id in the ArgumentsMap). A call found is
+//! reported on a second line for its row and counted as placed.
+
+use aws_config::SdkConfig;
+
+use super::core::{RunOutcome, UnknownDial};
+use super::report::RowReport;
+use crate::journal::{DialEntry, Journal, OutcomeKind};
+use crate::output::Output;
+use crate::settle::{self, Resolution};
+
+/// Looks for the calls of `outcome`'s unknown dials, reporting and counting each one found.
+pub(crate) async fn look_for_calls(
+    batch: &str,
+    outcome: &mut RunOutcome,
+    journal: &Journal,
+    config: &SdkConfig,
+    output: &Output,
+) {
+    let pending: Vec<DialEntry> = outcome
+        .unknown_dials
+        .iter()
+        .filter(|dial| !dial.dial_id.is_empty())
+        .map(|dial| entry_of(dial, batch))
+        .collect();
+    output.note(format!(
+        "{} outcomes unknown: looking for their calls in the handler's logs...",
+        pending.len()
+    ));
+    for (entry, resolution) in
+        settle::quick_look(pending, settle::BULK_QUICK_LOOK, journal, config).await
+    {
+        let Resolution::Placed { transaction_id } = resolution else {
+            continue;
+        };
+        outcome.found_placed();
+        let report = RowReport::found_in_logs(
+            entry.row.as_deref().unwrap_or_default(),
+            entry.line.unwrap_or_default(),
+            &entry.to,
+            entry.attempt,
+            transaction_id,
+        );
+        if output.result(&report).is_err() {
+            return;
+        }
+    }
+}
+
+/// The unknown dial as the journal holds it (intent, and an unknown outcome).
+fn entry_of(dial: &UnknownDial, batch: &str) -> DialEntry {
+    let request = &dial.job.request;
+    DialEntry {
+        dial_id: dial.dial_id.clone(),
+        time: chimecall_model::clock::rfc3339_ms(dial.sent_ms).unwrap_or_default(),
+        sma_id: request.sma_id.clone(),
+        from: request.from.clone(),
+        to: request.to.clone(),
+        request_id: Some(dial.dial_id.clone()),
+        batch: Some(batch.to_string()),
+        row: Some(dial.job.key.clone()),
+        line: Some(dial.job.line),
+        outcome: OutcomeKind::Unknown,
+        transaction_id: None,
+        error: None,
+        state: None,
+        answered: None,
+        attempt: dial.job.attempt,
+        resolved_by: None,
+        disposition: None,
+        sip_response_code: None,
+        digits: None,
+        ring_ms: None,
+        duration_ms: None,
+        ended_by: None,
+        bridged: None,
+        ended_at: None,
+    }
+}
