@@ -93,9 +93,7 @@ impl Pollers {
             news,
             poller,
             seen_events: HashSet::new(),
-            group_missing: false,
             caught_up: false,
-            unreadable: None,
             _registration: registration,
         }
     }
@@ -109,9 +107,7 @@ pub(crate) struct CallWatch {
     poller: GroupPoller,
     /// Events already taken, by their JSON: a retried invocation logs the same event again.
     seen_events: HashSet<String>,
-    group_missing: bool,
     caught_up: bool,
-    unreadable: Option<ApiError>,
     _registration: Registration,
 }
 
@@ -170,25 +166,13 @@ impl CallWatch {
                 }
                 Update::Quiet
             }
-            Some(News::Events(events)) => {
-                self.group_missing = false;
-                self.unreadable = None;
-                Update::Events(self.take(events))
-            }
+            Some(News::Events(events)) => Update::Events(self.take(events)),
             Some(News::CaughtUp) => {
-                self.group_missing = false;
-                self.unreadable = None;
                 self.caught_up = true;
                 Update::CaughtUp
             }
-            Some(News::GroupMissing) => {
-                self.group_missing = true;
-                Update::GroupMissing
-            }
-            Some(News::Unreadable(error)) => {
-                self.unreadable = Some(error.clone());
-                Update::Unreadable(error)
-            }
+            Some(News::GroupMissing) => Update::GroupMissing,
+            Some(News::Unreadable(error)) => Update::Unreadable(error),
         }
     }
 
