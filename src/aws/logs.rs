@@ -1,5 +1,5 @@
 //! Reading the handler's logs: its log group (from the SIP media application's LambdaArn) and
-//! FilterLogEvents over all pages.
+//! one page of FilterLogEvents (`follow::LogReader` spends the budget and reads all pages).
 
 use super::error::ApiError;
 use super::retry::retry_throttled;
@@ -59,55 +59,14 @@ pub(crate) struct LogWindow {
     pub(crate) limit: Option<i32>,
 }
 
-pub(crate) async fn filter_log_events_in(
-    client: &aws_sdk_cloudwatchlogs::Client,
-    group: &str,
-    pattern: &str,
-    window: LogWindow,
-) -> Result<Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>, ApiError> {
-    const OPERATION: &str = "FilterLogEvents";
-    let mut events = Vec::new();
-    let mut next_token: Option<String> = None;
-    let budget = client
-        .config()
-        .timeout_config()
-        .and_then(|timeouts| timeouts.operation_timeout());
-    loop {
-        let page = retry_throttled(budget, || async {
-            client
-                .filter_log_events()
-                .log_group_name(group)
-                .filter_pattern(pattern)
-                .start_time(window.start_ms)
-                .set_end_time(window.end_ms)
-                .set_limit(window.limit)
-                .set_next_token(next_token.clone())
-                .send()
-                .await
-                .map_err(|e| ApiError::from_sdk(OPERATION, &e))
-        })
-        .await?;
-        events.extend(page.events().iter().cloned());
-        if window.limit.is_some() {
-            return Ok(events);
-        }
-        match page.next_token() {
-            Some(token) if Some(token) != next_token.as_deref() => {
-                next_token = Some(token.to_string())
-            }
-            _ => return Ok(events),
-        }
-    }
-}
-
-/// One page of FilterLogEvents, sent once: the SDK's own retries are off, because a poller
-/// spends a budget of requests per second and decides itself when to ask again (a throttled
-/// request is slowed down, never repeated at once).
+/// One page of FilterLogEvents, sent once: the SDK's own retries are off, because every reader
+/// spends the process's budget of requests per second and decides itself when to ask again (a
+/// throttled request is slowed down, never repeated at once): see `follow::LogReader`.
 pub(crate) async fn filter_log_events_page(
     client: &aws_sdk_cloudwatchlogs::Client,
     group: &str,
     pattern: &str,
-    start_ms: i64,
+    window: LogWindow,
     next_token: Option<String>,
 ) -> Result<LogPage, ApiError> {
     const OPERATION: &str = "FilterLogEvents";
@@ -115,7 +74,9 @@ pub(crate) async fn filter_log_events_page(
         .filter_log_events()
         .log_group_name(group)
         .filter_pattern(pattern)
-        .start_time(start_ms)
+        .start_time(window.start_ms)
+        .set_end_time(window.end_ms)
+        .set_limit(window.limit)
         .set_next_token(next_token.clone())
         .customize()
         .config_override(

@@ -21,7 +21,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use crate::exit::{Exit, Failure};
 
 pub(crate) use error::ApiError;
-pub(crate) use logs::{filter_log_events_in, filter_log_events_page, handler_log_group, LogWindow};
+pub(crate) use logs::{filter_log_events_page, handler_log_group, LogPage, LogWindow};
 pub(crate) use voice::{create_call, create_call_once, update_call};
 
 /// How to reach AWS, as the user asked on the command line. Everything left `None` comes from

@@ -98,8 +98,7 @@ async fn learn_ends(
             Some(CallToLookUp {
                 sma_id: entry.sma_id.clone(),
                 transaction_id: entry.transaction_id.clone()?,
-                // Clocks differ a little between here and the service.
-                since_ms: entry.time_ms()? - 5_000,
+                since_ms: entry.time_ms()? - follow::CLOCK_SKEW_MS,
             })
         })
         .collect();

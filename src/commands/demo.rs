@@ -123,7 +123,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let source = LogSource {
         sma_id: Some(info.sma_id.clone()),
         log_group: None,
-        start_ms: chimecall_model::clock::now_ms() - 5_000,
+        start_ms: chimecall_model::clock::now_ms() - follow::CLOCK_SKEW_MS,
     };
     let log_group = follow::log_group_of(&source, &config).await?;
     // The demo's own budget: its sandbox has nobody else to share the logs quota with.

@@ -15,7 +15,7 @@ use crate::call::{
 use crate::campaign::{self, RedialRules, RowDefaults, RunOptions, RunPolicy};
 use crate::cli::{DialArgs, WaitState};
 use crate::exit::{Exit, Failure};
-use crate::follow::{self, LogSource, Pollers, WaitFor};
+use crate::follow::{self, LogReader, LogSource, Pollers, WaitFor};
 use crate::journal::{self, DialEntry, Journal, OutcomeKind};
 use crate::output::Output;
 use crate::placing::{self, DialResult, PlaceError, SendOptions, ThrottlePolicy};
@@ -25,7 +25,7 @@ use crate::signals::StopWatch;
 
 /// A placed call. Text form: the TransactionId alone, so `TX=$(chimecall dial ...)` works.
 #[derive(Debug, Serialize)]
-pub(crate) struct Dialed {
+pub(crate) struct PlacedCall {
     pub(crate) transaction_id: String,
     pub(crate) sma_id: String,
     pub(crate) from: String,
@@ -54,9 +54,9 @@ pub(crate) struct Dialed {
     pub(crate) ended_by: Option<EndedBy>,
 }
 
-impl Dialed {
-    fn placed(transaction_id: String, request: DialRequest) -> Dialed {
-        Dialed {
+impl PlacedCall {
+    fn placed(transaction_id: String, request: DialRequest) -> PlacedCall {
+        PlacedCall {
             transaction_id,
             sma_id: request.sma_id,
             from: request.from,
@@ -97,7 +97,7 @@ impl Dialed {
     }
 }
 
-impl fmt::Display for Dialed {
+impl fmt::Display for PlacedCall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.transaction_id)
     }
@@ -296,31 +296,59 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     };
     let config = context.sdk_config().await?;
     let journal = Journal::open(&journal::default_path()?)?;
-    dial_and_report(
+    let dial = SingleDial {
         request,
         request_id,
         wait,
-        context.logs_rate,
-        &journal,
-        &config,
+    };
+    let around = DialContext {
+        config: &config,
+        logs_rate: context.logs_rate,
+        journal: &journal,
         output,
-    )
-    .await
+    };
+    dial_and_report(dial, &around).await
+}
+
+/// One dial as asked for: the request, whether it carries a request id, what to wait for.
+struct SingleDial {
+    request: DialRequest,
+    request_id: bool,
+    wait: Option<WaitPlan>,
+}
+
+/// What a dial works with: where it sends and reads (and at what FilterLogEvents rate), where it
+/// records, where it reports.
+struct DialContext<'a> {
+    config: &'a SdkConfig,
+    logs_rate: f64,
+    journal: &'a Journal,
+    output: &'a Output,
+}
+
+/// A dial whose answer was lost: it may or may not have placed a call.
+struct LostAnswer<'a> {
+    dial_id: &'a str,
+    dial_started_ms: i64,
+    request: &'a DialRequest,
+    error: ApiError,
 }
 
 /// Places the call, then (with --wait) follows it. Text mode prints the TransactionId as soon as
 /// the call is placed, so it is never lost whatever the wait gives; JSON mode prints one object at
 /// the end, with the state reached.
-#[allow(clippy::too_many_arguments)] // the dial, how to wait, and where to report
-async fn dial_and_report(
-    request: DialRequest,
-    request_id: bool,
-    wait: Option<WaitPlan>,
-    logs_rate: f64,
-    journal: &Journal,
-    config: &SdkConfig,
-    output: &Output,
-) -> anyhow::Result<()> {
+async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::Result<()> {
+    let SingleDial {
+        request,
+        request_id,
+        wait,
+    } = dial;
+    let DialContext {
+        config,
+        journal,
+        output,
+        ..
+    } = *around;
     let dial_started_ms = chimecall_model::clock::now_ms();
     // A Ctrl-C from here on cannot cut the request in flight: its outcome is journaled and
     // reported, then the command stops (130).
@@ -347,21 +375,18 @@ async fn dial_and_report(
     // A lost answer: the handler's logs may already say whether the call was placed.
     let result = match result {
         DialResult::Unknown(error) if request_id && !dial_id.is_empty() => {
-            settle_unknown(
-                &dial_id,
+            let lost = LostAnswer {
+                dial_id: &dial_id,
                 dial_started_ms,
-                &request,
+                request: &request,
                 error,
-                journal,
-                config,
-                output,
-            )
-            .await?
+            };
+            settle_unknown(lost, around).await
         }
         other => other,
     };
     let mut dialed = match result {
-        DialResult::Placed { transaction_id } => Dialed::placed(transaction_id, request),
+        DialResult::Placed { transaction_id } => PlacedCall::placed(transaction_id, request),
         DialResult::Failed(error) => {
             return Err(Failure::new(error.dial_exit(), error.report()).into())
         }
@@ -381,8 +406,7 @@ async fn dial_and_report(
     let source = LogSource {
         sma_id: Some(sma_id),
         log_group: plan.log_group,
-        // Clocks differ a little between here and the service.
-        start_ms: dial_started_ms - 5_000,
+        start_ms: dial_started_ms - follow::CLOCK_SKEW_MS,
     };
     let log_group = match follow::log_group_of(&source, config).await {
         Ok(group) => group,
@@ -393,7 +417,7 @@ async fn dial_and_report(
             return Err(failure.into());
         }
     };
-    let pollers = Pollers::new(config, logs_rate, None);
+    let pollers = Pollers::new(config, around.logs_rate, None);
     let mut watch = pollers.watch(&log_group, &dialed.transaction_id, source.start_ms);
     let result = follow::wait_for(&mut watch, plan.wanted, plan.timeout, &stop, output).await;
     let phase = watch.tracker().phase();
@@ -427,16 +451,16 @@ async fn dial_and_report(
     result.map(|_| ()).map_err(Into::into)
 }
 
-#[allow(clippy::too_many_arguments)] // the dial, and where to look and report
-async fn settle_unknown(
-    dial_id: &str,
-    dial_started_ms: i64,
-    request: &DialRequest,
-    error: ApiError,
-    journal: &Journal,
-    config: &SdkConfig,
-    output: &Output,
-) -> Result<DialResult, Failure> {
+/// The quick look for a lost answer's call: placed when the handler's logs show it, else the
+/// outcome stays unknown.
+async fn settle_unknown(lost: LostAnswer<'_>, around: &DialContext<'_>) -> DialResult {
+    let LostAnswer {
+        dial_id,
+        dial_started_ms,
+        request,
+        error,
+    } = lost;
+    let output = around.output;
     output.note(format!(
         "{}; looking for the call in the handler's logs...",
         error.describe()
@@ -468,17 +492,22 @@ async fn settle_unknown(
         bridged: None,
         ended_at: None,
     };
-    let found = settle::quick_look(vec![entry], settle::DIAL_QUICK_LOOK, journal, config).await;
-    Ok(
-        match found.into_iter().next().map(|(_, resolution)| resolution) {
-            Some(Resolution::Placed { transaction_id }) => {
-                output.note("the handler's logs show the call: it was placed");
-                DialResult::Placed { transaction_id }
-            }
-            // A quick look never concludes "not placed": that is `resolve`'s, with proof.
-            _ => DialResult::Unknown(error),
-        },
+    let reader = LogReader::new(around.config, around.logs_rate);
+    let found = settle::quick_look_through(
+        &reader,
+        vec![entry],
+        settle::DIAL_QUICK_LOOK,
+        around.journal,
     )
+    .await;
+    match found.into_iter().next().map(|(_, resolution)| resolution) {
+        Some(Resolution::Placed { transaction_id }) => {
+            output.note("the handler's logs show the call: it was placed");
+            DialResult::Placed { transaction_id }
+        }
+        // A quick look never concludes "not placed": that is `resolve`'s, with proof.
+        _ => DialResult::Unknown(error),
+    }
 }
 
 fn interrupted(stop: &StopWatch) -> anyhow::Result<()> {

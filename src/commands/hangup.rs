@@ -2,7 +2,7 @@
 //! `{"action":"hangup"}` (the AWS samples' convention), one id, several, `-` (ids on stdin) or
 //! `--all` (every journal call not known to have ended); `--wait` confirms each by its HANGUP.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use aws_config::SdkConfig;
@@ -220,28 +220,20 @@ async fn confirm_hangups(
     output: &Output,
 ) -> Result<(), Exit> {
     let started = std::time::Instant::now();
-    let mut log_groups: HashMap<String, String> = HashMap::new();
     let mut watches = Vec::with_capacity(targets.len());
     for target in targets {
-        let log_group = match log_groups.get(&target.sma_id) {
-            Some(group) => group.clone(),
-            None => {
-                let source = LogSource {
-                    sma_id: Some(target.sma_id.clone()),
-                    log_group: wait.log_group.clone(),
-                    start_ms: 0,
-                };
-                let group = follow::log_group_of(&source, config)
-                    .await
-                    .map_err(|failure| {
-                        output.error(&failure);
-                        failure.exit
-                    })?;
-                log_groups.insert(target.sma_id.clone(), group.clone());
-                group
-            }
+        let source = LogSource {
+            sma_id: Some(target.sma_id.clone()),
+            log_group: wait.log_group.clone(),
+            start_ms: since_ms - follow::CLOCK_SKEW_MS,
         };
-        watches.push(pollers.watch(&log_group, &target.transaction_id, since_ms - 5_000));
+        let log_group = follow::log_group_of(&source, config)
+            .await
+            .map_err(|failure| {
+                output.error(&failure);
+                failure.exit
+            })?;
+        watches.push(pollers.watch(&log_group, &target.transaction_id, source.start_ms));
     }
     let mut first_failure = None;
     for watch in &mut watches {

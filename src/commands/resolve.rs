@@ -8,9 +8,10 @@ use serde::Serialize;
 use super::Context;
 use crate::cli::ResolveArgs;
 use crate::exit::{Exit, Failure};
+use crate::follow::LogReader;
 use crate::journal::{self, DialEntry, Journal, OutcomeKind};
 use crate::settings::Setting;
-use crate::settle::{self, Proof, Resolution, Tally};
+use crate::settle::{self, Proof, Resolution, ResolutionCounts};
 
 /// One settled (or still unknown) dial. Text: `DIAL_ID\tTO\tRESOLUTION\tTRANSACTION_ID`.
 #[derive(Debug, Serialize)]
@@ -71,22 +72,23 @@ pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<
     let proof = Proof {
         settle: Some(args.settle),
     };
+    let reader = LogReader::new(&config, context.logs_rate);
     let resolutions = settle::settle(
         &entries,
         proof,
         &known,
         log_group.as_deref(),
         &journal,
-        &config,
+        &reader,
     )
     .await?;
-    let mut tally = Tally::default();
+    let mut counts = ResolutionCounts::default();
     for (entry, resolution) in entries.iter().zip(&resolutions) {
-        tally.count(resolution);
+        counts.count(resolution);
         output.result(&Resolved::new(entry, resolution))?;
     }
-    output.note(format!("{} unknown outcomes: {tally}", resolutions.len()));
-    if tally.unknown > 0 || !too_young.is_empty() {
+    output.note(format!("{} unknown outcomes: {counts}", resolutions.len()));
+    if counts.unknown > 0 || !too_young.is_empty() {
         return Err(Failure::new(
             Exit::OutcomeUnknown,
             "the logs cannot settle every dial yet: run resolve again later, or look them up by hand",

@@ -1,9 +1,10 @@
 //! How often a command may call FilterLogEvents: `--logs-rate N` requests per second, shared by
-//! every poller of the process. The account's quota (25 per second in us-east-1, 10 in most
+//! every reader of the process (the pollers, `resolve`, the quick looks, `calls`, `tail`: all go
+//! through [`LogsBudget::process`] by way of [`super::LogReader`]). The account's quota (25 per second in us-east-1, 10 in most
 //! regions) is shared with everything else the account runs, so chimecall takes a small, fixed
 //! share of it and slows down further when the service says it is throttling.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -24,8 +25,6 @@ struct BudgetState {
     base_interval: Duration,
     slowdown: f64,
     next: Instant,
-    requests: u64,
-    throttled: u64,
 }
 
 impl LogsBudget {
@@ -36,10 +35,15 @@ impl LogsBudget {
                 base_interval: Duration::from_secs_f64(1.0 / rate.max(0.01)),
                 slowdown: 1.0,
                 next: Instant::now(),
-                requests: 0,
-                throttled: 0,
             })),
         }
+    }
+
+    /// The process's one budget. The first caller's `rate` sets it: every reader of a process is
+    /// built from the same `--logs-rate`, so later callers pass the same rate.
+    pub(crate) fn process(rate: f64) -> LogsBudget {
+        static PROCESS: OnceLock<LogsBudget> = OnceLock::new();
+        PROCESS.get_or_init(|| LogsBudget::new(rate)).clone()
     }
 
     /// Waits for this request's turn and takes it.
@@ -49,7 +53,6 @@ impl LogsBudget {
             let now = Instant::now();
             let turn = state.next.max(now);
             state.next = turn + state.base_interval.mul_f64(state.slowdown);
-            state.requests += 1;
             turn
         };
         tokio::time::sleep_until(turn).await;
@@ -59,7 +62,6 @@ impl LogsBudget {
     pub(crate) fn throttled(&self) -> f64 {
         let mut state = self.state.lock().expect("budget lock");
         state.slowdown = (state.slowdown * 2.0).min(MAX_SLOWDOWN);
-        state.throttled += 1;
         let interval = state.base_interval.mul_f64(state.slowdown);
         state.next = Instant::now() + interval;
         1.0 / interval.as_secs_f64()
@@ -104,6 +106,14 @@ mod tests {
             budget.succeeded();
         }
         assert!((budget.current_rate() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_process_has_one_budget_whatever_rate_is_asked_later() {
+        let first = LogsBudget::process(3.0);
+        let later = LogsBudget::process(50.0);
+        assert!(Arc::ptr_eq(&first.state, &later.state));
+        assert!((later.current_rate() - first.current_rate()).abs() < 1e-9);
     }
 
     #[tokio::test(start_paused = true)]

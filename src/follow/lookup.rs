@@ -2,7 +2,6 @@
 //! (one per log group), each is read until its past is caught up, and its tracker comes back.
 //! `calls` uses it to learn which journal calls have ended; bulk runs, to pick up their calls.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
@@ -51,24 +50,16 @@ pub(crate) async fn look_up(
     config: &SdkConfig,
     within: Duration,
 ) -> Result<Vec<(String, CallTracker)>, LookUpFailure> {
-    let mut groups: HashMap<String, String> = HashMap::new();
     let mut watches: Vec<CallWatch> = Vec::with_capacity(calls.len());
     for call in calls {
-        let group = match groups.get(&call.sma_id) {
-            Some(group) => group.clone(),
-            None => {
-                let source = LogSource {
-                    sma_id: Some(call.sma_id.clone()),
-                    log_group: log_group.map(str::to_string),
-                    start_ms: call.since_ms,
-                };
-                let group = log_group_of(&source, config)
-                    .await
-                    .map_err(LookUpFailure::NoLogGroup)?;
-                groups.insert(call.sma_id.clone(), group.clone());
-                group
-            }
+        let source = LogSource {
+            sma_id: Some(call.sma_id.clone()),
+            log_group: log_group.map(str::to_string),
+            start_ms: call.since_ms,
         };
+        let group = log_group_of(&source, config)
+            .await
+            .map_err(LookUpFailure::NoLogGroup)?;
         watches.push(pollers.watch(&group, &call.transaction_id, call.since_ms));
     }
     let deadline = tokio::time::Instant::now() + within;

@@ -3,13 +3,16 @@
 //! which the handler logs to `/aws/lambda/<function>`.
 //!
 //! A command follows all of its calls through [`Pollers`]: one poller per log group
-//! ([`poller`]), all sharing one FilterLogEvents budget ([`budget`]), each handing events to
-//! the [`CallWatch`] of the call they belong to.
+//! ([`poller`]), each handing events to the [`CallWatch`] of the call they belong to. Every
+//! FilterLogEvents of the process, the pollers' and the one-off reads of `resolve` and the quick
+//! looks alike, goes through a [`LogReader`] ([`reader`]), which spends the process's one budget
+//! ([`budget`]) and finds log groups through the one resolver ([`log_groups`]).
 
 mod budget;
-mod log_group;
+mod log_groups;
 mod lookup;
 mod poller;
+mod reader;
 mod schedule;
 mod wait;
 
@@ -25,12 +28,17 @@ use crate::aws::ApiError;
 use crate::call::CallTracker;
 use crate::event::InvocationEvent;
 
-pub(crate) use budget::LogsBudget;
-pub(crate) use log_group::{log_group_of, LogSource};
+pub(crate) use log_groups::{log_group_of, LogSource};
 pub(crate) use lookup::{look_up, CallToLookUp};
 pub(crate) use poller::News;
+pub(crate) use reader::LogReader;
 pub(crate) use schedule::PollSchedule;
 pub(crate) use wait::{wait_for, WaitFor};
+
+/// How far before a dial's moment, as this machine's clock read it, its events are looked for:
+/// the service stamps log events with its own clock, which may be a little behind ours, and an
+/// event stamped before the moment we start from would never be read.
+pub(crate) const CLOCK_SKEW_MS: i64 = 5_000;
 
 use poller::{GroupPoller, Registration};
 
@@ -42,22 +50,22 @@ pub(crate) struct ObservedEvent {
     pub(crate) event_id: String,
 }
 
-/// The pollers of one command: one per log group, started when first needed, sharing a budget.
+/// The pollers of one command: one per log group, started when first needed, sharing the
+/// process's budget.
 #[derive(Clone)]
 pub(crate) struct Pollers {
-    client: aws_sdk_cloudwatchlogs::Client,
-    budget: LogsBudget,
+    reader: LogReader,
     schedule: PollSchedule,
     groups: Arc<Mutex<HashMap<String, GroupPoller>>>,
 }
 
 impl Pollers {
-    /// Pollers spending at most `rate` FilterLogEvents requests per second in all, polling at
-    /// `interval` when given (else fast while events come, slower while calls are quiet).
+    /// Pollers spending the process's budget of `rate` FilterLogEvents requests per second
+    /// (`--logs-rate`, with every other reader of the process), polling at `interval` when given
+    /// (else fast while events come, slower while calls are quiet).
     pub(crate) fn new(config: &SdkConfig, rate: f64, interval: Option<Duration>) -> Pollers {
         Pollers {
-            client: crate::aws::logs_client(config),
-            budget: LogsBudget::new(rate),
+            reader: LogReader::new(config, rate),
             schedule: interval.map_or_else(PollSchedule::live, PollSchedule::fixed),
             groups: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -71,9 +79,8 @@ impl Pollers {
                 .entry(log_group.to_string())
                 .or_insert_with(|| {
                     GroupPoller::spawn(
-                        self.client.clone(),
+                        self.reader.clone(),
                         log_group.to_string(),
-                        self.budget.clone(),
                         self.schedule.clone(),
                     )
                 })
@@ -86,9 +93,7 @@ impl Pollers {
             news,
             poller,
             seen_events: HashSet::new(),
-            group_missing: false,
             caught_up: false,
-            unreadable: None,
             _registration: registration,
         }
     }
@@ -102,9 +107,7 @@ pub(crate) struct CallWatch {
     poller: GroupPoller,
     /// Events already taken, by their JSON: a retried invocation logs the same event again.
     seen_events: HashSet<String>,
-    group_missing: bool,
     caught_up: bool,
-    unreadable: Option<ApiError>,
     _registration: Registration,
 }
 
@@ -163,25 +166,13 @@ impl CallWatch {
                 }
                 Update::Quiet
             }
-            Some(News::Events(events)) => {
-                self.group_missing = false;
-                self.unreadable = None;
-                Update::Events(self.take(events))
-            }
+            Some(News::Events(events)) => Update::Events(self.take(events)),
             Some(News::CaughtUp) => {
-                self.group_missing = false;
-                self.unreadable = None;
                 self.caught_up = true;
                 Update::CaughtUp
             }
-            Some(News::GroupMissing) => {
-                self.group_missing = true;
-                Update::GroupMissing
-            }
-            Some(News::Unreadable(error)) => {
-                self.unreadable = Some(error.clone());
-                Update::Unreadable(error)
-            }
+            Some(News::GroupMissing) => Update::GroupMissing,
+            Some(News::Unreadable(error)) => Update::Unreadable(error),
         }
     }
 

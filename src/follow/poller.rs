@@ -1,5 +1,6 @@
 //! One poller per log group. However many calls a command follows, it reads their handler's log
-//! group through one FilterLogEvents loop, spending the process's request budget, and hands each
+//! group through one FilterLogEvents loop, spending the process's request budget (through the
+//! [`LogReader`]), and hands each
 //! event to the call it belongs to: the request rate does not grow with the number of calls.
 //!
 //! What each round reads: the events logged since a little before the newest one already seen
@@ -12,14 +13,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 
-use super::budget::LogsBudget;
+use super::reader::LogReader;
 use super::schedule::PollSchedule;
 use super::ObservedEvent;
-use crate::aws::{self, ApiError};
+use crate::aws::{ApiError, LogWindow};
 use crate::event;
 
 /// Log events can be ingested late, with an earlier timestamp than events already seen: a round
@@ -98,9 +98,8 @@ impl Drop for Registration {
 impl GroupPoller {
     /// Starts the poller of `log_group` on the current runtime.
     pub(crate) fn spawn(
-        client: LogsClient,
+        reader: LogReader,
         log_group: String,
-        budget: LogsBudget,
         schedule: PollSchedule,
     ) -> GroupPoller {
         let shared = Arc::new(Shared {
@@ -109,9 +108,8 @@ impl GroupPoller {
             wake: Notify::new(),
         });
         let run = Run {
-            client,
+            reader,
             shared: Arc::downgrade(&shared),
-            budget,
             schedule,
             window: Window::new(),
             seen: HashMap::new(),
@@ -206,9 +204,8 @@ struct Plan {
 
 /// The poller's task.
 struct Run {
-    client: LogsClient,
+    reader: LogReader,
     shared: Weak<Shared>,
-    budget: LogsBudget,
     schedule: PollSchedule,
     window: Window,
     /// Event ids already handed out, with their timestamps (pruned as the window moves on).
@@ -251,7 +248,7 @@ impl Run {
                         log_group = %shared.log_group,
                         pages,
                         seconds = took.as_secs_f64(),
-                        requests_per_second = self.budget.current_rate(),
+                        requests_per_second = self.reader.current_rate(),
                         "the log poller is behind the logs: a round of several pages takes longer than the budget allows to keep up"
                     );
                 }
@@ -291,27 +288,20 @@ impl Run {
         let mut next_token = None;
         let mut found = false;
         let mut pages = 0;
+        let window = LogWindow {
+            start_ms: plan.start_ms,
+            end_ms: None,
+            limit: None,
+        };
         loop {
-            self.budget.take().await;
-            let page = aws::filter_log_events_page(
-                &self.client,
-                &shared.log_group,
-                &pattern,
-                plan.start_ms,
-                next_token.clone(),
-            )
-            .await;
+            let page = self
+                .reader
+                .page(&shared.log_group, &pattern, window, next_token.clone())
+                .await;
             let page = match page {
                 Ok(page) => page,
-                Err(error) if error.code.as_deref() == Some("ThrottlingException") => {
-                    let rate = self.budget.throttled();
-                    tracing::info!(
-                        log_group = %shared.log_group,
-                        requests_per_second = rate,
-                        "FilterLogEvents throttled: the log poller slows down"
-                    );
-                    continue;
-                }
+                // The reader has slowed the budget down: the same page again, in its turn.
+                Err(error) if error.is_throttle() => continue,
                 Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => {
                     broadcast(shared, || News::GroupMissing);
                     return (RoundEnd::Cut, pages);
@@ -324,7 +314,6 @@ impl Run {
                 }
             };
             pages += 1;
-            self.budget.succeeded();
             found |= self.hand_out(shared, &plan.transaction_ids, page.events);
             match page.next_token {
                 Some(token) => next_token = Some(token),

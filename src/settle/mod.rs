@@ -6,21 +6,22 @@
 //!
 //! Two kinds of look: `resolve`'s, which may conclude "not placed" with proof, and the quick look
 //! a dial or a bulk run takes before it reports an unknown outcome, which only ever finds calls.
+//! Both read through a [`LogReader`], within the process's `--logs-rate` budget, and ask about
+//! all the dials of a log group together ([`evidence`]).
 
-mod lookup;
+mod evidence;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
 
-use crate::aws;
 use crate::exit::{Exit, Failure};
-use crate::follow::{log_group_of, LogSource};
+use crate::follow::{LogReader, LogSource};
 use crate::journal::{DialEntry, ErrorNote, Journal, Outcome, OutcomeKind, Record};
 
-pub(crate) use lookup::{Proof, Resolution};
+pub(crate) use evidence::{Proof, Resolution};
 
 /// How long a single dial looks for its own call before it exits 8: an operator is waiting.
 pub(crate) const DIAL_QUICK_LOOK: Duration = Duration::from_secs(5);
@@ -31,13 +32,13 @@ const QUICK_LOOK_PAUSE: Duration = Duration::from_millis(300);
 
 /// How many dials were settled which way.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Tally {
+pub(crate) struct ResolutionCounts {
     pub(crate) placed: usize,
     pub(crate) not_placed: usize,
     pub(crate) unknown: usize,
 }
 
-impl Tally {
+impl ResolutionCounts {
     pub(crate) fn count(&mut self, resolution: &Resolution) {
         match resolution {
             Resolution::Placed { .. } => self.placed += 1,
@@ -47,7 +48,7 @@ impl Tally {
     }
 }
 
-impl fmt::Display for Tally {
+impl fmt::Display for ResolutionCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -57,55 +58,62 @@ impl fmt::Display for Tally {
     }
 }
 
-/// Looks each entry up in its handler's logs (`log_group`, else each SMA's handler's) and
-/// journals what it finds. `known` holds the TransactionIds the journal already has: a call
-/// found by destination alone must not be one of them.
+/// Looks the entries up in their handler's logs (`log_group`, else each SMA's handler's), all
+/// the entries of a group together, and journals what it finds. `known` holds the TransactionIds
+/// the journal already has: a call found by destination alone must not be one of them. One
+/// resolution per entry, in the order given.
 pub(crate) async fn settle(
     entries: &[DialEntry],
     proof: Proof,
     known: &HashSet<String>,
     log_group: Option<&str>,
     journal: &Journal,
-    config: &SdkConfig,
+    reader: &LogReader,
 ) -> Result<Vec<Resolution>, Failure> {
-    let logs = aws::logs_client(config);
-    let mut groups: HashMap<String, String> = HashMap::new();
-    let mut resolutions = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let group = match (log_group, groups.get(&entry.sma_id)) {
-            (Some(group), _) => group.to_string(),
-            (None, Some(group)) => group.clone(),
-            (None, None) => {
-                let source = LogSource {
-                    sma_id: Some(entry.sma_id.clone()),
-                    log_group: None,
-                    start_ms: 0,
-                };
-                let group = log_group_of(&source, config).await?;
-                groups.insert(entry.sma_id.clone(), group.clone());
-                group
-            }
+    // The entries of each log group, in the order the groups were first met.
+    let mut by_group: Vec<(String, Vec<&DialEntry>, Vec<usize>)> = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let source = LogSource {
+            sma_id: Some(entry.sma_id.clone()),
+            log_group: log_group.map(str::to_string),
+            start_ms: 0,
         };
-        let dial_ms = entry
-            .time_ms()
-            .unwrap_or_else(chimecall_model::clock::now_ms);
-        let resolution = lookup::look_up(&logs, &group, entry, dial_ms, proof, known)
+        let group = reader.log_group(&source).await?;
+        match by_group
+            .iter_mut()
+            .find(|(known_group, ..)| *known_group == group)
+        {
+            Some((_, members, indices)) => {
+                members.push(entry);
+                indices.push(index);
+            }
+            None => by_group.push((group, vec![entry], vec![index])),
+        }
+    }
+    let mut resolutions = vec![Resolution::Unknown; entries.len()];
+    for (group, members, indices) in by_group {
+        let found = evidence::weigh(reader, &group, &members, proof, known)
             .await
             .map_err(Failure::from)?;
-        record(journal, entry, &resolution).await?;
-        resolutions.push(resolution);
+        for (index, resolution) in indices.into_iter().zip(found) {
+            resolutions[index] = resolution;
+        }
+    }
+    for (entry, resolution) in entries.iter().zip(&resolutions) {
+        record(journal, entry, resolution).await?;
     }
     Ok(resolutions)
 }
 
-/// The quick look before an unknown outcome is reported: looks for the entries' calls until every
-/// one is found or `bound` has passed. Only finding a call settles an entry (a quick look cannot
-/// prove a call was NOT placed); each comes back `Placed` or `Unknown`, in the order given.
-pub(crate) async fn quick_look(
+/// The quick look before an unknown outcome is reported: looks for the entries' calls (in their
+/// SMAs' handlers' logs) until every one is found or `bound` has passed. Only finding a call
+/// settles an entry (a quick look cannot prove a call was NOT placed); each comes back `Placed`
+/// or `Unknown`, in the order given, and each found is journaled.
+pub(crate) async fn quick_look_through(
+    reader: &LogReader,
     entries: Vec<DialEntry>,
     bound: Duration,
     journal: &Journal,
-    config: &SdkConfig,
 ) -> Vec<(DialEntry, Resolution)> {
     let deadline = Instant::now() + bound;
     let mut settled: Vec<(usize, DialEntry, Resolution)> = Vec::new();
@@ -114,7 +122,7 @@ pub(crate) async fn quick_look(
     let none_known = HashSet::new();
     while !pending.is_empty() {
         let looked_up: Vec<DialEntry> = pending.iter().map(|(_, entry)| entry.clone()).collect();
-        match settle(&looked_up, only_finding, &none_known, None, journal, config).await {
+        match settle(&looked_up, only_finding, &none_known, None, journal, reader).await {
             Ok(resolutions) => {
                 let mut still = Vec::new();
                 for ((index, entry), resolution) in pending.into_iter().zip(resolutions) {
@@ -145,6 +153,20 @@ pub(crate) async fn quick_look(
         .into_iter()
         .map(|(_, entry, resolution)| (entry, resolution))
         .collect()
+}
+
+/// The quick look as `campaign::settle_unknown_rows` calls it until the bulk run passes its own
+/// reader to [`quick_look_through`]; then this goes. It spends the process's budget at the rate
+/// the process set it to, or `--logs-rate`'s default when nothing has read the logs yet.
+pub(crate) async fn quick_look(
+    entries: Vec<DialEntry>,
+    bound: Duration,
+    journal: &Journal,
+    config: &SdkConfig,
+) -> Vec<(DialEntry, Resolution)> {
+    const LOGS_RATE_DEFAULT: f64 = 2.0;
+    let reader = LogReader::new(config, LOGS_RATE_DEFAULT);
+    quick_look_through(&reader, entries, bound, journal).await
 }
 
 /// Journals what a look-up concluded; an unknown outcome stays as it is.
