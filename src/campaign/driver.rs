@@ -20,26 +20,16 @@ use super::job::Job;
 use super::printer::Printer;
 use super::rows::RowReader;
 use crate::call::{CallPhase, Disposition};
-use crate::follow::{LogSource, Pollers};
+use crate::follow::{self, LogSource, Pollers};
 use crate::journal::{self, Record};
 use crate::output::Output;
 use crate::updates::{self, Target};
 
-/// Where the run's calls are followed: the pollers, and each SMA's log group once found.
+/// Where the run's calls are followed: the pollers, and the log group named (`--log-group`),
+/// else each SMA's handler's.
 pub(crate) struct Following {
     pub(crate) pollers: Pollers,
     pub(crate) log_group: Option<String>,
-    log_groups: HashMap<String, String>,
-}
-
-impl Following {
-    pub(crate) fn new(pollers: Pollers, log_group: Option<String>) -> Following {
-        Following {
-            pollers,
-            log_group,
-            log_groups: HashMap::new(),
-        }
-    }
 }
 
 /// The run's clock: epoch milliseconds that never go back (the core's time), and the instant
@@ -195,7 +185,8 @@ impl Driver<'_> {
         read
     }
 
-    /// Starts following a call: its log group (found once per SMA), then a task on its watch.
+    /// Starts following a call: its log group (found once per SMA in the process), then a task
+    /// on its watch.
     async fn follow(
         &mut self,
         transaction_id: String,
@@ -203,23 +194,17 @@ impl Driver<'_> {
         since_ms: i64,
         inboxes: &mut Inboxes,
     ) -> Option<Event> {
-        let following = self.following.as_mut()?;
-        let group = match following.log_groups.get(&sma_id) {
-            Some(group) => group.clone(),
-            None => {
-                let source = LogSource {
-                    sma_id: Some(sma_id.clone()),
-                    log_group: following.log_group.clone(),
-                    start_ms: since_ms,
-                };
-                match crate::follow::log_group_of(&source, self.config).await {
-                    Ok(group) => following.log_groups.entry(sma_id).or_insert(group).clone(),
-                    Err(failure) => {
-                        return Some(Event::FollowFailed {
-                            why: failure.to_string(),
-                        })
-                    }
-                }
+        let following = self.following.as_ref()?;
+        let source = LogSource {
+            sma_id: Some(sma_id),
+            log_group: following.log_group.clone(),
+            start_ms: since_ms,
+        };
+        let group = match follow::log_group_of(&source, self.config).await {
+            Ok(group) => group,
+            Err(failure) => {
+                let why = failure.to_string();
+                return Some(Event::FollowFailed { why });
             }
         };
         let watch = following.pollers.watch(&group, &transaction_id, since_ms);

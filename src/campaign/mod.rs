@@ -39,7 +39,7 @@ use aws_config::SdkConfig;
 
 use crate::call::DispositionKind;
 use crate::exit::Failure;
-use crate::follow::Pollers;
+use crate::follow::{LogReader, Pollers};
 use crate::journal::{self, Journal};
 use crate::output::Output;
 use crate::pacing::Pacer;
@@ -113,7 +113,8 @@ pub(crate) async fn run(
     let waits = options.policy.wait.is_some();
     let following = options.policy.follows().then(|| {
         let pollers = Pollers::new(config, options.logs_rate, None);
-        Following::new(pollers, options.log_group.clone())
+        let log_group = options.log_group.clone();
+        Following { pollers, log_group }
     });
     let dialing = Arc::new(DialContext {
         journal: journal.clone(),
@@ -137,7 +138,8 @@ pub(crate) async fn run(
     printer.finish().await?;
     if outcome.tally.unknown > 0 && options.defaults.room_for_request_id && !outcome.journal_broken
     {
-        unknown::look_for_calls(&batch, &mut outcome, &journal, config, output).await;
+        let logs = LogReader::new(config, options.logs_rate);
+        unknown::look_for_calls(&batch, &mut outcome, &journal, &logs, output).await;
     }
     let elapsed = started.elapsed().as_secs_f64();
     output.note(format!(

@@ -160,7 +160,7 @@ pub(crate) fn plan_row(
                 attempt: last.attempt,
                 transaction_id: transaction_id.clone(),
                 sma_id: last.sma_id.clone(),
-                since_ms: since_ms - crate::follow::CLOCK_SKEW_MARGIN_MS,
+                since_ms: since_ms - crate::follow::CLOCK_SKEW_MS,
                 tries,
             },
             _ => RowPlan::Skip { unknown: false },

@@ -2,10 +2,9 @@
 //! ids the run core kept (each dial carried its id in the ArgumentsMap). A call found is
 //! reported on a second line for its row and counted as placed.
 
-use aws_config::SdkConfig;
-
 use super::core::{RunOutcome, UnknownDial};
 use super::report::RowReport;
+use crate::follow::LogReader;
 use crate::journal::{DialEntry, Journal, OutcomeKind};
 use crate::output::Output;
 use crate::settle::{self, Resolution};
@@ -15,7 +14,7 @@ pub(crate) async fn look_for_calls(
     batch: &str,
     outcome: &mut RunOutcome,
     journal: &Journal,
-    config: &SdkConfig,
+    logs: &LogReader,
     output: &Output,
 ) {
     let pending: Vec<DialEntry> = outcome
@@ -29,7 +28,7 @@ pub(crate) async fn look_for_calls(
         pending.len()
     ));
     for (entry, resolution) in
-        settle::quick_look(pending, settle::BULK_QUICK_LOOK, journal, config).await
+        settle::quick_look(logs, pending, settle::BULK_QUICK_LOOK, journal).await
     {
         let Resolution::Placed { transaction_id } = resolution else {
             continue;

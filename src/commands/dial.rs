@@ -493,7 +493,7 @@ async fn settle_unknown(lost: LostAnswer<'_>, around: &DialContext<'_>) -> DialR
         ended_at: None,
     };
     let reader = LogReader::new(around.config, around.logs_rate);
-    let found = settle::quick_look_through(
+    let found = settle::quick_look(
         &reader,
         vec![entry],
         settle::DIAL_QUICK_LOOK,

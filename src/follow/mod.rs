@@ -211,7 +211,3 @@ impl CallWatch {
         fresh
     }
 }
-
-/// Clocks differ (this machine's, the service's, the logs'): events are looked for from this
-/// long before the moment a call was placed, so none is missed by a clock running behind.
-pub(crate) const CLOCK_SKEW_MARGIN_MS: i64 = 5_000;

@@ -15,7 +15,6 @@ use std::collections::HashSet;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use aws_config::SdkConfig;
 
 use crate::exit::{Exit, Failure};
 use crate::follow::{LogReader, LogSource};
@@ -109,7 +108,7 @@ pub(crate) async fn settle(
 /// SMAs' handlers' logs) until every one is found or `bound` has passed. Only finding a call
 /// settles an entry (a quick look cannot prove a call was NOT placed); each comes back `Placed`
 /// or `Unknown`, in the order given, and each found is journaled.
-pub(crate) async fn quick_look_through(
+pub(crate) async fn quick_look(
     reader: &LogReader,
     entries: Vec<DialEntry>,
     bound: Duration,
@@ -153,20 +152,6 @@ pub(crate) async fn quick_look_through(
         .into_iter()
         .map(|(_, entry, resolution)| (entry, resolution))
         .collect()
-}
-
-/// The quick look as `campaign::settle_unknown_rows` calls it until the bulk run passes its own
-/// reader to [`quick_look_through`]; then this goes. It spends the process's budget at the rate
-/// the process set it to, or `--logs-rate`'s default when nothing has read the logs yet.
-pub(crate) async fn quick_look(
-    entries: Vec<DialEntry>,
-    bound: Duration,
-    journal: &Journal,
-    config: &SdkConfig,
-) -> Vec<(DialEntry, Resolution)> {
-    const LOGS_RATE_DEFAULT: f64 = 2.0;
-    let reader = LogReader::new(config, LOGS_RATE_DEFAULT);
-    quick_look_through(&reader, entries, bound, journal).await
 }
 
 /// Journals what a look-up concluded; an unknown outcome stays as it is.

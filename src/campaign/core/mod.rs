@@ -30,7 +30,7 @@ use super::report::{EndReport, Line, RowReport};
 use super::rows::Row;
 use crate::aws::ApiError;
 use crate::call::{DialRequest, Disposition, DispositionKind};
-use crate::follow::CLOCK_SKEW_MARGIN_MS;
+use crate::follow::CLOCK_SKEW_MS;
 use crate::journal::{ErrorNote, RedialNote};
 use crate::placing::{self, DialResult};
 use crate::updates::Target;
@@ -363,7 +363,7 @@ impl RunState {
             DialResult::Placed { transaction_id } => {
                 job.tries.placed += 1;
                 if self.policy.follows() && !self.logs_unusable {
-                    self.follow(job, transaction_id, now_ms - CLOCK_SKEW_MARGIN_MS);
+                    self.follow(job, transaction_id, now_ms - CLOCK_SKEW_MS);
                 }
             }
             DialResult::Failed(error) => {
