@@ -21,6 +21,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use crate::exit::{Exit, Failure};
 
 pub(crate) use error::ApiError;
+#[cfg(test)]
+pub(crate) use error::Reach;
 pub(crate) use logs::{filter_log_events_page, handler_log_group, LogPage, LogWindow};
 pub(crate) use voice::{create_call, create_call_once, update_call};
 

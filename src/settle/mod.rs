@@ -15,7 +15,6 @@ use std::collections::HashSet;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-
 use crate::exit::{Exit, Failure};
 use crate::follow::{LogReader, LogSource};
 use crate::journal::{DialEntry, ErrorNote, Journal, Outcome, OutcomeKind, Record};

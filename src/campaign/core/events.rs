@@ -25,7 +25,8 @@ pub(crate) enum Event {
     FollowFailed { why: String },
     /// [`Effect::JournalRedial`] is on disk: the redial may be made.
     RedialJournaled(Job, i64),
-    /// A journal write failed: the run stops before any further call is placed.
+    /// [`Effect::JournalRedial`] could not be written: the run stops before any further call is
+    /// placed.
     JournalFailed,
     /// Time has passed (a due job may start).
     Tick,

@@ -65,6 +65,8 @@ pub(crate) struct RunState {
     /// Rows refused over the quota, waiting for a call of the run to end.
     waiting_for_slot: VecDeque<Job>,
     dials_in_flight: usize,
+    /// Redials decided whose journal record is not yet written.
+    redials_being_journaled: usize,
     /// The run's calls live now, by TransactionId.
     live: BTreeMap<String, Job>,
     /// The logs cannot tell when calls end: the cap is the service's answers.
@@ -87,6 +89,7 @@ impl RunState {
             scheduled: 0,
             waiting_for_slot: VecDeque::new(),
             dials_in_flight: 0,
+            redials_being_journaled: 0,
             live: BTreeMap::new(),
             logs_unusable: false,
             stopping: false,
@@ -103,8 +106,14 @@ impl RunState {
             Event::Dialed(job, outcome) => self.dialed(now_ms, job, outcome),
             Event::CallNews(news) => self.call_news(now_ms, news),
             Event::FollowFailed { why } => self.logs_cannot_tell(now_ms, &why),
-            Event::RedialJournaled(job, not_before_ms) => self.schedule(job, not_before_ms),
-            Event::JournalFailed => self.outcome.journal_broken = true,
+            Event::RedialJournaled(job, not_before_ms) => {
+                self.redials_being_journaled -= 1;
+                self.schedule(job, not_before_ms)
+            }
+            Event::JournalFailed => {
+                self.redials_being_journaled = self.redials_being_journaled.saturating_sub(1);
+                self.outcome.journal_broken = true
+            }
             Event::Tick => {}
             Event::Interrupted { signals } => self.interrupted(now_ms, signals),
             Event::StdoutClosed => self.stdout_closed = true,
@@ -122,7 +131,7 @@ impl RunState {
     /// Every row has been dialed (and, for runs that wait, has ended), or the run was stopped
     /// and nothing it started is still in flight.
     pub(crate) fn is_finished(&self) -> bool {
-        if self.dials_in_flight > 0 {
+        if self.dials_in_flight > 0 || self.redials_being_journaled > 0 {
             return false;
         }
         // Calls still live hold a run that waits; the others stop following them.
@@ -294,6 +303,7 @@ impl RunState {
             not_before: chimecall_model::clock::rfc3339_ms(not_before_ms).unwrap_or_default(),
             because,
         };
+        self.redials_being_journaled += 1;
         self.effects.push(Effect::JournalRedial {
             note,
             job,

@@ -294,21 +294,13 @@ impl<R: Read> RowReader<R> {
 
     /// The row as its cells say, before the run's own needs (the request id's room).
     fn row_as_written(&self, line: u64, problem: Option<String>) -> Row {
-        let cell = |index: usize| -> Result<Option<String>, String> {
-            match self.record.get(index) {
-                None => Ok(None),
-                Some(raw) => std::str::from_utf8(raw)
-                    .map(|text| Some(text.trim().to_string()).filter(|t| !t.is_empty()))
-                    .map_err(|_| "is not valid UTF-8".to_string()),
-            }
-        };
-        let to = cell(self.header.to).ok().flatten().map(with_plus);
+        let to = self.cell(self.header.to).ok().flatten().map(with_plus);
         let key_of = |id: Option<String>| -> String {
             id.unwrap_or_else(|| format!("{line}:{}", to.as_deref().unwrap_or("")))
         };
         // The row key is printed and journaled: one that cannot be read, or that holds control
         // characters, makes the row invalid rather than silently becoming another key.
-        let id_cell = self.header.id.map(cell);
+        let id_cell = self.header.id.map(|index| self.cell(index));
         let id = id_cell
             .clone()
             .and_then(|cell| cell.ok().flatten())
@@ -333,59 +325,15 @@ impl<R: Read> RowReader<R> {
                 self.header.width
             ));
         }
-        let named = |column: &str, index: usize| -> Result<Option<String>, String> {
-            cell(index)
-                .map_err(|problem| format!("column {} {problem}", crate::text::printable(column)))
+        let checked_id = match &id_cell {
+            Some(Err(problem)) => Err(format!("column id {problem}")),
+            Some(Ok(Some(id))) if id.chars().any(rules::is_unprintable) => Err(format!(
+                "column id: {} holds a control or bidirectional formatting character",
+                rules::quoted(id)
+            )),
+            _ => Ok(()),
         };
-        let built = (|| -> Result<DialRequest, String> {
-            match &id_cell {
-                Some(Err(problem)) => return Err(format!("column id {problem}")),
-                Some(Ok(Some(id))) if id.chars().any(rules::is_unprintable) => {
-                    return Err(format!(
-                        "column id: {} holds a control or bidirectional formatting character",
-                        rules::quoted(id)
-                    ))
-                }
-                _ => {}
-            }
-            let to = with_plus(named("to", self.header.to)?.ok_or("column to is empty")?);
-            let from = match self.header.from {
-                Some(index) => named("from", index)?.map(with_plus),
-                None => None,
-            }
-            .or_else(|| self.defaults.from.clone())
-            .ok_or("column from is empty and no --from or CHIMECALL_FROM is set")?;
-            let mut arguments = self.defaults.arguments.clone();
-            for (key, index) in &self.header.arguments {
-                if let Some(value) = named(&format!("arg.{key}"), *index)? {
-                    arguments.insert(key.clone(), value);
-                }
-            }
-            let mut sip_headers = self.defaults.sip_headers.clone();
-            for (name, index) in &self.header.sip_headers {
-                if let Some(value) = named(&format!("sip.{name}"), *index)? {
-                    // The row's own cell replaces a default of the same header, whatever its case.
-                    sip_headers.retain(|default, _| !default.eq_ignore_ascii_case(name));
-                    sip_headers.insert(name.clone(), value);
-                }
-            }
-            let request = DialRequest {
-                sma_id: self.defaults.sma_id.clone(),
-                from,
-                to,
-                arguments,
-                sip_headers,
-            };
-            rules::check_create_call(
-                &request.from,
-                &request.to,
-                &request.arguments,
-                &request.sip_headers,
-            )
-            .map_err(|v| format!("{}: {}", column_of(&v.field), v.problem))?;
-            Ok(request)
-        })();
-        match built {
+        match checked_id.and_then(|()| self.request()) {
             Ok(request) => Row::Valid {
                 line,
                 key: key_of(id.clone()),
@@ -393,6 +341,65 @@ impl<R: Read> RowReader<R> {
             },
             Err(problem) => invalid(problem),
         }
+    }
+
+    /// One cell of the record: trimmed, `None` when empty or absent.
+    fn cell(&self, index: usize) -> Result<Option<String>, String> {
+        match self.record.get(index) {
+            None => Ok(None),
+            Some(raw) => std::str::from_utf8(raw)
+                .map(|text| Some(text.trim().to_string()).filter(|t| !t.is_empty()))
+                .map_err(|_| "is not valid UTF-8".to_string()),
+        }
+    }
+
+    /// A cell, its problem named by its column.
+    fn named(&self, column: &str, index: usize) -> Result<Option<String>, String> {
+        self.cell(index)
+            .map_err(|problem| format!("column {} {problem}", crate::text::printable(column)))
+    }
+
+    /// The record's call, with the defaults, checked with the model's rules.
+    fn request(&self) -> Result<DialRequest, String> {
+        let to = with_plus(
+            self.named("to", self.header.to)?
+                .ok_or("column to is empty")?,
+        );
+        let from = match self.header.from {
+            Some(index) => self.named("from", index)?.map(with_plus),
+            None => None,
+        }
+        .or_else(|| self.defaults.from.clone())
+        .ok_or("column from is empty and no --from or CHIMECALL_FROM is set")?;
+        let mut arguments = self.defaults.arguments.clone();
+        for (key, index) in &self.header.arguments {
+            if let Some(value) = self.named(&format!("arg.{key}"), *index)? {
+                arguments.insert(key.clone(), value);
+            }
+        }
+        let mut sip_headers = self.defaults.sip_headers.clone();
+        for (name, index) in &self.header.sip_headers {
+            if let Some(value) = self.named(&format!("sip.{name}"), *index)? {
+                // The row's own cell replaces a default of the same header, whatever its case.
+                sip_headers.retain(|default, _| !default.eq_ignore_ascii_case(name));
+                sip_headers.insert(name.clone(), value);
+            }
+        }
+        let request = DialRequest {
+            sma_id: self.defaults.sma_id.clone(),
+            from,
+            to,
+            arguments,
+            sip_headers,
+        };
+        rules::check_create_call(
+            &request.from,
+            &request.to,
+            &request.arguments,
+            &request.sip_headers,
+        )
+        .map_err(|v| format!("{}: {}", column_of(&v.field), v.problem))?;
+        Ok(request)
     }
 }
 
