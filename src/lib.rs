@@ -95,7 +95,7 @@ async fn dispatch(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Resolve(args) => commands::resolve::run(args, context).await,
         Command::Report(args) => commands::report::run(args, context).await,
         Command::Tail(args) => commands::tail::run(args, context).await,
-        Command::Sandbox(args) => commands::sandbox::run(args, context).await,
+        Command::Sandbox(args) => commands::sandbox::run(args, &context.output).await,
         Command::Demo(args) => commands::demo::run(args).await,
         Command::Completions(_) | Command::Man => Ok(()),
     }

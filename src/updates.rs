@@ -13,7 +13,7 @@ use crate::aws::{self, ApiError};
 use crate::exit::{Exit, Failure};
 use crate::journal::ErrorNote;
 use crate::pacing::Pacer;
-use chimecall_model::rules;
+use chimecall_model::{quotas, rules};
 
 /// Updates in flight at once when there are many calls (`hangup --all`, `hangup -`).
 const UPDATES_IN_FLIGHT: usize = 8;
@@ -24,7 +24,13 @@ const UPDATE_WINDOW_MARGIN: std::time::Duration = std::time::Duration::from_mill
 
 /// A fresh account's UpdateSipMediaApplicationCall quota, per second: the default pace of many
 /// updates, so that ending a hundred calls is not a hundred throttles.
-pub(crate) const DEFAULT_UPDATE_RATE: f64 = chimecall_sandbox::defaults::UPDATE_RATE as f64;
+pub(crate) const DEFAULT_UPDATE_RATE: f64 = quotas::UPDATE_CALL_RATE as f64;
+
+/// The Arguments that end a call, by the AWS samples' convention: the handler maps them to a
+/// Hangup action (`hangup`, a bulk run's `--hangup-on-interrupt`, the demo).
+pub(crate) fn hangup_arguments() -> BTreeMap<String, String> {
+    BTreeMap::from([("action".to_string(), "hangup".to_string())])
+}
 
 /// One call to update.
 #[derive(Debug, Clone)]

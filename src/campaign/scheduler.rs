@@ -726,7 +726,7 @@ impl<'a> Scheduler<'a> {
                     transaction_id: transaction_id.clone(),
                 })
                 .collect();
-            let arguments = crate::commands::hangup::hangup_arguments();
+            let arguments = crate::updates::hangup_arguments();
             match updates::send_all(
                 targets,
                 arguments,

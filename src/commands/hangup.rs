@@ -18,11 +18,6 @@ use crate::settings::Setting;
 use crate::signals::StopWatch;
 use crate::updates::{self, Target, Updated};
 
-/// The samples' convention: the handler maps this to a Hangup action.
-pub(crate) fn hangup_arguments() -> BTreeMap<String, String> {
-    BTreeMap::from([("action".to_string(), "hangup".to_string())])
-}
-
 /// `hangup --wait`: confirm each accepted hangup by its HANGUP event in the handler's logs.
 struct HangupWait {
     timeout: Duration,
@@ -32,7 +27,7 @@ struct HangupWait {
 pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
     let arguments = if args.args.is_empty() {
-        hangup_arguments()
+        updates::hangup_arguments()
     } else {
         parse_pairs("--arg", &args.args)?
     };
