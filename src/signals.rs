@@ -114,3 +114,19 @@ fn exit_now() -> ! {
     crate::output::print_error("interrupted again: stopping now");
     std::process::exit(crate::exit::Exit::Interrupted.code())
 }
+
+/// Runs a command with nothing to finish (its requests change nothing at the service) until it
+/// ends or the first signal comes: then it stops at once, its requests in flight abandoned, and
+/// the command exits 130.
+pub(crate) async fn or_interrupted(
+    command: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let stop = StopWatch::start_second_exits();
+    tokio::select! {
+        biased;
+        _ = stop.stopped() => {
+            Err(crate::exit::Failure::new(crate::exit::Exit::Interrupted, "interrupted").into())
+        }
+        result = command => result,
+    }
+}

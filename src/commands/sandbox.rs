@@ -188,7 +188,7 @@ fn quotas_asked_for(args: &SandboxArgs) -> Result<QuotaSettings, Failure> {
 async fn serve(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
     // Caught from before the export lines: a supervisor that stops the sandbox as soon as it has
     // read them gets a clean stop, not the signal's default.
-    let stop = crate::signals::StopWatch::start();
+    let stop = crate::signals::StopWatch::start_second_exits();
     let loopback = config.bind.is_loopback();
     if let Some(path) = &config.access_log {
         // Refused before anything starts, like any other bad flag.
