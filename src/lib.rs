@@ -91,12 +91,18 @@ async fn dispatch(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Dial(args) => commands::dial::run(args, context).await,
         Command::Hangup(args) => commands::hangup::run(args, context).await,
         Command::Update(args) => commands::update::run(args, context).await,
-        Command::Calls(args) => commands::calls::run(args, context).await,
-        Command::Resolve(args) => commands::resolve::run(args, context).await,
-        Command::Report(args) => commands::report::run(args, context).await,
+        // Nothing of these needs finishing (resolve journals each settlement whole, the demo's
+        // calls live in its own sandbox): a signal stops them at once, exit 130.
+        Command::Calls(args) => signals::or_interrupted(commands::calls::run(args, context)).await,
+        Command::Resolve(args) => {
+            signals::or_interrupted(commands::resolve::run(args, context)).await
+        }
+        Command::Report(args) => {
+            signals::or_interrupted(commands::report::run(args, context)).await
+        }
         Command::Tail(args) => commands::tail::run(args, context).await,
-        Command::Sandbox(args) => commands::sandbox::run(args, context).await,
-        Command::Demo(args) => commands::demo::run(args).await,
+        Command::Sandbox(args) => commands::sandbox::run(args, &context.output).await,
+        Command::Demo(args) => signals::or_interrupted(commands::demo::run(args)).await,
         Command::Completions(_) | Command::Man => Ok(()),
     }
 }

@@ -13,7 +13,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use crate::cli::OutputFormat;
+/// `--output`: text for people and `$(...)`, or JSON (one object per line) for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OutputFormat {
+    Text,
+    Json,
+}
 
 /// A command's result: `Display` is its text form, `Serialize` its JSON form.
 pub(crate) trait Report: Serialize + Display {}

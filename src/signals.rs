@@ -2,7 +2,10 @@
 //!
 //! A command that must finish what it started (a dial whose request is in flight, a bulk run)
 //! starts a `StopWatch` first: from then on a signal no longer kills the process, it is recorded,
-//! and the command decides when to stop.
+//! and the command decides when to stop. A command started with
+//! [`StopWatch::start_second_exits`] leaves the second signal to the process: it exits at once
+//! (130), whatever is in flight; a bulk run, started with [`StopWatch::start`], decides what its
+//! second signal means.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -18,8 +21,19 @@ pub(crate) struct StopWatch {
 }
 
 impl StopWatch {
-    /// Installs the handlers now (the first signal after this returns is caught).
+    /// Installs the handlers now (the first signal after this returns is caught); every signal
+    /// is the caller's to act on.
     pub(crate) fn start() -> StopWatch {
+        StopWatch::install(false)
+    }
+
+    /// Installs the handlers now: the first signal is the caller's to act on, a second exits
+    /// the process at once with 130 (`Exit::Interrupted`).
+    pub(crate) fn start_second_exits() -> StopWatch {
+        StopWatch::install(true)
+    }
+
+    fn install(second_exits: bool) -> StopWatch {
         let watch = StopWatch {
             signals: Arc::new(AtomicUsize::new(0)),
             notify: Arc::new(Notify::new()),
@@ -38,6 +52,9 @@ impl StopWatch {
                             _ = terminate.recv() => {}
                         }
                         flag.stop();
+                        if second_exits && flag.signals() >= 2 {
+                            exit_now();
+                        }
                     }
                 });
             }
@@ -48,6 +65,9 @@ impl StopWatch {
             tokio::spawn(async move {
                 while tokio::signal::ctrl_c().await.is_ok() {
                     flag.stop();
+                    if second_exits && flag.signals() >= 2 {
+                        exit_now();
+                    }
                 }
             });
         }
@@ -85,5 +105,28 @@ impl StopWatch {
             }
             notified.await;
         }
+    }
+}
+
+/// The second signal: stop now, leaving whatever is in flight (stdout is line-buffered, so every
+/// result already printed is out).
+fn exit_now() -> ! {
+    crate::output::print_error("interrupted again: stopping now");
+    std::process::exit(crate::exit::Exit::Interrupted.code())
+}
+
+/// Runs a command with nothing to finish (its requests change nothing at the service) until it
+/// ends or the first signal comes: then it stops at once, its requests in flight abandoned, and
+/// the command exits 130.
+pub(crate) async fn or_interrupted(
+    command: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let stop = StopWatch::start_second_exits();
+    tokio::select! {
+        biased;
+        _ = stop.stopped() => {
+            Err(crate::exit::Failure::new(crate::exit::Exit::Interrupted, "interrupted").into())
+        }
+        result = command => result,
     }
 }

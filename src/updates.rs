@@ -1,19 +1,21 @@
 //! Sending UpdateSipMediaApplicationCall to one call or many: a few at a time, each answer
 //! reported in the order the calls were given, whatever order they come back in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use serde::Serialize;
 use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
 
 use crate::aws::{self, ApiError};
 use crate::exit::{Exit, Failure};
 use crate::journal::ErrorNote;
 use crate::pacing::Pacer;
-use chimecall_model::rules;
+use crate::signals::StopWatch;
+use chimecall_model::{quotas, rules};
 
 /// Updates in flight at once when there are many calls (`hangup --all`, `hangup -`).
 const UPDATES_IN_FLIGHT: usize = 8;
@@ -24,7 +26,13 @@ const UPDATE_WINDOW_MARGIN: std::time::Duration = std::time::Duration::from_mill
 
 /// A fresh account's UpdateSipMediaApplicationCall quota, per second: the default pace of many
 /// updates, so that ending a hundred calls is not a hundred throttles.
-pub(crate) const DEFAULT_UPDATE_RATE: f64 = chimecall_sandbox::defaults::UPDATE_RATE as f64;
+pub(crate) const DEFAULT_UPDATE_RATE: f64 = quotas::UPDATE_CALL_RATE as f64;
+
+/// The Arguments that end a call, by the AWS samples' convention: the handler maps them to a
+/// Hangup action (`hangup`, a bulk run's `--hangup-on-interrupt`, the demo).
+pub(crate) fn hangup_arguments() -> BTreeMap<String, String> {
+    BTreeMap::from([("action".to_string(), "hangup".to_string())])
+}
 
 /// One call to update.
 #[derive(Debug, Clone)]
@@ -47,45 +55,128 @@ pub(crate) fn check(
     Ok(())
 }
 
-/// Sends `arguments` to every target, a few at a time and at most `rate` a second (0: no
-/// limit); the answers come back in target order.
+/// What became of one update that was due.
+#[derive(Debug)]
+pub(crate) enum Sent {
+    /// The service answered (or the request failed on its way): the update's outcome.
+    Answered(Result<(), ApiError>),
+    /// An interrupt came before its turn: nothing was sent.
+    NotSent,
+}
+
+/// Updates under way, a few at a time and at most `rate` a second: [`Sending::next`] gives each
+/// target's outcome in target order, whatever order the answers come back in.
+pub(crate) struct Sending {
+    in_flight: VecDeque<JoinHandle<(Target, Sent)>>,
+}
+
+/// Sends `arguments` to every target, a few at a time and at most `rate` a second (0: no limit),
+/// whatever signals come (a bulk run's `--hangup-on-interrupt`, sent after the interrupt); the
+/// answers come back in target order.
 pub(crate) async fn send_all(
     targets: Vec<Target>,
     arguments: BTreeMap<String, String>,
     rate: f64,
     config: &SdkConfig,
 ) -> Result<Vec<(Target, Result<(), ApiError>)>, Failure> {
+    let mut sending = start_sending(targets, arguments, rate, config, None);
+    let mut answers = Vec::with_capacity(sending.in_flight.len());
+    while let Some(outcome) = sending.next().await {
+        if let (target, Sent::Answered(answer)) = outcome? {
+            answers.push((target, answer));
+        }
+    }
+    Ok(answers)
+}
+
+/// Starts sending `arguments` to every target, a few at a time and at most `rate` a second (0:
+/// no limit), until `stop` says stop: from its first signal on no update is sent, those already
+/// sent finish, and the rest come back [`Sent::NotSent`].
+pub(crate) fn send_until_stopped(
+    targets: Vec<Target>,
+    arguments: BTreeMap<String, String>,
+    rate: f64,
+    config: &SdkConfig,
+    stop: &StopWatch,
+) -> Sending {
+    start_sending(targets, arguments, rate, config, Some(stop.clone()))
+}
+
+fn start_sending(
+    targets: Vec<Target>,
+    arguments: BTreeMap<String, String>,
+    rate: f64,
+    config: &SdkConfig,
+    stop: Option<StopWatch>,
+) -> Sending {
     let client = aws::voice_client(config);
     let arguments = Arc::new(arguments);
     let slots = Arc::new(Semaphore::new(UPDATES_IN_FLIGHT));
     let pacer = Arc::new(Pacer::with_margin(rate, UPDATE_WINDOW_MARGIN));
-    let mut in_flight = Vec::with_capacity(targets.len());
+    let mut in_flight = VecDeque::with_capacity(targets.len());
     for target in targets {
-        let (client, arguments, slots, pacer) = (
+        let (client, arguments, slots, pacer, stop) = (
             client.clone(),
             Arc::clone(&arguments),
             Arc::clone(&slots),
             Arc::clone(&pacer),
+            stop.clone(),
         );
-        in_flight.push(tokio::spawn(async move {
-            let _slot = slots.acquire_owned().await;
-            pacer.until_ready().await;
+        in_flight.push_back(tokio::spawn(async move {
+            let turn = async {
+                let slot = slots.acquire_owned().await;
+                pacer.until_ready().await;
+                slot
+            };
+            let stopped = async {
+                match &stop {
+                    Some(stop) => stop.stopped().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let _slot = tokio::select! {
+                biased;
+                _ = stopped => return (target, Sent::NotSent),
+                slot = turn => slot,
+            };
+            if stop.as_ref().is_some_and(StopWatch::is_stopped) {
+                return (target, Sent::NotSent);
+            }
             let answer =
                 aws::update_call(&client, &target.sma_id, &target.transaction_id, &arguments)
                     .await
                     .map(|_| ());
-            (target, answer)
+            (target, Sent::Answered(answer))
         }));
     }
-    let mut answers = Vec::with_capacity(in_flight.len());
-    for handle in in_flight {
-        answers.push(
+    Sending { in_flight }
+}
+
+impl Sending {
+    /// The next target's outcome, in target order; `None` once every one has been given.
+    pub(crate) async fn next(&mut self) -> Option<Result<(Target, Sent), Failure>> {
+        let handle = self.in_flight.pop_front()?;
+        Some(
             handle
                 .await
-                .map_err(|e| Failure::new(Exit::Failure, e.to_string()))?,
-        );
+                .map_err(|e| Failure::new(Exit::Failure, e.to_string())),
+        )
     }
-    Ok(answers)
+}
+
+/// What an update came to: `result` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum UpdateResult {
+    /// The service accepted it.
+    Accepted,
+    /// `hangup`: the service no longer knows a call the journal shows chimecall placed: it has
+    /// already ended.
+    Gone,
+    /// Refused or lost: `error` says why.
+    Failed,
+    /// An interrupt came first: it was never sent.
+    NotSent,
 }
 
 /// The answer for one transaction. Text form: the TransactionId of an accepted update.
@@ -93,14 +184,13 @@ pub(crate) async fn send_all(
 pub(crate) struct Updated {
     pub(crate) transaction_id: String,
     pub(crate) sma_id: String,
-    /// "accepted", "gone" (already ended, with --all), or "failed" with `error`.
-    pub(crate) result: &'static str,
+    pub(crate) result: UpdateResult,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<ErrorNote>,
 }
 
 impl Updated {
-    pub(crate) fn new(target: &Target, result: &'static str, error: Option<ErrorNote>) -> Updated {
+    pub(crate) fn new(target: &Target, result: UpdateResult, error: Option<ErrorNote>) -> Updated {
         Updated {
             transaction_id: target.transaction_id.clone(),
             sma_id: target.sma_id.clone(),
@@ -114,6 +204,28 @@ impl fmt::Display for Updated {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.transaction_id)
     }
+}
+
+/// The failure that ends updates cut short by an interrupt (exit 130). With some not sent, it
+/// names them: in text, one TransactionId a line after the count; in JSON only the count (each
+/// is on stdout with `"result":"not_sent"`). `what` names one update: "hangup", "update".
+pub(crate) fn interrupted(not_sent: &[Target], total: usize, what: &str, json: bool) -> Failure {
+    let message = match not_sent.len() {
+        0 => "interrupted".to_string(),
+        count if json => format!(
+            "interrupted: {count} of {total} calls not reached (no {what} sent; \"result\":\"not_sent\" on stdout)"
+        ),
+        count => {
+            let mut message =
+                format!("interrupted: {count} of {total} calls not reached (no {what} sent):");
+            for target in not_sent {
+                message.push('\n');
+                message.push_str(&target.transaction_id);
+            }
+            message
+        }
+    };
+    Failure::new(Exit::Interrupted, message)
 }
 
 /// One line for stderr about a failed update.
@@ -137,9 +249,4 @@ pub(crate) fn exit_of(failures: &[Exit]) -> Result<(), Failure> {
         None if !failures.is_empty() => Err(Failure::new(Exit::NotFound, "")),
         None => Ok(()),
     }
-}
-
-/// The samples' convention: the handler maps this to a Hangup action.
-pub(crate) fn hangup_arguments() -> BTreeMap<String, String> {
-    BTreeMap::from([("action".to_string(), "hangup".to_string())])
 }

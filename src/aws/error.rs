@@ -6,6 +6,7 @@ use aws_sdk_chimesdkvoice::operation::RequestId;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use crate::exit::Exit;
+use chimecall_model::quotas as fresh_account;
 
 /// Whether a failed request can have been acted on by the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,23 +168,25 @@ impl ApiError {
 
     /// What the user can do about it, when the error says: for a quota, which one and how to
     /// raise it.
-    pub(crate) fn advice(&self) -> Option<&'static str> {
+    pub(crate) fn advice(&self) -> Option<String> {
         if self.operation != "CreateSipMediaApplicationCall" {
             return None;
         }
         if self.is_over_quota() {
-            Some(
-                "The account's \"SIP media application active calls\" quota (10 by default) is \
+            Some(format!(
+                "The account's \"SIP media application active calls\" quota ({} by default) is \
                  reached: end a call (chimecall hangup) or raise the quota in Service Quotas \
                  (in the sandbox: chimecall sandbox --quota active-calls=N).",
-            )
+                fresh_account::ACTIVE_CALLS
+            ))
         } else if self.is_throttle() {
-            Some(
-                "The account's CreateSipMediaApplicationCall rate quota (1 per second by default) \
+            Some(format!(
+                "The account's CreateSipMediaApplicationCall rate quota ({} per second by default) \
                  is exceeded: place calls more slowly (a bulk run paces itself with --rate), or \
                  raise the quota in Service Quotas (in the sandbox: chimecall sandbox --quota \
                  create-rate=N).",
-            )
+                fresh_account::CREATE_CALL_RATE
+            ))
         } else {
             None
         }
@@ -274,7 +277,7 @@ pub(crate) mod tests {
         let mut over = answered("ResourceLimitExceededException", 400);
         over.operation = "CreateSipMediaApplicationCall";
         let report = over.report();
-        let default = chimecall_sandbox::defaults::ACTIVE_CALLS;
+        let default = fresh_account::ACTIVE_CALLS;
         assert!(
             report.contains("ResourceLimitExceededException"),
             "{report}"
@@ -286,7 +289,7 @@ pub(crate) mod tests {
         assert!(report.contains("--quota active-calls=N"), "{report}");
         let mut throttled = answered("ThrottledClientException", 429);
         throttled.operation = "CreateSipMediaApplicationCall";
-        let default = chimecall_sandbox::defaults::CREATE_RATE;
+        let default = fresh_account::CREATE_CALL_RATE;
         assert!(throttled
             .report()
             .contains(&format!("({default} per second by default)")));

@@ -11,13 +11,13 @@ use aws_credential_types::Credentials;
 
 use chimecall_sandbox::{RunningSandbox, SandboxConfig, SandboxInfo};
 
-use super::hangup::hangup_arguments;
 use crate::aws;
 use crate::call::DialRequest;
 use crate::cli::DemoArgs;
 use crate::event;
 use crate::exit::{Exit, Failure};
 use crate::follow::{self, CallWatch, LogSource, Pollers, Update};
+use crate::updates::hangup_arguments;
 
 /// An SDK configuration that points at the sandbox and nowhere else.
 fn sandbox_sdk_config(info: &SandboxInfo) -> SdkConfig {

@@ -352,7 +352,7 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
     let dial_started_ms = chimecall_model::clock::now_ms();
     // A Ctrl-C from here on cannot cut the request in flight: its outcome is journaled and
     // reported, then the command stops (130).
-    let stop = StopWatch::start();
+    let stop = StopWatch::start_second_exits();
     let sma_id = request.sma_id.clone();
     let client = aws::voice_client(config);
     let send = SendOptions {

@@ -16,23 +16,38 @@ use crate::journal::{self, ErrorNote, Journal, OutcomeKind, Record, StateNote};
 use crate::output::Output;
 use crate::settings::Setting;
 use crate::signals::StopWatch;
-use crate::updates::{self, Target, Updated};
+use crate::updates::{self, Sent, Target, UpdateResult, Updated};
 
-/// The samples' convention: the handler maps this to a Hangup action.
-pub(crate) fn hangup_arguments() -> BTreeMap<String, String> {
-    BTreeMap::from([("action".to_string(), "hangup".to_string())])
+/// What to send, to which calls, how fast, and whether to wait for their ends.
+struct HangupPlan {
+    targets: Vec<Target>,
+    arguments: BTreeMap<String, String>,
+    /// Updates per second (`--rate`; 0: no limit of our own).
+    rate: f64,
+    wait: Option<HangupWait>,
 }
 
 /// `hangup --wait`: confirm each accepted hangup by its HANGUP event in the handler's logs.
 struct HangupWait {
     timeout: Duration,
     log_group: Option<String>,
+    /// FilterLogEvents per second (`--logs-rate`).
+    logs_rate: f64,
+}
+
+/// What a hangup talks to: the service, the journal, the person or program reading, and the
+/// signals that stop it.
+struct Session<'a> {
+    config: &'a SdkConfig,
+    journal: &'a Journal,
+    output: &'a Output,
+    stop: &'a StopWatch,
 }
 
 pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
     let arguments = if args.args.is_empty() {
-        hangup_arguments()
+        updates::hangup_arguments()
     } else {
         parse_pairs("--arg", &args.args)?
     };
@@ -67,21 +82,27 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
         true => Some(HangupWait {
             timeout: args.timeout,
             log_group: context.setting(Setting::LogGroup, args.log_group).await?,
+            logs_rate: context.logs_rate,
         }),
     };
     let config = context.sdk_config().await?;
     let journal = Journal::open(&journal::default_path()?)?;
-    hang_up(
+    // From here a first Ctrl-C or SIGTERM sends no new hangup (those in flight finish and are
+    // reported and journaled); a second exits at once.
+    let stop = StopWatch::start_second_exits();
+    let plan = HangupPlan {
         targets,
         arguments,
-        args.rate,
+        rate: args.rate,
         wait,
-        context.logs_rate,
-        &journal,
-        &config,
+    };
+    let session = Session {
+        config: &config,
+        journal: &journal,
         output,
-    )
-    .await
+        stop: &stop,
+    };
+    hang_up(plan, &session).await
 }
 
 /// `--all`: every call of the journal (of one batch, with `--batch`) placed and not known to
@@ -120,21 +141,16 @@ fn journal_targets(
 /// Sends the hangups. Accepted ones are reported on stdout (text: the TransactionId; JSON: every
 /// outcome), failures on stderr. A call the service no longer knows, that the journal shows
 /// chimecall placed, has ended: that is what was wanted, whichever form of hangup asked
-/// (`gone`, exit 0); an id the journal never saw is not found (exit 7).
-#[allow(clippy::too_many_arguments)] // the calls, what to send, and where to note and report
-async fn hang_up(
-    targets: Vec<Target>,
-    arguments: BTreeMap<String, String>,
-    rate: f64,
-    wait: Option<HangupWait>,
-    logs_rate: f64,
-    journal: &Journal,
-    config: &SdkConfig,
-    output: &Output,
-) -> anyhow::Result<()> {
+/// (`gone`, exit 0); an id the journal never saw is not found (exit 7). After an interrupt, the
+/// calls not reached are listed (JSON: `not_sent` on stdout) and the exit is 130.
+async fn hang_up(plan: HangupPlan, session: &Session<'_>) -> anyhow::Result<()> {
+    let Session {
+        config,
+        journal,
+        output,
+        stop,
+    } = *session;
     let updates_started_ms = chimecall_model::clock::now_ms();
-    // Updates in flight finish whatever happens; a Ctrl-C only cuts a --wait short.
-    let stop = StopWatch::start();
     let placed: HashSet<String> = journal::read(journal.path())
         .map(|contents| {
             journal::dials(&contents)
@@ -143,57 +159,61 @@ async fn hang_up(
                 .collect()
         })
         .unwrap_or_default();
+    let total = plan.targets.len();
     let mut failures: Vec<Exit> = Vec::new();
     let mut accepted: Vec<Target> = Vec::new();
-    if rate > 0.0 && targets.len() as f64 > rate {
+    let mut not_sent: Vec<Target> = Vec::new();
+    if plan.rate > 0.0 && total as f64 > plan.rate {
         output.note(format!(
-            "ending {} calls at {rate} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
-            targets.len(),
+            "ending {total} calls at {} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            plan.rate,
             updates::DEFAULT_UPDATE_RATE
         ));
     }
-    for (target, answer) in updates::send_all(targets, arguments, rate, config).await? {
-        let report = match answer {
-            Ok(()) => {
+    let mut sending =
+        updates::send_until_stopped(plan.targets, plan.arguments, plan.rate, config, stop);
+    while let Some(outcome) = sending.next().await {
+        let (target, sent) = outcome?;
+        let report = match sent {
+            Sent::NotSent => {
+                not_sent.push(target.clone());
+                Updated::new(&target, UpdateResult::NotSent, None)
+            }
+            Sent::Answered(Ok(())) => {
                 note(journal, &target.transaction_id, "hangup_requested", output).await;
                 accepted.push(target.clone());
-                Updated::new(&target, "accepted", None)
+                Updated::new(&target, UpdateResult::Accepted, None)
             }
-            Err(error) if error.is_not_found() && placed.contains(&target.transaction_id) => {
+            Sent::Answered(Err(error))
+                if error.is_not_found() && placed.contains(&target.transaction_id) =>
+            {
                 note(journal, &target.transaction_id, "ended", output).await;
                 output.note(format!("{}: already ended", target.transaction_id));
-                Updated::new(&target, "gone", None)
+                Updated::new(&target, UpdateResult::Gone, None)
             }
-            Err(error) => {
+            Sent::Answered(Err(error)) => {
                 let exit = error.exit();
                 failures.push(exit);
                 output.error(updates::describe_failure(&target.transaction_id, &error));
-                Updated::new(&target, "failed", Some(ErrorNote::of(&error, exit)))
+                Updated::new(
+                    &target,
+                    UpdateResult::Failed,
+                    Some(ErrorNote::of(&error, exit)),
+                )
             }
         };
-        if report.result == "accepted" || output.is_json() {
+        if report.result == UpdateResult::Accepted || output.is_json() {
             output.result(&report)?;
         }
     }
-    if let Some(wait) = wait {
-        let pollers = Pollers::new(config, logs_rate, None);
-        let confirmed = confirm_hangups(
-            &stop,
-            &accepted,
-            wait,
-            updates_started_ms,
-            &pollers,
-            journal,
-            config,
-            output,
-        )
-        .await;
-        if let Err(exit) = confirmed {
+    // After an interrupt, no wait: it would start new requests.
+    if let Some(wait) = plan.wait.filter(|_| !stop.is_stopped()) {
+        if let Err(exit) = confirm_hangups(&accepted, wait, updates_started_ms, session).await {
             failures.push(exit);
         }
     }
     if stop.is_stopped() {
-        return Err(Failure::new(Exit::Interrupted, "interrupted").into());
+        return Err(updates::interrupted(&not_sent, total, "hangup", output.is_json()).into());
     }
     updates::exit_of(&failures).map_err(Into::into)
 }
@@ -207,18 +227,20 @@ async fn note(journal: &Journal, transaction_id: &str, state: &str, output: &Out
 }
 
 /// Waits for the final HANGUP of each call (all followed at once, through one poller per log
-/// group); reports each that does not come.
-#[allow(clippy::too_many_arguments)] // the calls, the wait, and where to read, note and report
+/// group); reports each that does not come. An interrupt cuts the wait short.
 async fn confirm_hangups(
-    stop: &StopWatch,
     targets: &[Target],
     wait: HangupWait,
     since_ms: i64,
-    pollers: &Pollers,
-    journal: &Journal,
-    config: &SdkConfig,
-    output: &Output,
+    session: &Session<'_>,
 ) -> Result<(), Exit> {
+    let Session {
+        config,
+        journal,
+        output,
+        stop,
+    } = *session;
+    let pollers = Pollers::new(config, wait.logs_rate, None);
     let started = std::time::Instant::now();
     let mut watches = Vec::with_capacity(targets.len());
     for target in targets {

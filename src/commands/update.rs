@@ -5,7 +5,8 @@ use super::Context;
 use crate::call::parse_pairs;
 use crate::cli::UpdateArgs;
 use crate::journal::ErrorNote;
-use crate::updates::{self, Target, Updated};
+use crate::signals::StopWatch;
+use crate::updates::{self, Sent, Target, UpdateResult, Updated};
 
 pub(crate) async fn run(args: UpdateArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
@@ -16,20 +17,37 @@ pub(crate) async fn run(args: UpdateArgs, context: &Context) -> anyhow::Result<(
     let arguments = parse_pairs("--arg", &args.args)?;
     updates::check(std::slice::from_ref(&target), &arguments)?;
     let config = context.sdk_config().await?;
+    // A first Ctrl-C or SIGTERM before the update leaves sends nothing; one in flight finishes
+    // and is reported. A second exits at once.
+    let stop = StopWatch::start_second_exits();
     let mut failures = Vec::new();
-    for (target, answer) in updates::send_all(vec![target], arguments, 0.0, &config).await? {
-        let report = match answer {
-            Ok(()) => Updated::new(&target, "accepted", None),
-            Err(error) => {
+    let mut not_sent = Vec::new();
+    let mut sending = updates::send_until_stopped(vec![target], arguments, 0.0, &config, &stop);
+    while let Some(outcome) = sending.next().await {
+        let (target, sent) = outcome?;
+        let report = match sent {
+            Sent::NotSent => {
+                not_sent.push(target.clone());
+                Updated::new(&target, UpdateResult::NotSent, None)
+            }
+            Sent::Answered(Ok(())) => Updated::new(&target, UpdateResult::Accepted, None),
+            Sent::Answered(Err(error)) => {
                 let exit = error.exit();
                 failures.push(exit);
                 output.error(updates::describe_failure(&target.transaction_id, &error));
-                Updated::new(&target, "failed", Some(ErrorNote::of(&error, exit)))
+                Updated::new(
+                    &target,
+                    UpdateResult::Failed,
+                    Some(ErrorNote::of(&error, exit)),
+                )
             }
         };
-        if report.error.is_none() || output.is_json() {
+        if report.result == UpdateResult::Accepted || output.is_json() {
             output.result(&report)?;
         }
+    }
+    if stop.is_stopped() {
+        return Err(updates::interrupted(&not_sent, 1, "update", output.is_json()).into());
     }
     updates::exit_of(&failures).map_err(Into::into)
 }

@@ -13,6 +13,7 @@ mod fake_lambda;
 mod faults;
 mod hostile;
 mod independent_client;
+mod interrupts;
 mod logs_api;
 mod policy;
 mod profile;

@@ -28,24 +28,8 @@ pub const HANDLER_TIMEOUT: &str = "5s";
 /// `--function-name`: the first SIP media application's handler function.
 pub const FUNCTION_NAME: &str = "chimecall-sandbox-handler";
 
-// The quotas of a fresh AWS account (`--quota`; see `quotas`).
-
-/// `create-rate`: CreateSipMediaApplicationCall requests per second (quota L-C115F428).
-pub const CREATE_RATE: u32 = 1;
-/// `update-rate`: UpdateSipMediaApplicationCall requests per second.
-pub const UPDATE_RATE: u32 = 5;
-/// `active-calls`: SIP media application calls in progress at once.
-pub const ACTIVE_CALLS: u32 = 10;
-
-/// `filter-log-events-rate`: CloudWatch Logs FilterLogEvents requests per second, 25 in
-/// us-east-1 and 10 in the other regions (a few regions have 5; the sandbox uses 10 for all).
-pub fn filter_log_events_rate(region: &str) -> u32 {
-    if region == "us-east-1" {
-        25
-    } else {
-        10
-    }
-}
+// The quotas of a fresh AWS account (`--quota`) are facts about the service: they live in
+// `chimecall_model::quotas`, which `quotas::QuotaSettings::for_region` reads.
 
 /// Reads one of the durations above: digits, then `ms`, `s`, `m` or `h` (a subset of the CLI's
 /// syntax, which is all the defaults need). Anything else panics, which in a `const` is a
@@ -82,8 +66,6 @@ mod tests {
         assert_eq!(duration("300ms"), Duration::from_millis(300));
         assert_eq!(duration("10m"), Duration::from_secs(600));
         assert_eq!(BIND.to_string(), "127.0.0.1");
-        assert_eq!(filter_log_events_rate("us-east-1"), 25);
-        assert_eq!(filter_log_events_rate("eu-west-1"), 10);
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! The account's quotas, as a fresh AWS account has them, so that what passes here would pass at
-//! AWS: CreateSipMediaApplicationCall 1 per second, UpdateSipMediaApplicationCall 5 per second, 10
-//! active SIP media application calls, FilterLogEvents 25 per second in us-east-1 (10
-//! elsewhere). `--quota NAME=VALUE` raises or lowers one, as Service Quotas would; `--no-quotas`
+//! The account's quotas, as a fresh AWS account has them (`chimecall_model::quotas`), so that what
+//! passes here would pass at AWS: CreateSipMediaApplicationCall 1 per second,
+//! UpdateSipMediaApplicationCall 5 per second, 10 active SIP media application calls,
+//! FilterLogEvents 25 per second in us-east-1 (10 elsewhere). `--quota NAME=VALUE` raises or lowers one, as Service Quotas would; `--no-quotas`
 //! lifts the rest, for benchmarks and tests that measure other things.
 //!
 //! Rates are enforced at request arrival: never more than N accepted in any window of one
@@ -14,7 +14,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::defaults;
+use chimecall_model::quotas as fresh_account;
 
 /// One quota's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,10 +72,10 @@ impl QuotaSettings {
     /// A fresh account's quotas in `region` (FilterLogEvents' depends on it).
     pub fn for_region(region: &str) -> QuotaSettings {
         QuotaSettings {
-            create_rate: Limit::AtMost(defaults::CREATE_RATE),
-            update_rate: Limit::AtMost(defaults::UPDATE_RATE),
-            active_calls: Limit::AtMost(defaults::ACTIVE_CALLS),
-            filter_log_events_rate: Limit::AtMost(defaults::filter_log_events_rate(region)),
+            create_rate: Limit::AtMost(fresh_account::CREATE_CALL_RATE),
+            update_rate: Limit::AtMost(fresh_account::UPDATE_CALL_RATE),
+            active_calls: Limit::AtMost(fresh_account::ACTIVE_CALLS),
+            filter_log_events_rate: Limit::AtMost(fresh_account::filter_log_events_rate(region)),
         }
     }
 
@@ -171,11 +171,11 @@ impl QuotaSettings {
     pub fn defaults_help() -> String {
         format!(
             "create-rate={}, update-rate={} (per second), active-calls={}, filter-log-events-rate={} in us-east-1 and {} elsewhere",
-            defaults::CREATE_RATE,
-            defaults::UPDATE_RATE,
-            defaults::ACTIVE_CALLS,
-            defaults::filter_log_events_rate("us-east-1"),
-            defaults::filter_log_events_rate("eu-west-1"),
+            fresh_account::CREATE_CALL_RATE,
+            fresh_account::UPDATE_CALL_RATE,
+            fresh_account::ACTIVE_CALLS,
+            fresh_account::filter_log_events_rate("us-east-1"),
+            fresh_account::filter_log_events_rate("eu-west-1"),
         )
     }
 }
