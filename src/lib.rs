@@ -18,6 +18,7 @@ mod logging;
 mod output;
 mod pacing;
 mod placing;
+mod regular_file;
 mod settings;
 mod settle;
 mod signals;

@@ -1,21 +1,76 @@
 //! Diagnostics on stderr through `tracing`, at the verbosity asked for.
 //!
 //! Credentials, session tokens and signatures never reach output: the AWS SDK's own logs are
-//! capped at DEBUG (its TRACE level writes canonical requests), and every log line goes through
-//! one writer that masks AWS access key ids (the SDK's DEBUG lines print the resolved identity's
-//! key id) and `Signature=` values whatever the verbosity. With `--redact` the same writer masks
-//! phone numbers (`output::redact_phone_numbers`).
+//! capped at DEBUG (its TRACE level writes canonical requests); every field of every event and
+//! span passes through `withhold::value` (`Withholding`), which drops byte dumps, profile file
+//! contents and anything named like a secret, whatever formatted it; and every log line goes
+//! through one writer that applies `withhold::line` once more and masks AWS access key ids (the
+//! SDK's DEBUG lines print the resolved identity's key id) and `Signature=` values, whatever the
+//! verbosity. With `--redact` the same writer masks phone numbers
+//! (`output::redact_phone_numbers`).
+
+mod withhold;
 
 use std::borrow::Cow;
+use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
-use tracing_subscriber::fmt::MakeWriter;
+use tracing::field::{Field, Visit};
+use tracing_subscriber::field::{RecordFields, VisitOutput};
+use tracing_subscriber::fmt::format::{DefaultVisitor, Writer};
+use tracing_subscriber::fmt::{FormatFields, MakeWriter};
 use tracing_subscriber::EnvFilter;
 
 use crate::output::redact_phone_numbers;
 
 pub(crate) fn init(verbose: u8, quiet: bool, server: bool, redact: bool) {
-    let filter = if quiet {
+    let ansi = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let settings = Verbosity {
+        verbose,
+        quiet,
+        server,
+        redact,
+    };
+    let _ = tracing::subscriber::set_global_default(subscriber(settings, io::stderr, ansi));
+}
+
+/// The flags that decide what is logged and how.
+#[derive(Debug, Clone, Copy)]
+struct Verbosity {
+    verbose: u8,
+    quiet: bool,
+    server: bool,
+    redact: bool,
+}
+
+/// The one subscriber, writing to `writer` (stderr; a buffer in tests).
+fn subscriber<W>(
+    settings: Verbosity,
+    writer: W,
+    ansi: bool,
+) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(directives(
+            settings.verbose,
+            settings.quiet,
+            settings.server,
+        )))
+        .fmt_fields(Withholding)
+        .with_writer(Scrubbing {
+            inner: writer,
+            redact: settings.redact,
+        })
+        .with_target(settings.verbose > 0)
+        .with_ansi(ansi)
+        .finish()
+}
+
+/// What each verbosity shows.
+fn directives(verbose: u8, quiet: bool, server: bool) -> &'static str {
+    if quiet {
         "error"
     } else {
         match (verbose, server) {
@@ -25,16 +80,57 @@ pub(crate) fn init(verbose: u8, quiet: bool, server: bool, redact: bool) {
             (2, _) => "debug,hyper=info,h2=info",
             _ => "debug,chimecall=trace,hyper=info,h2=info",
         }
-    };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new(filter))
-        .with_writer(Scrubbing {
-            inner: io::stderr,
-            redact,
-        })
-        .with_target(verbose > 0)
-        .with_ansi(io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .try_init();
+    }
+}
+
+/// Formats fields as tracing's default does, each value first passed through
+/// `withhold::value`.
+struct Withholding;
+
+impl<'writer> FormatFields<'writer> for Withholding {
+    fn format_fields<R: RecordFields>(&self, writer: Writer<'writer>, fields: R) -> fmt::Result {
+        let mut visitor = WithholdingVisitor {
+            inner: DefaultVisitor::new(writer, true),
+        };
+        fields.record(&mut visitor);
+        visitor.inner.finish()
+    }
+}
+
+struct WithholdingVisitor<'writer> {
+    inner: DefaultVisitor<'writer>,
+}
+
+impl WithholdingVisitor<'_> {
+    /// `text` is the value as the default visitor would write it.
+    fn record_text(&mut self, field: &Field, text: &str) {
+        let shown = withhold::value(field.name(), text);
+        self.inner.record_debug(field, &format_args!("{shown}"));
+    }
+}
+
+impl Visit for WithholdingVisitor<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            self.record_text(field, value);
+        } else {
+            self.record_text(field, &format!("{value:?}"));
+        }
+    }
+
+    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
+        let mut text = value.to_string();
+        let mut cause = value.source();
+        while let Some(inner) = cause {
+            text.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        self.record_text(field, &text);
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.record_text(field, &format!("{value:?}"));
+    }
 }
 
 /// Wraps a `MakeWriter` (stderr): each event is collected whole, cleaned by `scrub`, then written
@@ -98,10 +194,14 @@ impl<W: Write> Drop for ScrubbingWriter<W> {
     }
 }
 
-/// A log line as it may be shown: access key ids and signatures masked always, phone numbers
-/// under --redact.
+/// A log line as it may be shown: byte dumps, profile file contents and secrets withheld,
+/// access key ids and signatures masked always, phone numbers under --redact.
 fn scrub(text: &str, redact: bool) -> Cow<'_, str> {
-    let text = mask_signatures(text);
+    let text = withhold::line(text);
+    let text = match mask_signatures(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(masked) => Cow::Owned(masked),
+    };
     let text = match mask_access_key_ids(&text) {
         Cow::Borrowed(_) => text,
         Cow::Owned(masked) => Cow::Owned(masked),
@@ -238,6 +338,97 @@ mod tests {
         tracing::subscriber::with_default(subscriber, log);
         let bytes = collected.0.lock().unwrap().clone();
         String::from_utf8(bytes).unwrap()
+    }
+
+    /// What the subscriber `init` installs at `-v` x `verbose` writes while `log` runs.
+    fn logged_at(verbose: u8, log: impl FnOnce()) -> String {
+        let collected = Collected::default();
+        let sink = collected.clone();
+        let settings = Verbosity {
+            verbose,
+            quiet: false,
+            server: false,
+            redact: false,
+        };
+        let subscriber = subscriber(settings, move || sink.clone(), false);
+        tracing::subscriber::with_default(subscriber, log);
+        let bytes = collected.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    /// The SDK's own profile loader reading a credentials file with one Latin-1 byte, in a
+    /// file system of its own, as a command would at the start.
+    fn sdk_reads_a_non_utf8_credentials_file() {
+        use aws_runtime::env_config::file::EnvConfigFiles;
+        use aws_types::os_shim_internal::{Env, Fs};
+        let fs = Fs::from_map(std::collections::HashMap::from([(
+            "/home/op/.aws/credentials".to_string(),
+            withhold::tests::credentials_file(),
+        )]));
+        let env = Env::from_slice(&[("HOME", "/home/op")]);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let loaded = runtime.block_on(aws_runtime::env_config::source::load(
+            &env,
+            &fs,
+            &EnvConfigFiles::default(),
+        ));
+        assert!(loaded.is_ok());
+    }
+
+    #[test]
+    fn the_sdk_warning_about_a_non_utf8_file_shows_no_secret_at_any_verbosity() {
+        // Without the filter, the warning holds the file as a list of bytes: the hazard is real.
+        let unfiltered = {
+            let collected = Collected::default();
+            let sink = collected.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer(move || sink.clone())
+                .with_ansi(false)
+                .finish();
+            tracing::subscriber::with_default(subscriber, sdk_reads_a_non_utf8_credentials_file);
+            let bytes = collected.0.lock().unwrap().clone();
+            String::from_utf8(bytes).unwrap()
+        };
+        assert!(
+            std::panic::catch_unwind(|| withhold::tests::assert_no_secret(&unfiltered)).is_err(),
+            "the SDK no longer dumps the file; this test no longer tests anything: {unfiltered}"
+        );
+
+        for verbose in [0, 1, 2, 3] {
+            let shown = logged_at(verbose, sdk_reads_a_non_utf8_credentials_file);
+            withhold::tests::assert_no_secret(&shown);
+            if verbose > 0 {
+                assert!(
+                    shown.contains("config file did not contain utf-8 encoded data"),
+                    "-v x {verbose}: {shown}"
+                );
+                assert!(
+                    shown.contains("numbers withheld>"),
+                    "-v x {verbose}: {shown}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_field_or_span_shows_a_secret() {
+        use withhold::tests::{credentials_file, SECRET};
+        let file = credentials_file();
+        let text = String::from_utf8_lossy(&file).into_owned();
+        for verbose in [1, 2, 3] {
+            let shown = logged_at(verbose, || {
+                let span = tracing::info_span!("load", contents = %text, bytes = ?file);
+                let _entered = span.enter();
+                tracing::warn!(target: "aws_runtime::env_config::source", file = ?file, "{text}");
+                tracing::warn!(target: "aws_config", "read {:?} and {}", file, text);
+                tracing::warn!(target: "aws_config", secret = SECRET, "the key");
+                tracing::warn!(target: "aws_config", error = &std::io::Error::other(text.clone()) as &(dyn std::error::Error + 'static), "failed");
+            });
+            withhold::tests::assert_no_secret(&shown);
+            assert_eq!(shown.lines().count(), 4, "{shown}");
+        }
     }
 
     #[test]

@@ -4,16 +4,17 @@
 //! with `aws configure set chimecall_sma_id ... --profile ops`. A flag wins over its CHIMECALL_*
 //! variable, which wins over the profile.
 //!
-//! The files are read by aws-config's own profile loader, so they mean here exactly what they
-//! mean to the SDK and the AWS CLI.
+//! The files are parsed by aws-config's own profile loader, so they mean here exactly what they
+//! mean to the SDK and the AWS CLI; they are read and checked first by `aws::profile_files`
+//! (a regular file, bounded, UTF-8, parsable, or exit 3 naming it).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use aws_config::profile::{Profile, ProfileFileLoadError};
-use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
 use aws_types::os_shim_internal::{Env, Fs};
 
+use crate::aws::profile_files;
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
 
@@ -69,24 +70,20 @@ impl ProfileSettings {
 
 /// Reads the selected profile (`--profile`, else AWS_PROFILE, else `default`) from the shared
 /// config and credentials files. Missing files or a missing profile give no settings (the SDK
-/// reports a profile it cannot find when it looks for credentials); a file that cannot be parsed
-/// is refused with its path and line.
+/// reports a profile it cannot find when it looks for credentials); a file that is not a
+/// regular file, too large, unreadable, not UTF-8, or cannot be parsed is refused with its path
+/// (and line).
 pub(crate) async fn load_profile(
     profile: Option<&str>,
     output: &Output,
 ) -> Result<ProfileSettings, Failure> {
     let selected = profile.map(|name| Cow::Owned(name.to_string()));
-    let profiles = match aws_config::profile::load(
-        &Fs::real(),
-        &Env::real(),
-        &ProfileFiles::default(),
-        selected,
-    )
-    .await
-    {
-        Ok(profiles) => profiles,
-        Err(error) => return Err(unreadable(&error)),
-    };
+    let files = profile_files::read().await?;
+    let profiles =
+        match aws_config::profile::load(&Fs::real(), &Env::real(), &files, selected).await {
+            Ok(profiles) => profiles,
+            Err(error) => return Err(unreadable(&error)),
+        };
     let Some(profile) = profiles.get_profile(profiles.selected_profile()) else {
         return Ok(ProfileSettings::default());
     };

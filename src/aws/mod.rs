@@ -7,9 +7,13 @@
 //! ResourceLimitExceededException (over the account's active-calls quota).
 //! UpdateSipMediaApplicationCall and the reads keep the SDK's standard retries (5xx, transport)
 //! and are also retried on 429, which the SDK does not classify as throttling for this service.
+//!
+//! The shared config and credentials files are read and checked by `profile_files` and handed
+//! to the SDK as text: the SDK never opens them itself.
 
 mod error;
 mod logs;
+pub(crate) mod profile_files;
 mod retry;
 mod voice;
 
@@ -17,6 +21,7 @@ use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_runtime::env_config::file::EnvConfigFiles;
 
 use crate::exit::{Exit, Failure};
 
@@ -58,6 +63,26 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Failure> {
 
 /// Loads the SDK configuration through aws-config's standard chain, overridden by the flags.
 pub(crate) async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Failure> {
+    let files = profile_files::read().await?;
+    let config = load_config_from(settings, files).await?;
+    if config.region().is_none() {
+        return Err(no_region());
+    }
+    Ok(config)
+}
+
+fn no_region() -> Failure {
+    Failure::new(
+        Exit::Config,
+        "no AWS region configured: pass --region, set AWS_REGION, or set region in your AWS profile",
+    )
+}
+
+/// The configuration from checked profile files; the region may be missing.
+async fn load_config_from(
+    settings: &AwsSettings,
+    files: EnvConfigFiles,
+) -> Result<SdkConfig, Failure> {
     let timeouts = settings.timeouts;
     for (flag, value) in [
         ("--connect-timeout", timeouts.connect),
@@ -68,17 +93,20 @@ pub(crate) async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Fai
             return Err(Failure::usage(format!("{flag} must be at least 100ms")));
         }
     }
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
-        TimeoutConfig::builder()
-            .connect_timeout(settings.timeouts.connect)
-            .operation_attempt_timeout(settings.timeouts.attempt)
-            .operation_timeout(settings.timeouts.operation)
-            .build(),
-    );
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .profile_files(files.clone())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(settings.timeouts.connect)
+                .operation_attempt_timeout(settings.timeouts.attempt)
+                .operation_timeout(settings.timeouts.operation)
+                .build(),
+        );
     if let Some(profile) = &settings.profile {
         // An explicit profile is the operator's choice of account: its credentials, not whatever
         // AWS_ACCESS_KEY_ID the environment carries (the default chain would prefer those).
         let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_files(files)
             .profile_name(profile)
             .build();
         loader = loader
@@ -92,29 +120,14 @@ pub(crate) async fn load_config(settings: &AwsSettings) -> Result<SdkConfig, Fai
         check_endpoint_url(url)?;
         loader = loader.endpoint_url(url);
     }
-    let config = loader.load().await;
-    if config.region().is_none() {
-        return Err(Failure::new(
-            Exit::Config,
-            "no AWS region configured: pass --region, set AWS_REGION, or set region in your AWS profile",
-        ));
-    }
-    Ok(config)
+    Ok(loader.load().await)
 }
 
 /// The same configuration for showing where a request would go (`--dry-run`): a missing region
-/// is reported in the output rather than refused.
+/// is reported in the output rather than refused. Profile files are refused as for a request.
 pub(crate) async fn load_config_for_display(settings: &AwsSettings) -> Result<SdkConfig, Failure> {
-    match load_config(settings).await {
-        Err(failure) if failure.exit == Exit::Config => {
-            let mut loader = aws_config::defaults(BehaviorVersion::latest());
-            if let Some(url) = &settings.endpoint_url {
-                loader = loader.endpoint_url(url);
-            }
-            Ok(loader.load().await)
-        }
-        other => other,
-    }
+    let files = profile_files::read().await?;
+    load_config_from(settings, files).await
 }
 
 pub(crate) fn voice_client(config: &SdkConfig) -> aws_sdk_chimesdkvoice::Client {

@@ -5,17 +5,24 @@
 //! What combinations mean: `busy`, `no_answer` and `reject` are how a callee who never answers
 //! refuses; at most one of them, and none with `answer_after`, `press` or `hangup_after`, which
 //! are what a callee does once they answer. A press must come before the callee hangs up.
+//!
+//! The file is read only if it is a regular file of at most [`MAX_FILE_BYTES`]: a device such
+//! as `/dev/zero` would be read forever and a FIFO would block start-up, so either is refused at
+//! once. Errors quote at most a short, escaped prefix of any value from the file.
 
+use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
 
+use chimecall_model::rules::{quoted, MAX_QUOTED_CHARS};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::callee::{
-    CalleeBook, NumberPattern, Pickup, Press, Rule, Script, BETWEEN_PRESSED_DIGITS,
-};
+use super::callee::{CalleeBook, NumberPattern, Pickup, Press, Script, BETWEEN_PRESSED_DIGITS};
+
+/// The largest callee file read: 16 MiB, about 300,000 entries.
+pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The longest duration a callee file may give: a day (calls last an hour by default).
 const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
@@ -52,10 +59,91 @@ struct PressEntry {
 impl CalleeBook {
     /// Reads and checks a callee file. The error names the file, the line and the key.
     pub fn load(path: &Path) -> Result<CalleeBook, String> {
-        let source = std::fs::read_to_string(path)
-            .map_err(|e| format!("--callees {}: {e}", path.display()))?;
-        parse(&source).map_err(|e| format!("--callees {}: {e}", path.display()))
+        let named = |e: String| format!("--callees {}: {e}", path.display());
+        let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(named)?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            let (line, column) = place_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+            named(format!(
+                "line {line}: byte {column} is not UTF-8 (a callee file is TOML, which is UTF-8)"
+            ))
+        })?;
+        parse(&source).map_err(named)
     }
+}
+
+/// The whole file, if it is a regular file of at most `limit` bytes. It is opened without
+/// blocking (a FIFO would otherwise wait for a writer) and checked once open, so what is read is
+/// what was checked.
+fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let metadata = file.metadata().map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err(format!(
+            "is {}, not a regular file",
+            kind_of_file(&metadata.file_type())
+        ));
+    }
+    if metadata.len() > limit {
+        return Err(too_large(limit));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(limit: u64) -> String {
+    format!(
+        "is larger than {} MiB, the most a callee file may hold",
+        limit >> 20
+    )
+}
+
+/// What a file that is not a regular file is, for an error message.
+fn kind_of_file(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+/// The line and the byte within it (both 1-based) of `offset`.
+fn place_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1);
+    (line, before.len() - line_start + 1)
 }
 
 /// An error at a place in the file.
@@ -73,7 +161,7 @@ fn at(span: Range<usize>, key: &str, message: impl Into<String>) -> FileError {
     }
 }
 
-/// `line N: KEY: message`.
+/// `line N: KEY: message`, with every quoted value in it cut to a short, escaped prefix.
 pub(crate) fn parse(source: &str) -> Result<CalleeBook, String> {
     let render = |error: FileError| {
         let mut text = String::new();
@@ -81,9 +169,9 @@ pub(crate) fn parse(source: &str) -> Result<CalleeBook, String> {
             text.push_str(&format!("line {}: ", line_of(source, span.start)));
         }
         if let Some(key) = &error.key {
-            text.push_str(&format!("{key}: "));
+            text.push_str(&format!("{}: ", short_key(key)));
         }
-        text.push_str(&error.message);
+        text.push_str(&shorten_quotes(&error.message));
         text
     };
     let file: File = toml::from_str(source).map_err(|e| {
@@ -97,7 +185,7 @@ pub(crate) fn parse(source: &str) -> Result<CalleeBook, String> {
 }
 
 fn book(file: File) -> Result<CalleeBook, FileError> {
-    let mut rules: Vec<Rule> = Vec::new();
+    let mut book = CalleeBook::default();
     for entry in file.callee {
         let pattern = number_pattern(&entry.number)?;
         let weight = match &entry.weight {
@@ -110,15 +198,9 @@ fn book(file: File) -> Result<CalleeBook, FileError> {
             }
         };
         let script = script(&entry)?;
-        match rules.iter_mut().find(|rule| rule.pattern == pattern) {
-            Some(rule) => rule.mix.push((weight, script)),
-            None => rules.push(Rule {
-                pattern,
-                mix: vec![(weight, script)],
-            }),
-        }
+        book.add(pattern, weight, script);
     }
-    Ok(CalleeBook { rules })
+    Ok(book)
 }
 
 fn number_pattern(number: &Spanned<String>) -> Result<NumberPattern, FileError> {
@@ -128,7 +210,8 @@ fn number_pattern(number: &Spanned<String>) -> Result<NumberPattern, FileError> 
             number.span(),
             "number",
             format!(
-                "{text:?} is neither an E.164 number (+12065550123) nor a prefix ending in * (+1206*)"
+                "{} is neither an E.164 number (+12065550123) nor a prefix ending in * (+1206*)",
+                quoted(text)
             ),
         )
     };
@@ -265,7 +348,9 @@ fn duration(value: &Spanned<toml::Value>, key: &str) -> Result<Duration, FileErr
             Ok(duration) => duration,
             Err(e) => {
                 return refuse(format!(
-                    "{text:?} is not a duration ({e}); use e.g. \"3s\", \"300ms\""
+                    "{} is not a duration ({}); use e.g. \"3s\", \"300ms\"",
+                    quoted(text),
+                    shorten_quotes(&e.to_string())
                 ))
             }
         },
@@ -284,6 +369,81 @@ fn duration(value: &Spanned<toml::Value>, key: &str) -> Result<Duration, FileErr
         return refuse("is longer than a day".to_string());
     }
     Ok(parsed)
+}
+
+/// A key as an error names it: a key from the file can be any length (`"aaa..." = 1`).
+fn short_key(key: &str) -> String {
+    if key.chars().count() <= MAX_QUOTED_CHARS && !key.chars().any(char::is_control) {
+        key.to_string()
+    } else {
+        quoted(key)
+    }
+}
+
+/// A message (the TOML parser's, a duration parser's) with each `"..."` or `` `...` `` in it
+/// that is longer than [`MAX_QUOTED_CHARS`] cut to a short prefix, and control characters
+/// escaped: such messages repeat values from the file whole ("invalid type: string \"...\"").
+/// Whatever is left is cut at a few hundred characters.
+fn shorten_quotes(message: &str) -> String {
+    const MAX_MESSAGE_CHARS: usize = 400;
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_CHARS + 64));
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[open] as char;
+        out.push_str(&rest[..=open]);
+        let inside = &rest[open + 1..];
+        // The closing quote: not one escaped with a backslash.
+        let mut close = None;
+        let mut escaped = false;
+        for (at, c) in inside.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                c if c == quote && !escaped => {
+                    close = Some(at);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let end = close.unwrap_or(inside.len());
+        let value = &inside[..end];
+        let count = value.chars().count();
+        if count > MAX_QUOTED_CHARS {
+            let cut = value
+                .char_indices()
+                .nth(MAX_QUOTED_CHARS)
+                .map_or(value.len(), |(at, _)| at);
+            out.push_str(&value[..cut]);
+            out.push_str(&format!("...({count} characters)"));
+        } else {
+            out.push_str(value);
+        }
+        match close {
+            Some(close) => {
+                out.push(quote);
+                rest = &inside[close + 1..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    let mut shown: String = out
+        .chars()
+        .flat_map(|c| {
+            let escape = chimecall_model::rules::is_unprintable(c) && c != '\n';
+            let text: Vec<char> = if escape {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            };
+            text
+        })
+        .collect();
+    if let Some((cut, _)) = shown.char_indices().nth(MAX_MESSAGE_CHARS) {
+        shown.truncate(cut);
+        shown.push_str("...");
+    }
+    shown
 }
 
 /// 1-based.
@@ -482,6 +642,84 @@ no_answer = true
         let calm =
             parse("[[callee]]\nnumber = \"+12065550111\"\nbusy = false\nanswer_after = \"1s\"\n");
         assert!(calm.is_ok());
+    }
+
+    #[test]
+    fn errors_quote_a_short_escaped_prefix_of_a_value() {
+        let long = "9".repeat(100_000);
+        for source in [
+            format!("[[callee]]\nnumber = \"+{long}\"\n"),
+            format!("[[callee]]\nnumber = \"+12065550111\"\nbusy = \"{long}\"\n"),
+            format!("[[callee]]\nnumber = \"+12065550111\"\nanswer_after = \"{long}\"\n"),
+            format!("[[callee]]\nnumber = \"+12065550111\"\nanswer_after = \"1{long}\"\n"),
+            format!("[[callee]]\nnumber = \"+12065550111\"\nc{long} = 1\n"),
+            format!("[[callee]]\nnumber = \"+12065550111\"\n\"c{long}\" = 1\n"),
+            format!("[[callee]]\nnumber = \"\u{1b}[2J{long}\"\n"),
+        ] {
+            let message = error(&source);
+            assert!(
+                message.len() < 600,
+                "{} bytes: {message:.300}",
+                message.len()
+            );
+            assert!(message.contains("line "), "{message}");
+            assert!(!message.contains('\u{1b}'), "{message:?}");
+        }
+        let message = error(&format!("[[callee]]\nnumber = \"+{long}\"\n"));
+        assert!(message.contains("(100001 characters)"), "{message}");
+    }
+
+    #[test]
+    fn sixty_four_thousand_entries_make_one_rule_each() {
+        let mut source = String::new();
+        for n in 0..64_000 {
+            source.push_str(&format!(
+                "[[callee]]\nnumber = \"+1312{n:07}\"\nbusy = true\n"
+            ));
+        }
+        source.push_str("[[callee]]\nnumber = \"+13120000000\"\nweight = 1e308\n");
+        source.push_str("[[callee]]\nnumber = \"+13120000000\"\nweight = 1e308\n");
+        let book = parse(&source).unwrap();
+        assert_eq!(book.rules.len(), 64_000);
+        assert_eq!(book.rules[0].mix.len(), 3);
+        assert_eq!(book.rules[63_999].mix.len(), 1);
+    }
+
+    #[test]
+    fn only_a_regular_file_of_bounded_size_is_read() {
+        let refused = |path: &str, why: &str| {
+            let message = CalleeBook::load(Path::new(path)).unwrap_err();
+            assert!(
+                message.starts_with(&format!("--callees {path}: is {why}, not a regular file")),
+                "{message}"
+            );
+        };
+        refused("/dev/zero", "a character device");
+        refused("/dev/full", "a character device");
+        refused("/", "a directory");
+
+        let dir = std::env::temp_dir().join(format!("callee-kinds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("fifo");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if status.is_ok_and(|s| s.success()) {
+            // Refused at once: opening it does not wait for a writer.
+            refused(fifo.to_str().unwrap(), "a FIFO");
+        }
+        let big = dir.join("big.toml");
+        let file = std::fs::File::create(&big).unwrap();
+        file.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let message = CalleeBook::load(&big).unwrap_err();
+        assert!(message.contains("is larger than 16 MiB"), "{message}");
+        let latin1 = dir.join("latin1.toml");
+        std::fs::write(&latin1, b"# ok\n# caf\xe9\n").unwrap();
+        let message = CalleeBook::load(&latin1).unwrap_err();
+        assert!(
+            message
+                .ends_with("line 2: byte 6 is not UTF-8 (a callee file is TOML, which is UTF-8)"),
+            "{message}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 use crate::support::{json_lines, put_log_lines, run, Journal, Sandbox};
 
 mod arguments;
+mod config_files;
 mod files;
 mod terminal;
 
