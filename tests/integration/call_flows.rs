@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 
 use serde_json::{json, Value};
 
-use crate::fake_lambda::{FakeLambda, Reply};
+use crate::support::fake_lambda::{FakeLambda, Reply};
 use crate::support::{fresh_dir, json_lines, logs_client, run, Finished, Sandbox};
 
 fn callees(text: &str) -> PathBuf {
