@@ -3,15 +3,14 @@
 //! active calls, FilterLogEvents 25 per second in us-east-1 and 10 elsewhere; how chimecall meets
 //! them; `--quota`, `--no-quotas`, `--throttle-cps`; and the access log they are read from.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::support::access_log::{arrived_ms, busiest_second, of_operation};
-use crate::support::{chimecall, fresh_dir, json_lines, run, Sandbox};
+use crate::support::{chimecall, fresh_dir, json_lines, run, Sandbox, Spawned, Stream};
 
 fn csv(rows: &[&str]) -> PathBuf {
     let path = fresh_dir("rows").join("rows.csv");
@@ -479,33 +478,15 @@ fn raw_request(address: &str, request: &str) -> String {
 
 /// The sandbox's first lines on stderr, up to the quotas it states; then it is stopped.
 fn startup_note(flags: &[&str]) -> String {
-    let mut child = chimecall()
-        .args(["sandbox", "--port", "0"])
-        .args(flags)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (lines, seen) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let done = line.contains("Quotas in force");
-            if lines.send(line).is_err() || done {
-                return;
-            }
-        }
+    let mut sandbox = Spawned::start(chimecall().args(["sandbox", "--port", "0"]).args(flags));
+    sandbox.wait_for_line(Stream::Stderr, "the quotas", |line| {
+        line.contains("Quotas in force")
     });
     let mut note = String::new();
-    while let Ok(line) = seen.recv_timeout(Duration::from_secs(20)) {
-        note.push_str(&line);
+    for line in sandbox.lines(Stream::Stderr) {
+        note.push_str(line);
         note.push('\n');
-        if line.contains("Quotas in force") {
-            break;
-        }
     }
-    let _ = child.kill();
-    let _ = child.wait();
     note
 }
 

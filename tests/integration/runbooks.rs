@@ -23,8 +23,7 @@ fn csv_file(dir: &std::path::Path, count: usize) -> std::path::PathBuf {
 }
 
 fn journal_lines(sandbox: &Sandbox) -> Vec<Value> {
-    let text = std::fs::read_to_string(sandbox.journal()).unwrap_or_default();
-    json_lines(&text)
+    sandbox.journal_records()
 }
 
 fn count_by<T: Ord + Clone>(items: &[T]) -> BTreeMap<T, usize> {

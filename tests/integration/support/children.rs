@@ -127,7 +127,8 @@ impl Spawned {
         }
     }
 
-    fn lines(&self, stream: Stream) -> &[String] {
+    /// The lines `stream` has printed so far (as far as the test has read), without newlines.
+    pub fn lines(&self, stream: Stream) -> &[String] {
         match stream {
             Stream::Stdout => &self.stdout_lines,
             Stream::Stderr => &self.stderr_lines,
