@@ -501,7 +501,7 @@ fn resolve_then_resume_redial_not_placed_places_every_row_once() {
         rounds += 1;
         assert!(rounds <= 6, "rows still not placed after {rounds} rounds");
         // Logs that reach past every dial, so silence is proof; then resolve.
-        std::thread::sleep(Duration::from_millis(1100));
+        sandbox.wait_for_logs_past_creates(1100);
         log_marker_call(sandbox);
         let resolve =
             run(sandbox

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::Stdio;
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -568,10 +567,11 @@ fn absurd_rates_are_usage_errors() {
 /// the dial. Any other log line proves nothing.
 #[test]
 fn not_placed_needs_proof_from_the_logs() {
-    let sandbox = Sandbox::start_with(&["--fault", "error-before=1"]);
+    let sandbox = Sandbox::start_with_access_log(&["--fault", "error-before=1"]);
     let out = run(sandbox.chimecall().args(["dial", "--to", "+12065550151"]));
     assert_eq!(out.code, 8, "{}", out.stderr);
-    std::thread::sleep(Duration::from_millis(1100));
+    // Lines logged from now on are past the dial by more than --settle.
+    sandbox.wait_for_logs_past_creates(1100);
     let group = "/aws/lambda/chimecall-sandbox-handler";
     crate::support::put_log_lines(
         &sandbox,

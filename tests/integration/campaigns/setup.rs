@@ -126,7 +126,6 @@ impl Campaign {
     pub fn start(extra: &[&str]) -> Campaign {
         let handler = key_listening_handler();
         let callees = callees_file();
-        let access_log = fresh_dir("access-log").join("access.jsonl");
         let mut args = vec![
             "--handler",
             &handler.url,
@@ -139,11 +138,10 @@ impl Campaign {
             "5s",
             "--seed",
             "1",
-            "--access-log",
-            access_log.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let sandbox = Sandbox::start_with(&args);
+        let sandbox = Sandbox::start_with_access_log(&args);
+        let access_log = sandbox.access_log_path().to_path_buf();
         Campaign {
             sandbox,
             access_log,

@@ -149,6 +149,42 @@ impl Sandbox {
         calls
     }
 
+    /// Waits (polling, up to 60 s) until the clock is `settle_ms` past the arrival of the last
+    /// create in the access log, and the handler has logged the NEW_OUTBOUND_CALL of every call
+    /// those creates placed (the log names it even when a fault hid the answer). From then on, a
+    /// call logged now is proof for `resolve --settle` (up to `settle_ms`) that the logs' silence
+    /// about a dial means it was not placed. For a sandbox from [`Sandbox::start_with_access_log`].
+    pub fn wait_for_logs_past_creates(&self, settle_ms: i64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let lines = self.access_log();
+            let creates = access_log::of_operation(&lines, "CreateSipMediaApplicationCall");
+            let last = creates
+                .iter()
+                .map(|line| access_log::arrived_ms(line))
+                .max();
+            let placed: std::collections::BTreeSet<&str> = creates
+                .iter()
+                .filter_map(|line| line["transaction_id"].as_str())
+                .collect();
+            let logged: std::collections::BTreeSet<String> = self
+                .placed_calls()
+                .into_iter()
+                .map(|(_, transaction_id)| transaction_id)
+                .collect();
+            let unlogged: Vec<&&str> = placed.iter().filter(|tx| !logged.contains(**tx)).collect();
+            let wait = last.map_or(0, |last| last + settle_ms - access_log::now_ms());
+            if unlogged.is_empty() && wait <= 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "calls placed but not logged after 60 s: {unlogged:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(wait.clamp(20, 200) as u64));
+        }
+    }
+
     /// Stops the sandbox as Ctrl-C would (SIGTERM), and waits until it has.
     pub fn stop(mut self) {
         signal(&self.child, "TERM");
