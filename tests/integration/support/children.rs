@@ -239,3 +239,51 @@ impl Drop for Spawned {
         let _ = self.child.wait();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", script]);
+        cmd
+    }
+
+    #[test]
+    fn a_signal_follows_the_line_and_the_output_is_kept_whole() {
+        let mut child = Spawned::start(&mut sh(
+            "trap 'echo stopping >&2; exit 130' INT; echo one; printf 'ready\\n' >&2; \
+             while :; do sleep 0.05; done",
+        ));
+        assert_eq!(child.wait_for_output(Stream::Stderr), "ready");
+        child.signal("INT");
+        let out = child.finish();
+        assert_eq!(out.code, 130);
+        assert_eq!(out.stdout, "one\n");
+        assert_eq!(out.stderr, "ready\nstopping\n");
+    }
+
+    #[test]
+    fn lines_are_counted_by_predicate() {
+        let mut child = Spawned::start(&mut sh("for i in 1 2 3 4 5; do echo row $i; done"));
+        let rows = child.wait_for_lines(Stream::Stdout, "odd rows", 3, |line| {
+            line.ends_with('1') || line.ends_with('3') || line.ends_with('5')
+        });
+        assert_eq!(rows, ["row 1", "row 3", "row 5"]);
+        assert_eq!(child.finish().code, 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "its output ended")]
+    fn a_line_that_never_comes_fails_when_the_output_ends() {
+        let mut child = Spawned::start(&mut sh("echo something else"));
+        child.wait_for_line(Stream::Stdout, "the line", |line| line == "never");
+    }
+
+    #[test]
+    #[should_panic(expected = "still running after")]
+    fn a_command_that_hangs_is_killed_and_fails() {
+        Spawned::start(&mut sh("exec sleep 30")).finish_within(Duration::from_millis(200));
+    }
+}
