@@ -374,7 +374,7 @@ fn hangup_codes(sandbox: &Sandbox, expected: usize) -> BTreeMap<String, String> 
         .enable_all()
         .build()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         let mut codes = BTreeMap::new();
         let mut token: Option<String> = None;
