@@ -5,12 +5,11 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Child, Stdio};
 
 use serde_json::{json, Value};
 
-use crate::fake_lambda::{FakeLambda, Reply};
-use crate::support::{fresh_dir, json_lines, logs_client, run, Finished, Sandbox};
+use crate::support::fake_lambda::{FakeLambda, Reply};
+use crate::support::{fresh_dir, json_lines, logs_client, run, Finished, Sandbox, Spawned};
 
 fn callees(text: &str) -> PathBuf {
     let path = fresh_dir("callees").join("callees.toml");
@@ -44,23 +43,21 @@ fn to_of(event: &Value) -> String {
 }
 
 /// `dial --wait STATE` started in the background.
-fn dial(sandbox: &Sandbox, to: &str, wait: &str) -> Child {
-    sandbox
-        .chimecall()
-        .args(["dial", "--to", to, "--wait", wait, "--timeout", "30s"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn chimecall dial")
+fn dial(sandbox: &Sandbox, to: &str, wait: &str) -> Spawned {
+    Spawned::start(sandbox.chimecall().args([
+        "dial",
+        "--to",
+        to,
+        "--wait",
+        wait,
+        "--timeout",
+        "30s",
+    ]))
 }
 
-fn finished(child: Child) -> Finished {
-    let out = child.wait_with_output().expect("wait for chimecall dial");
-    Finished {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+/// Its end (failing, rather than hanging the suite, if it never comes).
+fn finished(dial: Spawned) -> Finished {
+    dial.finish()
 }
 
 /// Every event of the call, as `tail -o json` shows it.
@@ -210,7 +207,7 @@ fn an_ivr_prompts_collects_digits_bridges_and_the_bridged_party_leaves() {
         "+12065550113",
         "+12065550114",
     ];
-    let dials: Vec<Child> = callers
+    let dials: Vec<Spawned> = callers
         .iter()
         .map(|to| dial(&sandbox, to, "ended"))
         .collect();
@@ -377,7 +374,7 @@ fn hangup_codes(sandbox: &Sandbox, expected: usize) -> BTreeMap<String, String> 
         .enable_all()
         .build()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         let mut codes = BTreeMap::new();
         let mut token: Option<String> = None;
@@ -555,7 +552,7 @@ press = [{ after = "1s", digits = "1" }]
         "10",
     ]);
     let numbers = ["+12065550131", "+12065550132", "+12065550133"];
-    let dials: Vec<Child> = numbers
+    let dials: Vec<Spawned> = numbers
         .iter()
         .map(|to| dial(&sandbox, to, "ended"))
         .collect();

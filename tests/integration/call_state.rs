@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::fake_lambda::{FakeLambda, Reply};
-use crate::support::{json_lines, put_log_lines, run, Sandbox};
+use crate::support::fake_lambda::{FakeLambda, Reply};
+use crate::support::{json_lines, put_log_lines, run, Sandbox, Spawned, Stream};
 
 fn events_of(stdout: &str) -> Vec<(u64, String)> {
     json_lines(stdout)
@@ -43,14 +43,15 @@ fn a_whole_call_is_seen_in_order() {
         "stdout is the TransactionId alone"
     );
 
-    let tail = sandbox
-        .chimecall()
-        .args(["--output", "json", "tail", "--follow", &tx])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // The tail is reading the call once it has printed its answer; then the hangup.
+    let mut tail = Spawned::start(
+        sandbox
+            .chimecall()
+            .args(["--output", "json", "tail", "--follow", &tx]),
+    );
+    tail.wait_for_line(Stream::Stdout, "the answer", |line| {
+        line.contains("CALL_ANSWERED")
+    });
     let hangup = run(sandbox.chimecall().args(["hangup", "--wait", &tx]));
     assert_eq!(hangup.code, 0, "{}", hangup.stderr);
     assert!(
@@ -59,14 +60,9 @@ fn a_whole_call_is_seen_in_order() {
         hangup.stderr
     );
 
-    let tail = tail.wait_with_output().unwrap();
-    let stdout = String::from_utf8(tail.stdout).unwrap();
-    assert_eq!(
-        tail.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&tail.stderr)
-    );
+    let tail = tail.finish();
+    let stdout = tail.stdout;
+    assert_eq!(tail.code, 0, "{}", tail.stderr);
     assert_eq!(
         events_of(&stdout),
         [
@@ -241,23 +237,15 @@ fn tail_follow_is_interrupted_with_130() {
     let sandbox = Sandbox::start_with(&["--answer-after", "50ms"]);
     let dial = run(sandbox.chimecall().args(["dial", "--to", "+12065550123"]));
     let tx = dial.stdout.trim().to_string();
-    let child = sandbox
-        .chimecall()
-        .args(["tail", "--follow", &tx])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
-    crate::support::signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("CALL_ANSWERED"));
+    let mut tail = Spawned::start(sandbox.chimecall().args(["tail", "--follow", &tx]));
+    // Interrupted once it has shown the call answered: it is following, and has more to wait for.
+    tail.wait_for_line(Stream::Stdout, "the answer", |line| {
+        line.contains("CALL_ANSWERED")
+    });
+    tail.signal("INT");
+    let out = tail.finish();
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(out.stdout.contains("CALL_ANSWERED"));
 }
 
 /// Events written with PutLogEvents the way real handlers log them are all read; lines that hold

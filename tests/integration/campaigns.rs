@@ -6,13 +6,14 @@
 mod setup;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::access_log::{busiest_second, of_operation};
-use crate::support::{fresh_dir, json_lines, put_log_lines, run, Sandbox};
+use crate::support::access_log::{self, busiest_second, of_operation};
+use crate::support::{
+    fresh_dir, json_lines, put_log_lines, run, wait_for_handler_events, Sandbox, Spawned, Stream,
+};
 use setup::{
     class_of, count_field, csv, journal, number, path_str, placed_per_destination, records,
     rows_of, Callee, Campaign,
@@ -500,7 +501,7 @@ fn resolve_then_resume_redial_not_placed_places_every_row_once() {
         rounds += 1;
         assert!(rounds <= 6, "rows still not placed after {rounds} rounds");
         // Logs that reach past every dial, so silence is proof; then resolve.
-        std::thread::sleep(Duration::from_millis(1100));
+        sandbox.wait_for_logs_past_creates(1100);
         log_marker_call(sandbox);
         let resolve =
             run(sandbox
@@ -672,13 +673,14 @@ fn a_dry_run_of_a_file_places_nothing() {
 /// timeout.
 #[test]
 fn tail_follow_of_an_id_with_no_events_says_so_and_times_out() {
-    let sandbox = Sandbox::start_with(&["--no-quotas", "--answer-after", "100ms"]);
+    let sandbox = Sandbox::start_with_access_log(&["--no-quotas", "--answer-after", "100ms"]);
     // The handler's log group exists and has a call: only the id is wrong.
     let out = run(sandbox
         .chimecall()
         .args(["dial", "--to", "+12065550487", "--wait", "ended"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let wrong = "5f8e2a41-0000-4000-8000-000000000000";
+    let tail_started = access_log::now_ms();
     let started = Instant::now();
     let out = run(sandbox
         .chimecall()
@@ -686,10 +688,26 @@ fn tail_follow_of_an_id_with_no_events_says_so_and_times_out() {
     let took = started.elapsed();
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert_eq!(out.stdout, "");
+    // Not before the timeout (a lower bound a loaded machine cannot break) ...
     assert!(
-        took >= Duration::from_millis(2900) && took < Duration::from_secs(8),
+        took >= Duration::from_millis(2900),
         "gave up after {took:?}"
     );
+    // ... and at it: the sandbox saw its last look within the 3 s of its first (and a second of
+    // slack for a request sent just before the deadline). The wall clock only bounds a hang.
+    let lines = sandbox.access_log();
+    let looks: Vec<i64> =
+        access_log::arrived_since(&of_operation(&lines, "FilterLogEvents"), tail_started)
+            .into_iter()
+            .map(access_log::arrived_ms)
+            .collect();
+    let (first, last) = (looks.iter().min().unwrap(), looks.iter().max().unwrap());
+    assert!(
+        last - first <= 4000,
+        "the tail looked for {} ms: {looks:?}",
+        last - first
+    );
+    assert!(took < Duration::from_secs(60), "gave up after {took:?}");
     for words in [
         "no events",
         wrong,
@@ -731,8 +749,8 @@ fn hangup_all_of_one_batch_ends_only_its_calls() {
     };
     let (first_calls, second_calls) = (calls_of("first"), calls_of("second"));
     assert_eq!((first_calls.len(), second_calls.len()), (3, 3));
-    // Once they have answered, so the hangup is the operator's.
-    std::thread::sleep(Duration::from_millis(400));
+    // Once all six have answered, so the hangup is the operator's.
+    wait_for_handler_events(sandbox, "CALL_ANSWERED", 6);
 
     let hangup = run_json(
         sandbox,
@@ -770,30 +788,25 @@ fn ctrl_c_during_a_waiting_run_stops_new_dials() {
     let campaign = Campaign::start(&["--quota", "create-rate=50"]);
     let sandbox = &campaign.sandbox;
     let file = csv(&rows_of(Callee::Short, "r", 10));
-    let child = sandbox
-        .chimecall()
-        .args([
-            "-o",
-            "json",
-            "dial",
-            "--file",
-            path_str(&file),
-            "--wait",
-            "ended",
-            "--rate",
-            "2",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1200));
-    crate::support::signal(&child, "INT");
-    let signalled = Instant::now();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let mut dial = Spawned::start(sandbox.chimecall().args([
+        "-o",
+        "json",
+        "dial",
+        "--file",
+        path_str(&file),
+        "--wait",
+        "ended",
+        "--rate",
+        "2",
+    ]));
+    // Interrupted once a row is placed: the run is under way and has rows left to dial.
+    dial.wait_for_line(Stream::Stdout, "a placed row", |line| {
+        serde_json::from_str::<Value>(line).is_ok_and(|row| row["outcome"] == "placed")
+    });
+    let signalled = dial.signal("INT");
+    let out = dial.finish();
+    let (stdout, stderr) = (out.stdout, out.stderr);
+    assert_eq!(out.code, 130, "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     let got = records(&stdout);
     let placed = got.placements.len();
@@ -810,14 +823,19 @@ fn ctrl_c_during_a_waiting_run_stops_new_dials() {
             .all(|e| e["disposition"] == "answered" && e["ended_by"] == "callee"),
         "{stdout}"
     );
-    assert!(
-        signalled.elapsed() < Duration::from_secs(5),
-        "took {:?} to stop",
-        signalled.elapsed()
-    );
+    // No new dial after the signal, as the sandbox saw it: at most the one already on its way.
+    let lines = campaign.access_log();
+    let creates = of_operation(&lines, "CreateSipMediaApplicationCall");
+    let after = access_log::arrived_since(&creates, signalled);
+    assert!(after.len() <= 1, "dials after the signal: {after:#?}");
     // Nobody was dialed after the run said it was: the journal, the sandbox and stdout agree.
-    std::thread::sleep(Duration::from_millis(700));
-    assert_eq!(sandbox.placed_destinations().len(), placed);
+    // The access log has every answered request's line before its client has the answer.
+    let accepted = creates.iter().filter(|line| line["status"] == 201).count();
+    assert_eq!(accepted, placed, "{creates:#?}");
+    assert_eq!(
+        wait_for_handler_events(sandbox, "NEW_OUTBOUND_CALL", placed).len(),
+        placed
+    );
     let intents = journal(sandbox)
         .iter()
         .filter(|r| r["type"] == "intent")

@@ -1,6 +1,6 @@
 //! dial, hangup and update against a real sandbox: the bar, and every input rule.
 
-use crate::fake_endpoint::{Behaviour, FakeEndpoint};
+use crate::support::fake_endpoint::{Behaviour, FakeEndpoint};
 use crate::support::{run, Sandbox};
 
 fn is_guid(text: &str) -> bool {

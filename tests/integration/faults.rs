@@ -28,7 +28,7 @@ fn run_cell(name: &str, sandbox_flags: &[&str]) -> BTreeMap<String, String> {
     // The account's quotas are not what this measures: only the throttle cell sets one.
     let mut flags = vec!["--no-quotas", "--fault-seed", "42"];
     flags.extend_from_slice(sandbox_flags);
-    let sandbox = Sandbox::start_with(&flags);
+    let sandbox = Sandbox::start_with_access_log(&flags);
     let dir = tempfile::tempdir().unwrap();
     let file = csv(dir.path());
     let bulk = run(sandbox.chimecall().args([
@@ -66,7 +66,7 @@ fn run_cell(name: &str, sandbox_flags: &[&str]) -> BTreeMap<String, String> {
     );
 
     // Logs past every dial, so silence can count as "not placed"; then resolve.
-    std::thread::sleep(std::time::Duration::from_millis(1200));
+    sandbox.wait_for_logs_past_creates(1200);
     put_log_lines(
         &sandbox,
         "/aws/lambda/chimecall-sandbox-handler",

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::access_log::{self, arrived_ms, of_operation};
+use crate::support::access_log::{self, arrived_ms, of_operation};
 use crate::support::{chimecall, fresh_dir, json_lines, run, signal, Sandbox};
 
 /// Live calls `hangup --all` is asked to end: a minute's worth at the default 5 updates a second.

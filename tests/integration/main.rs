@@ -1,15 +1,11 @@
 //! Integration tests: the real `chimecall` binary against a real sandbox (or a fake endpoint),
 //! always in a hermetic environment.
 
-mod access_log;
 mod call_flows;
 mod call_state;
 mod campaigns;
 mod cli;
 mod dial_hangup;
-mod fake_endpoint;
-mod fake_http;
-mod fake_lambda;
 mod faults;
 mod hostile;
 mod independent_client;

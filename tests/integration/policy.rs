@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::fake_endpoint::{Behaviour, FakeEndpoint};
+use crate::support::fake_endpoint::{Behaviour, FakeEndpoint};
 use crate::support::{chimecall, json_lines, run, Finished, Journal, Sandbox};
 
 fn dial_against(url: &str) -> Finished {

@@ -3,23 +3,14 @@
 //! active calls, FilterLogEvents 25 per second in us-east-1 and 10 elsewhere; how chimecall meets
 //! them; `--quota`, `--no-quotas`, `--throttle-cps`; and the access log they are read from.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::access_log::{self, arrived_ms, busiest_second, of_operation};
-use crate::support::{chimecall, fresh_dir, json_lines, run, Sandbox};
-
-/// A sandbox with its default quotas, writing an access log; and where the log is.
-fn logged_sandbox(extra: &[&str]) -> (Sandbox, PathBuf) {
-    let log = fresh_dir("access-log").join("access.jsonl");
-    let mut args = vec!["--access-log", log.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    (Sandbox::start_with(&args), log)
-}
+use crate::support::access_log::{arrived_ms, busiest_second, of_operation};
+use crate::support::{chimecall, fresh_dir, json_lines, run, Sandbox, Spawned, Stream};
 
 fn csv(rows: &[&str]) -> PathBuf {
     let path = fresh_dir("rows").join("rows.csv");
@@ -35,7 +26,7 @@ fn csv(rows: &[&str]) -> PathBuf {
 /// row placed, the sandbox answered 429s, and the creates it accepted are a second apart.
 #[test]
 fn a_bulk_run_at_rate_0_meets_the_create_rate() {
-    let (sandbox, log) = logged_sandbox(&[]);
+    let sandbox = Sandbox::start_with_access_log(&[]);
     let rows = [
         "+12065551001",
         "+12065551002",
@@ -65,7 +56,7 @@ fn a_bulk_run_at_rate_0_meets_the_create_rate() {
     placed.sort();
     assert_eq!(placed, rows, "each row placed once");
 
-    let lines = access_log::read(&log);
+    let lines = sandbox.access_log();
     let creates = of_operation(&lines, "CreateSipMediaApplicationCall");
     let throttled: Vec<_> = creates.iter().filter(|l| l["status"] == 429).collect();
     assert!(!throttled.is_empty(), "no 429 in {lines:#?}");
@@ -98,7 +89,7 @@ fn a_bulk_run_at_rate_0_meets_the_create_rate() {
 /// ResourceLimitExceededException and the quota named; a hangup frees a slot at once.
 #[test]
 fn the_eleventh_live_call_is_refused_until_a_hangup_frees_a_slot() {
-    let (sandbox, log) = logged_sandbox(&["--answer-after", "100ms"]);
+    let sandbox = Sandbox::start_with_access_log(&["--answer-after", "100ms"]);
     let rows: Vec<String> = (0..10).map(|i| format!("+120655520{i:02}")).collect();
     let file = csv(&rows.iter().map(String::as_str).collect::<Vec<_>>());
     // At the create rate the quota allows: 1 per second, never throttled.
@@ -142,7 +133,7 @@ fn the_eleventh_live_call_is_refused_until_a_hangup_frees_a_slot() {
     let placed = sandbox.placed_destinations();
     assert_eq!(placed.len(), 11, "{placed:?}");
     assert!(!placed.contains(&"+12065552099".to_string()));
-    let refused: Vec<_> = of_operation(&access_log::read(&log), "CreateSipMediaApplicationCall")
+    let refused: Vec<_> = of_operation(&sandbox.access_log(), "CreateSipMediaApplicationCall")
         .into_iter()
         .filter(|l| l["error"] == "ResourceLimitExceededException")
         .cloned()
@@ -182,7 +173,7 @@ fn an_over_quota_create_is_the_models_resource_limit_exceeded() {
 #[test]
 fn filter_log_events_are_served_at_the_regions_rate() {
     for (region, limit) in [("us-east-1", 25), ("eu-west-1", 10)] {
-        let (sandbox, log) = logged_sandbox(&["--sandbox-region", region]);
+        let sandbox = Sandbox::start_with_access_log(&["--sandbox-region", region]);
         crate::support::put_log_lines(&sandbox, "/aws/lambda/burst", &["hello".to_string()]);
         let client = logs_client_without_retries(&sandbox);
         let answers = runtime().block_on(async {
@@ -211,7 +202,7 @@ fn filter_log_events_are_served_at_the_regions_rate() {
         }
         assert_eq!(served + throttled.len(), 40);
 
-        let lines = access_log::read(&log);
+        let lines = sandbox.access_log();
         let filters = of_operation(&lines, "FilterLogEvents");
         assert_eq!(filters.len(), 40, "{region}");
         let accepted: Vec<&Value> = filters
@@ -235,7 +226,7 @@ fn filter_log_events_are_served_at_the_regions_rate() {
 /// Updates: 5 per second; a sixth in the same second is throttled (429) and not acted on.
 #[test]
 fn updates_are_accepted_five_a_second() {
-    let (sandbox, log) = logged_sandbox(&["--answer-after", "100ms"]);
+    let sandbox = Sandbox::start_with_access_log(&["--answer-after", "100ms"]);
     let out = run(sandbox.chimecall().args(["dial", "--to", "+12065550123"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let tx = out.stdout.trim().to_string();
@@ -268,7 +259,7 @@ fn updates_are_accepted_five_a_second() {
         statuses.iter().all(|s| *s == 202 || *s == 429),
         "{statuses:?}"
     );
-    let lines = access_log::read(&log);
+    let lines = sandbox.access_log();
     let updates = of_operation(&lines, "UpdateSipMediaApplicationCall");
     assert_eq!(updates.len(), 8);
     assert!(updates.iter().all(|l| l["transaction_id"] == tx.as_str()));
@@ -291,7 +282,7 @@ fn updates_are_accepted_five_a_second() {
 /// counted as failed. (Busy numbers end their calls at once.)
 #[test]
 fn a_bulk_run_over_the_active_calls_quota_waits_for_slots() {
-    let (sandbox, log) = logged_sandbox(&[
+    let sandbox = Sandbox::start_with_access_log(&[
         "--quota",
         "active-calls=2",
         "--quota",
@@ -317,7 +308,7 @@ fn a_bulk_run_over_the_active_calls_quota_waits_for_slots() {
         out.stdout
     );
     assert_eq!(sandbox.placed_destinations().len(), 5);
-    let refused = of_operation(&access_log::read(&log), "CreateSipMediaApplicationCall")
+    let refused = of_operation(&sandbox.access_log(), "CreateSipMediaApplicationCall")
         .into_iter()
         .filter(|l| l["error"] == "ResourceLimitExceededException")
         .count();
@@ -397,7 +388,7 @@ fn bad_quota_flags_are_refused_at_startup() {
 /// Every request gets its line, refused ones included, with the fields the docs promise.
 #[test]
 fn the_access_log_has_a_line_for_every_request() {
-    let (sandbox, log) = logged_sandbox(&["--answer-after", "100ms"]);
+    let sandbox = Sandbox::start_with_access_log(&["--answer-after", "100ms"]);
     let address = sandbox.endpoint().trim_start_matches("http://").to_string();
     // Unsigned, to a path no operation serves: refused before any operation is looked for.
     let answer = raw_request(
@@ -411,7 +402,7 @@ fn the_access_log_has_a_line_for_every_request() {
     let tail = run(sandbox.chimecall().args(["tail", tx]));
     assert_eq!(tail.code, 0, "{}", tail.stderr);
 
-    let lines = access_log::read(&log);
+    let lines = sandbox.access_log();
     let unknown = &lines[0];
     assert_eq!(unknown["operation"], "unknown");
     assert_eq!(unknown["status"], 403);
@@ -487,33 +478,15 @@ fn raw_request(address: &str, request: &str) -> String {
 
 /// The sandbox's first lines on stderr, up to the quotas it states; then it is stopped.
 fn startup_note(flags: &[&str]) -> String {
-    let mut child = chimecall()
-        .args(["sandbox", "--port", "0"])
-        .args(flags)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (lines, seen) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let done = line.contains("Quotas in force");
-            if lines.send(line).is_err() || done {
-                return;
-            }
-        }
+    let mut sandbox = Spawned::start(chimecall().args(["sandbox", "--port", "0"]).args(flags));
+    sandbox.wait_for_line(Stream::Stderr, "the quotas", |line| {
+        line.contains("Quotas in force")
     });
     let mut note = String::new();
-    while let Ok(line) = seen.recv_timeout(Duration::from_secs(20)) {
-        note.push_str(&line);
+    for line in sandbox.lines(Stream::Stderr) {
+        note.push_str(line);
         note.push('\n');
-        if line.contains("Quotas in force") {
-            break;
-        }
     }
-    let _ = child.kill();
-    let _ = child.wait();
     note
 }
 
@@ -566,8 +539,12 @@ fn logs_client_without_retries(sandbox: &Sandbox) -> aws_sdk_cloudwatchlogs::Cli
 /// fresh account's 5 a second (`--rate`), so every call is ended and nothing is throttled.
 #[test]
 fn hangup_all_meets_the_update_quota() {
-    let (sandbox, log) =
-        logged_sandbox(&["--quota", "create-rate=50", "--quota", "active-calls=20"]);
+    let sandbox = Sandbox::start_with_access_log(&[
+        "--quota",
+        "create-rate=50",
+        "--quota",
+        "active-calls=20",
+    ]);
     let numbers: Vec<String> = (0..12).map(|i| format!("+120655511{i:02}")).collect();
     let rows = csv(&numbers.iter().map(String::as_str).collect::<Vec<_>>());
     let dial = run(sandbox.chimecall().args([
@@ -595,7 +572,7 @@ fn hangup_all_meets_the_update_quota() {
         answers.iter().all(|a| a["result"] == "accepted"),
         "{answers:?}"
     );
-    let lines = access_log::read(&log);
+    let lines = sandbox.access_log();
     let updates = of_operation(&lines, "UpdateSipMediaApplicationCall");
     let taken: Vec<&Value> = updates
         .iter()

@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::Stdio;
-use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::access_log;
-use crate::support::{json_lines, run, Sandbox};
+use crate::support::access_log;
+use crate::support::{json_lines, run, Sandbox, Spawned, Stream};
 
 /// A CSV of `count` distinct destinations with ids.
 fn csv_file(dir: &std::path::Path, count: usize) -> std::path::PathBuf {
@@ -23,8 +22,7 @@ fn csv_file(dir: &std::path::Path, count: usize) -> std::path::PathBuf {
 }
 
 fn journal_lines(sandbox: &Sandbox) -> Vec<Value> {
-    let text = std::fs::read_to_string(sandbox.journal()).unwrap_or_default();
-    json_lines(&text)
+    sandbox.journal_records()
 }
 
 fn count_by<T: Ord + Clone>(items: &[T]) -> BTreeMap<T, usize> {
@@ -85,29 +83,23 @@ fn an_interrupted_run_resumes_without_ringing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 2000);
     let file = file.to_str().unwrap();
-    let child = sandbox
-        .chimecall()
-        .args([
-            "--output",
-            "json",
-            "dial",
-            "--max-active",
-            "0",
-            "--file",
-            file,
-            "--rate",
-            "200",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(2500));
-    crate::support::signal(&child, "INT");
-    let first = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&first.stderr);
-    assert_eq!(first.status.code(), Some(130), "{stderr}");
-    let first_reports = json_lines(&String::from_utf8_lossy(&first.stdout));
+    let mut dial = Spawned::start(sandbox.chimecall().args([
+        "--output",
+        "json",
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        file,
+        "--rate",
+        "200",
+    ]));
+    // Interrupted once 100 rows are placed: well into the run, far from its end.
+    dial.wait_for_lines(Stream::Stdout, "placed rows", 100, |_| true);
+    dial.signal("INT");
+    let first = dial.finish();
+    assert_eq!(first.code, 130, "{}", first.stderr);
+    let first_reports = json_lines(&first.stdout);
     assert!(
         (100..2000).contains(&first_reports.len()),
         "the interrupted run placed {} calls",
@@ -159,8 +151,7 @@ fn an_interrupted_run_resumes_without_ringing_twice() {
 /// sandbox's own log timestamps show. (The exact-rate figures are in bench/, not here.)
 #[test]
 fn the_rate_is_never_exceeded() {
-    let log = crate::support::fresh_dir("access-log").join("access.jsonl");
-    let sandbox = Sandbox::start_with(&["--no-quotas", "--access-log", log.to_str().unwrap()]);
+    let sandbox = Sandbox::start_with_access_log(&["--no-quotas"]);
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 25);
     let out = run(sandbox.chimecall().args([
@@ -176,7 +167,7 @@ fn the_rate_is_never_exceeded() {
     // Arrivals, where AWS measures a rate. Other tests load the machine, so allow 100 ms of
     // jitter each way; a burst (a bucket that fills while idle) would still show here. The exact
     // figures are bench/run.sh's.
-    let lines = access_log::read(&log);
+    let lines = sandbox.access_log();
     let mut times: Vec<i64> = access_log::of_operation(&lines, "CreateSipMediaApplicationCall")
         .into_iter()
         .map(access_log::arrived_ms)
@@ -467,14 +458,17 @@ fn two_runs_of_one_file_cannot_overlap() {
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 20);
     let file = file.to_str().unwrap();
-    let first = sandbox
-        .chimecall()
-        .args(["dial", "--max-active", "0", "--file", file, "--rate", "5"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    let mut first = Spawned::start(sandbox.chimecall().args([
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        file,
+        "--rate",
+        "5",
+    ]));
+    // Its first row's report: it holds the file, with rows left to dial.
+    first.wait_for_output(Stream::Stdout);
     let second =
         run(sandbox
             .chimecall()
@@ -485,12 +479,8 @@ fn two_runs_of_one_file_cannot_overlap() {
         "{}",
         second.stderr
     );
-    let first = first.wait_with_output().unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    let first = first.finish();
+    assert_eq!(first.code, 0, "{}", first.stderr);
     let destinations = sandbox.placed_destinations();
     assert_eq!(destinations.len(), 20);
     assert!(count_by(&destinations).values().all(|n| *n == 1));
@@ -577,10 +567,11 @@ fn absurd_rates_are_usage_errors() {
 /// the dial. Any other log line proves nothing.
 #[test]
 fn not_placed_needs_proof_from_the_logs() {
-    let sandbox = Sandbox::start_with(&["--fault", "error-before=1"]);
+    let sandbox = Sandbox::start_with_access_log(&["--fault", "error-before=1"]);
     let out = run(sandbox.chimecall().args(["dial", "--to", "+12065550151"]));
     assert_eq!(out.code, 8, "{}", out.stderr);
-    std::thread::sleep(Duration::from_millis(1100));
+    // Lines logged from now on are past the dial by more than --settle.
+    sandbox.wait_for_logs_past_creates(1100);
     let group = "/aws/lambda/chimecall-sandbox-handler";
     crate::support::put_log_lines(
         &sandbox,
@@ -615,40 +606,34 @@ fn not_placed_needs_proof_from_the_logs() {
 /// stops promptly instead of working through its retries.
 #[test]
 fn ctrl_c_stops_throttle_retries() {
-    let sandbox = Sandbox::start_with(&["--no-quotas", "--throttle-cps", "2"]);
+    let sandbox = Sandbox::start_with_access_log(&["--no-quotas", "--throttle-cps", "2"]);
     let dir = tempfile::tempdir().unwrap();
     let file = csv_file(dir.path(), 60);
-    let child = sandbox
-        .chimecall()
-        .args([
-            "dial",
-            "--max-active",
-            "0",
-            "--file",
-            file.to_str().unwrap(),
-            "--rate",
-            "0",
-            "--concurrency",
-            "16",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let interrupted_at = std::time::Instant::now();
-    crate::support::signal(&child, "INT");
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut dial = Spawned::start(sandbox.chimecall().args([
+        "dial",
+        "--max-active",
+        "0",
+        "--file",
+        file.to_str().unwrap(),
+        "--rate",
+        "0",
+        "--concurrency",
+        "16",
+    ]));
+    // Once a row is placed, the other 15 at once have met 429s and wait to retry.
+    dial.wait_for_output(Stream::Stdout);
+    let interrupted_at = dial.signal("INT");
+    let out = dial.finish();
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    // Stopped promptly, as the sandbox saw it: after the signal, no more creates than the 16
+    // that may have been on their way; working through the retries would send dozens.
+    let lines = sandbox.access_log();
+    let creates = access_log::of_operation(&lines, "CreateSipMediaApplicationCall");
+    let after = access_log::arrived_since(&creates, interrupted_at);
     assert!(
-        interrupted_at.elapsed() < Duration::from_secs(5),
-        "the run took {:?} to stop after Ctrl-C",
-        interrupted_at.elapsed()
+        after.len() <= 16,
+        "{} creates after Ctrl-C: {after:#?}",
+        after.len()
     );
     let placed_after = sandbox.placed_destinations().len();
     assert!(

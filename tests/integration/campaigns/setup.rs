@@ -3,12 +3,12 @@
 //! for stdout's records, the journal and the sandbox's access log.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use crate::access_log;
-use crate::fake_lambda::{FakeLambda, Reply};
+use crate::support::access_log;
+use crate::support::fake_lambda::{FakeLambda, Reply};
 use crate::support::{fresh_dir, json_lines, Sandbox};
 
 /// Simulated time runs this much faster than the wall clock.
@@ -126,7 +126,6 @@ impl Campaign {
     pub fn start(extra: &[&str]) -> Campaign {
         let handler = key_listening_handler();
         let callees = callees_file();
-        let access_log = fresh_dir("access-log").join("access.jsonl");
         let mut args = vec![
             "--handler",
             &handler.url,
@@ -139,11 +138,10 @@ impl Campaign {
             "5s",
             "--seed",
             "1",
-            "--access-log",
-            access_log.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let sandbox = Sandbox::start_with(&args);
+        let sandbox = Sandbox::start_with_access_log(&args);
+        let access_log = sandbox.access_log_path().to_path_buf();
         Campaign {
             sandbox,
             access_log,
@@ -157,15 +155,7 @@ impl Campaign {
 }
 
 /// A CSV file with a header `to,id` and one row per (id, to).
-pub fn csv(rows: &[(String, String)]) -> PathBuf {
-    let path = fresh_dir("rows").join("rows.csv");
-    let mut text = String::from("to,id\n");
-    for (id, to) in rows {
-        text.push_str(&format!("{to},{id}\n"));
-    }
-    std::fs::write(&path, text).unwrap();
-    path
-}
+pub use crate::support::csv_of as csv;
 
 /// `count` rows of one class, ids `{prefix}{i}`.
 pub fn rows_of(callee: Callee, prefix: &str, count: usize) -> Vec<(String, String)> {
@@ -202,7 +192,7 @@ pub fn count_field(records: &[Value], field: &str) -> BTreeMap<String, usize> {
 
 /// The journal's records.
 pub fn journal(sandbox: &Sandbox) -> Vec<Value> {
-    json_lines(&std::fs::read_to_string(sandbox.journal()).unwrap_or_default())
+    sandbox.journal_records()
 }
 
 /// How many calls the sandbox placed to each destination (from its handler's logs), leaving out
@@ -217,6 +207,4 @@ pub fn placed_per_destination(sandbox: &Sandbox, except: &[&str]) -> BTreeMap<St
     counts
 }
 
-pub fn path_str(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
+pub use crate::support::path_str;

@@ -200,7 +200,7 @@ fn assert_refused(out: &Ran, what: &str, place: &str) {
 fn assert_placed_exactly(sandbox: &Sandbox, expected: &[&str]) {
     let out = ran(sandbox.chimecall().args(["dial", "--to", CONTROL]));
     assert_eq!(out.code, 0, "the control call: {}", out.stderr);
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let mut placed = loop {
         let placed = sandbox.placed_destinations();
         if placed.iter().any(|to| to == CONTROL) || Instant::now() > deadline {

@@ -418,11 +418,11 @@ impl HostileEndpoint {
     fn start(status: u16, error_type_header: Option<&'static str>) -> HostileEndpoint {
         let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = std::sync::Arc::clone(&requests);
-        let url = crate::fake_http::serve(move |_| {
+        let url = crate::support::fake_http::serve(move |_| {
             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let code = error_type_header.unwrap_or(HOSTILE);
             let body = json!({"Code": code, "message": HOSTILE, "Message": HOSTILE});
-            let answer = crate::fake_http::Response::json(status, body);
+            let answer = crate::support::fake_http::Response::json(status, body);
             let answer = match error_type_header {
                 Some(error_type) => answer.header("x-amzn-ErrorType", error_type),
                 None => answer,

@@ -1,11 +1,13 @@
 //! Reading the sandbox's access log (`--access-log`): one JSON object per request served, timed
-//! at arrival, where AWS measures its rates.
+//! at arrival, where AWS measures its rates. Tests read service-side timing (rates, spacing, when
+//! the last request came) here, not from the wall clock around a command, which a loaded machine
+//! stretches.
 
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::json_lines;
+use super::json_lines;
 
 /// Every line of the access log at `path` (none yet if it does not exist).
 pub fn read(path: &Path) -> Vec<Value> {
@@ -48,4 +50,23 @@ pub fn busiest_window(times: &[i64], window_ms: i64) -> usize {
 pub fn busiest_second(lines: &[&Value]) -> usize {
     let times: Vec<i64> = lines.iter().map(|line| arrived_ms(line)).collect();
     busiest_window(&times, 1000)
+}
+
+/// Now, in epoch ms, on the clock the access log's `time` is read from (the sandbox runs on the
+/// test's machine): compare it with [`arrived_ms`], e.g. to find the requests that came after a
+/// signal.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_millis() as i64
+}
+
+/// The lines that arrived at or after `ms` (epoch ms).
+pub fn arrived_since<'a>(lines: &[&'a Value], ms: i64) -> Vec<&'a Value> {
+    lines
+        .iter()
+        .copied()
+        .filter(|line| arrived_ms(line) >= ms)
+        .collect()
 }

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::fake_http::{self, Response};
+use super::fake_http::{self, Response};
 
 #[derive(Clone, Copy)]
 pub enum Behaviour {

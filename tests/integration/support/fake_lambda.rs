@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::fake_http::{self, Response};
+use super::fake_http::{self, Response};
 
 /// What the function does with one event.
 pub enum Reply {
