@@ -123,33 +123,79 @@ fn start_sending(
             stop.clone(),
         );
         in_flight.push_back(tokio::spawn(async move {
+            let update = Update {
+                client: &client,
+                target: &target,
+                arguments: &arguments,
+            };
+            let sent = update.paced(&slots, &pacer, stop.as_ref()).await;
+            (target, sent)
+        }));
+    }
+    Sending { in_flight }
+}
+
+/// A throttled update is sent at most this many times: each time after the pacer's pause.
+const MAX_THROTTLED_SENDS: u32 = 8;
+
+/// One update of many.
+struct Update<'a> {
+    client: &'a aws_sdk_chimesdkvoice::Client,
+    target: &'a Target,
+    arguments: &'a BTreeMap<String, String>,
+}
+
+impl Update<'_> {
+    /// Sends the update when its turn comes (a slot, and the pacer's start); one the service
+    /// did not act on (throttled, no connection) goes again at a later turn, so retries are paced
+    /// with the rest. After a signal nothing more is sent: [`Sent::NotSent`].
+    async fn paced(&self, slots: &Arc<Semaphore>, pacer: &Pacer, stop: Option<&StopWatch>) -> Sent {
+        let mut sends = 0;
+        loop {
             let turn = async {
-                let slot = slots.acquire_owned().await;
-                pacer.until_ready().await;
-                slot
+                let slot = Arc::clone(slots).acquire_owned().await;
+                let started = pacer.until_ready().await;
+                (slot, started)
             };
             let stopped = async {
-                match &stop {
+                match stop {
                     Some(stop) => stop.stopped().await,
                     None => std::future::pending().await,
                 }
             };
-            let _slot = tokio::select! {
+            let (_slot, started) = tokio::select! {
                 biased;
-                _ = stopped => return (target, Sent::NotSent),
-                slot = turn => slot,
+                _ = stopped => return Sent::NotSent,
+                turn = turn => turn,
             };
-            if stop.as_ref().is_some_and(StopWatch::is_stopped) {
-                return (target, Sent::NotSent);
+            if stop.is_some_and(StopWatch::is_stopped) {
+                return Sent::NotSent;
             }
-            let answer =
-                aws::update_call(&client, &target.sma_id, &target.transaction_id, &arguments)
-                    .await
-                    .map(|_| ());
-            (target, Sent::Answered(answer))
-        }));
+            let target = self.target;
+            let answer = aws::update_call_once(
+                self.client,
+                &target.sma_id,
+                &target.transaction_id,
+                self.arguments,
+            )
+            .await
+            .map(|_| ());
+            sends += 1;
+            match answer {
+                Err(error) if error.not_acted_on() && sends < MAX_THROTTLED_SENDS => {
+                    if error.is_throttle() {
+                        pacer.throttled();
+                    }
+                }
+                answer => {
+                    if !matches!(&answer, Err(error) if error.is_throttle()) {
+                        pacer.succeeded(started);
+                    }
+                    return Sent::Answered(answer);
+                }
+            }
+        }
     }
-    Sending { in_flight }
 }
 
 impl Sending {

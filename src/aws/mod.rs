@@ -29,7 +29,7 @@ pub(crate) use error::ApiError;
 #[cfg(test)]
 pub(crate) use error::Reach;
 pub(crate) use logs::{filter_log_events_page, handler_log_group, LogPage, LogWindow};
-pub(crate) use voice::{create_call, create_call_once, update_call};
+pub(crate) use voice::{create_call, create_call_once, update_call, update_call_once};
 
 /// How to reach AWS, as the user asked on the command line. Everything left `None` comes from
 /// the SDK's standard chain (environment, shared config files, profile).

@@ -68,6 +68,28 @@ pub(crate) async fn update_call(
     .await
 }
 
+/// One UpdateSipMediaApplicationCall request, no retry at all: many updates at once pace their
+/// own retries of throttled ones, so a retry does not land on top of the paced updates.
+pub(crate) async fn update_call_once(
+    client: &aws_sdk_chimesdkvoice::Client,
+    sma_id: &str,
+    transaction_id: &str,
+    arguments: &std::collections::BTreeMap<String, String>,
+) -> Result<String, ApiError> {
+    const OPERATION: &str = "UpdateSipMediaApplicationCall";
+    let output = client
+        .update_sip_media_application_call()
+        .sip_media_application_id(sma_id)
+        .transaction_id(transaction_id)
+        .set_arguments(Some(arguments.clone().into_iter().collect()))
+        .customize()
+        .config_override(no_sdk_retries())
+        .send()
+        .await
+        .map_err(|e| ApiError::from_sdk(OPERATION, &e))?;
+    transaction_id_of(OPERATION, output.sip_media_application_call())
+}
+
 /// How long one operation may take, all its attempts together (`--operation-timeout`).
 fn operation_budget(client: &aws_sdk_chimesdkvoice::Client) -> Option<std::time::Duration> {
     client
