@@ -29,14 +29,17 @@ pub(crate) enum DispositionKind {
     NotPlaced,
     /// The dial's outcome is unknown: a call may have been placed.
     Unknown,
-    /// Answered, but the callee did not acknowledge (`--success digits:REGEX`).
+    /// Answered, but the callee did not acknowledge (`--ack`, `--success digits:REGEX`).
     Unacknowledged,
+    /// Answered, and the callee pressed the acknowledgement key (`--ack KEY`).
+    Acknowledged,
     /// Following stopped before the call ended.
     Live,
 }
 
 impl DispositionKind {
-    pub(crate) const ALL: [DispositionKind; 9] = [
+    pub(crate) const ALL: [DispositionKind; 10] = [
+        DispositionKind::Acknowledged,
         DispositionKind::Answered,
         DispositionKind::Unacknowledged,
         DispositionKind::Busy,
@@ -58,8 +61,19 @@ impl DispositionKind {
             DispositionKind::NotPlaced => "not_placed",
             DispositionKind::Unknown => "unknown",
             DispositionKind::Unacknowledged => "unacknowledged",
+            DispositionKind::Acknowledged => "acknowledged",
             DispositionKind::Live => "live",
         }
+    }
+
+    /// A row that ended this way is done: it is never dialed again.
+    pub(crate) fn is_success(self) -> bool {
+        matches!(self, DispositionKind::Answered | DispositionKind::Acknowledged)
+    }
+
+    /// Someone picked up (whatever they pressed).
+    pub(crate) fn was_answered(self) -> bool {
+        self.is_success() || self == DispositionKind::Unacknowledged
     }
 
     pub(crate) fn parse(text: &str) -> Option<DispositionKind> {
@@ -98,14 +112,40 @@ impl EndedBy {
     }
 }
 
-/// What counts as success for a run: an answer, or an answer with the right digits.
+/// What counts as success for a run: an answer, an answer with the right digits, or the
+/// acknowledgement key (`--ack`).
 #[derive(Debug, Clone)]
 pub(crate) enum Success {
     Answered,
     Digits(Regex),
+    /// `--ack KEY`: the key pressed (`^KEY$`); the disposition says `acknowledged`.
+    Acknowledged(Regex),
 }
 
 impl Success {
+    /// `--ack KEY`: success is that one key, pressed alone.
+    pub(crate) fn acknowledged_by(key: char) -> Success {
+        let pattern = format!("^{}$", regex::escape(&key.to_string()));
+        Success::Acknowledged(Regex::new(&pattern).expect("an escaped key is a regex"))
+    }
+
+    /// Whether what a call has shown so far is success, and as which disposition: an answer
+    /// (with the digits asked for, if any). Decided the moment it is seen, call still up or not.
+    pub(crate) fn seen(&self, facts: &CallFacts) -> Option<DispositionKind> {
+        if !facts.answered {
+            return None;
+        }
+        match self {
+            Success::Answered => Some(DispositionKind::Answered),
+            Success::Digits(pattern) => pattern
+                .is_match(&facts.digits)
+                .then_some(DispositionKind::Answered),
+            Success::Acknowledged(pattern) => pattern
+                .is_match(&facts.digits)
+                .then_some(DispositionKind::Acknowledged),
+        }
+    }
+
     /// `answered` or `digits:REGEX` (the regex must match the whole of the digits entered).
     pub(crate) fn parse(text: &str) -> Result<Success, String> {
         match text {
@@ -146,12 +186,9 @@ impl Disposition {
     pub(crate) fn of_call(facts: &CallFacts, success: &Success) -> Disposition {
         let disposition = match (facts.ended, facts.answered) {
             (false, _) => DispositionKind::Live,
-            (true, true) => match success {
-                Success::Digits(pattern) if !pattern.is_match(&facts.digits) => {
-                    DispositionKind::Unacknowledged
-                }
-                _ => DispositionKind::Answered,
-            },
+            (true, true) => success
+                .seen(facts)
+                .unwrap_or(DispositionKind::Unacknowledged),
             (true, false) => match facts.sip_response_code.as_deref() {
                 Some("486") => DispositionKind::Busy,
                 None | Some("0") | Some("480") => DispositionKind::NoAnswer,
@@ -195,13 +232,15 @@ impl Disposition {
         let seconds = |ms: i64| format!("{:.1} s", ms as f64 / 1000.0);
         let mut parts = Vec::new();
         match self.disposition {
-            DispositionKind::Answered | DispositionKind::Unacknowledged => {
+            kind if kind.was_answered() => {
                 let mut answered = match self.ring_ms {
                     Some(ring) => format!("answered after {}", seconds(ring)),
                     None => "answered".to_string(),
                 };
-                if self.disposition == DispositionKind::Unacknowledged {
-                    answered.push_str(" (unacknowledged)");
+                match kind {
+                    DispositionKind::Unacknowledged => answered.push_str(" (unacknowledged)"),
+                    DispositionKind::Acknowledged => answered.push_str(" (acknowledged)"),
+                    _ => {}
                 }
                 parts.push(answered);
                 if let Some(duration) = self.duration_ms {

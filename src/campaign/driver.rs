@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
-use super::core::{CallNews, DialOutcome, Effect, Event, RowRead, RunOutcome, RunState};
+use super::core::{CallNews, DialOutcome, Effect, Event, Progress, RowRead, RunOutcome, RunState};
 use super::dialer::{self, DialContext};
 use super::following;
 use super::job::Job;
@@ -117,6 +117,9 @@ impl Driver<'_> {
                 pending.push_back(Event::StdoutClosed);
             }
         }
+        for effect in self.core.wind_up() {
+            self.carry_out(effect, &mut inboxes).await;
+        }
         for task in inboxes.follow_tasks.values() {
             task.abort();
         }
@@ -165,10 +168,11 @@ impl Driver<'_> {
                     },
                 )
             }
-            Effect::JournalEnded {
+            Effect::JournalCall {
                 transaction_id,
+                progress,
                 disposition,
-            } => self.journal_ended(&transaction_id, &disposition).await,
+            } => self.journal_call(&transaction_id, progress, &disposition).await,
             Effect::HangUp(targets) => self.hang_up(targets).await,
         }
         None
@@ -222,20 +226,25 @@ impl Driver<'_> {
         None
     }
 
-    async fn journal_ended(&self, transaction_id: &str, disposition: &Disposition) {
-        let phase = CallPhase::Ended {
-            answered: disposition.answered,
-            sip_response_code: disposition.sip_response_code.clone(),
-        };
+    /// Journals what a call did: answered and acknowledged as they happen (`calls --active`
+    /// shows them), its end with its disposition.
+    async fn journal_call(&self, transaction_id: &str, progress: Progress, disposition: &Disposition) {
         let journal = &self.dialing.journal;
-        let noted = journal::record_phase(
-            journal,
-            transaction_id,
-            &phase,
-            Some(disposition),
-            "dial --file",
-        )
-        .await;
+        let source = "dial --file";
+        let noted = match progress {
+            Progress::Answered => {
+                journal::record_phase(journal, transaction_id, &CallPhase::Answered, None, source)
+                    .await
+            }
+            Progress::Acknowledged => journal::record_acknowledged(journal, transaction_id, source).await,
+            Progress::Ended => {
+                let phase = CallPhase::Ended {
+                    answered: disposition.answered,
+                    sip_response_code: disposition.sip_response_code.clone(),
+                };
+                journal::record_phase(journal, transaction_id, &phase, Some(disposition), source).await
+            }
+        };
         if let Err(failure) = noted {
             self.output.error(failure);
         }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::core::{CallNews, Lost};
+use super::core::{CallNews, Lost, News};
 use crate::call::{Disposition, Success};
 use crate::follow::{CallWatch, Update};
 
@@ -14,7 +14,8 @@ use crate::follow::{CallWatch, Update};
 /// caught up meanwhile): the handler does not log its events, or the group is not its own.
 const NO_EVENTS_AFTER: Duration = Duration::from_secs(30);
 
-/// Follows `watch` until the call ends, `limit` passes, or the logs fail; tells `news`.
+/// Follows `watch` until the call ends, `limit` passes, or the logs fail; tells `news` as it
+/// goes: the answer, the success (the call may go on), and the end or why following stopped.
 pub(crate) async fn follow(
     mut watch: CallWatch,
     success: Success,
@@ -23,8 +24,30 @@ pub(crate) async fn follow(
 ) {
     let started = Instant::now();
     let give_up = limit.map(|limit| started + limit);
+    let transaction_id = watch.transaction_id().to_string();
+    let tell = |what: News, disposition: Disposition| {
+        let _ = news.send(CallNews {
+            transaction_id: transaction_id.clone(),
+            disposition,
+            news: what,
+        });
+    };
+    let (mut answered, mut succeeded) = (false, false);
     let lost = loop {
-        if watch.tracker().is_ended() {
+        let facts = watch.tracker().facts();
+        if !answered && facts.answered {
+            answered = true;
+            tell(News::Answered, Disposition::of_call(&facts, &success));
+        }
+        if !succeeded {
+            if let Some(kind) = success.seen(&facts) {
+                succeeded = true;
+                let mut disposition = Disposition::of_call(&facts, &success);
+                disposition.disposition = kind;
+                tell(News::Succeeded, disposition);
+            }
+        }
+        if facts.ended {
             break None;
         }
         let now = Instant::now();
@@ -52,9 +75,6 @@ pub(crate) async fn follow(
             }
         }
     };
-    let _ = news.send(CallNews {
-        transaction_id: watch.transaction_id().to_string(),
-        disposition: Disposition::of_call(&watch.tracker().facts(), &success),
-        lost,
-    });
+    let disposition = Disposition::of_call(&watch.tracker().facts(), &success);
+    tell(lost.map_or(News::Ended, News::Lost), disposition);
 }

@@ -13,6 +13,7 @@ use crate::call::DispositionKind;
 /// The colour of each disposition, in the charts and the legend.
 fn colour(kind: DispositionKind) -> &'static str {
     match kind {
+        DispositionKind::Acknowledged => "#1b7a43",
         DispositionKind::Answered => "#2e9d5b",
         DispositionKind::Unacknowledged => "#9bc53d",
         DispositionKind::Busy => "#e0a100",
@@ -225,7 +226,7 @@ fn attention(html: &mut String, batch: &BatchLedger) {
     let rows: Vec<RowSummary> = batch
         .rows_in_order()
         .into_iter()
-        .filter(|row| row.disposition() != DispositionKind::Answered)
+        .filter(|row| !row.disposition().is_success())
         .map(|row| RowSummary::of(&batch.name, row))
         .collect();
     html.push_str("<h2>Rows that need attention</h2>\n");

@@ -122,25 +122,26 @@ impl RowLedger {
         self.attempts.iter().max_by_key(|a| a.attempt)
     }
 
-    /// Where the row stands: an answer in any attempt settles it (it is never redialed);
+    /// Where the row stands: a success in any attempt settles it (it is never redialed);
     /// otherwise how its latest attempt went.
     pub(crate) fn disposition(&self) -> DispositionKind {
-        if self
+        if let Some(success) = self
             .attempts
             .iter()
-            .any(|a| a.disposition() == DispositionKind::Answered)
+            .map(DialEntry::disposition)
+            .find(|kind| kind.is_success())
         {
-            return DispositionKind::Answered;
+            return success;
         }
         self.last()
             .map_or(DispositionKind::NotPlaced, DialEntry::disposition)
     }
 
-    /// The attempt that settled the row (the answered one, else the latest).
+    /// The attempt that settled the row (the successful one, else the latest).
     pub(crate) fn deciding_attempt(&self) -> Option<&DialEntry> {
         self.attempts
             .iter()
-            .find(|a| a.disposition() == DispositionKind::Answered)
+            .find(|a| a.disposition().is_success())
             .or_else(|| self.last())
     }
 }

@@ -71,10 +71,10 @@ pub(crate) fn parse_redial_classes(text: &str) -> Result<BTreeSet<DispositionKin
                  unacknowledged, unknown, live, failed)"
             ))
         })?;
-        if kind == DispositionKind::Answered {
-            return Err(Failure::usage(
-                "--redial: a row that answered is never dialed again",
-            ));
+        if kind.is_success() {
+            return Err(Failure::usage(format!(
+                "--redial: a row that ended {kind} is never dialed again"
+            )));
         }
         classes.insert(kind);
     }

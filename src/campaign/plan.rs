@@ -69,7 +69,10 @@ impl RedialRules {
     /// Whether an attempt that ended `disposition` is dialed again, given the row's tries.
     pub(crate) fn redials(&self, disposition: DispositionKind, tries: &Tries) -> bool {
         match disposition {
-            DispositionKind::Answered | DispositionKind::Live | DispositionKind::Failed => false,
+            DispositionKind::Answered
+            | DispositionKind::Acknowledged
+            | DispositionKind::Live
+            | DispositionKind::Failed => false,
             // It may have rung: only when asked (`--retry-unknown`, as before), and once more
             // than the attempts at most.
             DispositionKind::Unknown => self.retry_unknown && tries.placed <= self.attempts,
@@ -141,8 +144,13 @@ pub(crate) fn plan_row(
         };
     }
     let tries = tries_of(row);
-    let disposition = row.disposition();
-    if disposition == DispositionKind::Answered {
+    // A success settles the row once its call ended, or its callee acknowledged; a call still
+    // up that was only answered is followed on (the callee may yet press the key asked for).
+    let settled = row.attempts.iter().any(|attempt| {
+        attempt.disposition().is_success()
+            && (attempt.is_ended() || attempt.state.as_deref() == Some("acknowledged"))
+    });
+    if settled {
         return RowPlan::Skip { unknown: false };
     }
     if let Some(redial) = &row.redial {
@@ -154,7 +162,8 @@ pub(crate) fn plan_row(
         };
     }
     let last = row.last().expect("a row with attempts");
-    if disposition == DispositionKind::Live {
+    let disposition = row.disposition();
+    if last.is_active() {
         return match (&last.transaction_id, last.time_ms(), follows) {
             (Some(transaction_id), Some(since_ms), true) => RowPlan::Follow {
                 attempt: last.attempt,

@@ -197,6 +197,9 @@ pub(crate) struct EndReport {
     pub(crate) ring_ms: Option<i64>,
     pub(crate) duration_ms: Option<i64>,
     pub(crate) ended_by: Option<EndedBy>,
+    /// The call was still up when the run stopped following it (its row may have succeeded).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) live: bool,
 }
 
 impl EndReport {
@@ -221,6 +224,7 @@ impl EndReport {
             ring_ms: disposition.ring_ms,
             duration_ms: disposition.duration_ms,
             ended_by: disposition.ended_by,
+            live: false,
         }
     }
 }
@@ -244,6 +248,9 @@ impl fmt::Display for EndReport {
         }
         if let Some(by) = self.ended_by {
             write!(f, " ended_by={}", by.as_str())?;
+        }
+        if self.live && self.disposition != DispositionKind::Live {
+            write!(f, " live=true")?;
         }
         Ok(())
     }

@@ -67,9 +67,7 @@ impl BatchSummary {
                 if let Some(entered) = attempt.digits.as_ref().filter(|d| !d.is_empty()) {
                     *digits.entry(entered.clone()).or_default() += 1;
                 }
-                if disposition == DispositionKind::Answered
-                    || disposition == DispositionKind::Unacknowledged
-                {
+                if disposition.was_answered() {
                     rings.extend(attempt.ring_ms);
                     durations.extend(attempt.duration_ms);
                 }
@@ -87,7 +85,9 @@ impl BatchSummary {
             // Attempts, not dials: a throttled dial sent again is the same attempt.
             attempts: rows.iter().map(|row| row.attempts_made() as usize).sum(),
             answer_rate: (dialed > 0).then(|| {
-                (count(DispositionKind::Answered) + count(DispositionKind::Unacknowledged)) as f64
+                (count(DispositionKind::Answered)
+                    + count(DispositionKind::Acknowledged)
+                    + count(DispositionKind::Unacknowledged)) as f64
                     / dialed as f64
             }),
             median_ring_ms: median(&mut rings),

@@ -95,6 +95,18 @@ pub(crate) async fn record_phase(
     journal.append(Record::State(note)).await
 }
 
+/// Notes in the journal that a call's callee pressed the acknowledgement key (`--ack`): the call
+/// may go on, but its row has succeeded.
+pub(crate) async fn record_acknowledged(
+    journal: &Journal,
+    transaction_id: &str,
+    source: &str,
+) -> Result<(), Failure> {
+    let mut note = StateNote::new(transaction_id, "acknowledged", source);
+    note.answered = Some(true);
+    journal.append(Record::State(note)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

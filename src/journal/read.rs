@@ -125,7 +125,8 @@ impl DialEntry {
     }
 
     /// How the dial went, as far as the journal knows: the call's disposition once it ended;
-    /// `live` while placed and not known to have ended; `not_placed` for a dial the service
+    /// while placed and not known to have ended, `acknowledged` or `answered` once it was,
+    /// else `live`; `not_placed` for a dial the service
     /// did not act on (throttled, over the active-call quota) or `resolve` proved never placed.
     pub(crate) fn disposition(&self) -> DispositionKind {
         match self.outcome {
@@ -148,6 +149,11 @@ impl DialEntry {
                 // Ended, with nothing more said (a hangup found it gone): answered or not.
                 (None, true) if self.answered == Some(true) => DispositionKind::Answered,
                 (None, true) => DispositionKind::NoAnswer,
+                // Still up: what it has shown so far.
+                (None, false) if self.state.as_deref() == Some("acknowledged") => {
+                    DispositionKind::Acknowledged
+                }
+                (None, false) if self.answered == Some(true) => DispositionKind::Answered,
                 (None, false) => DispositionKind::Live,
             },
         }

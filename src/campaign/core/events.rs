@@ -65,14 +65,27 @@ pub(crate) enum DialOutcome {
     NotSent,
 }
 
-/// How a followed call ended, or why following it stopped.
+/// What a followed call did: answered, succeeded, ended, or was lost from view.
 #[derive(Debug)]
 pub(crate) struct CallNews {
     pub(crate) transaction_id: String,
-    /// How it went (`live` when it did not end).
+    /// How it went so far (`live` when it has not ended, unless it succeeded).
     pub(crate) disposition: Disposition,
-    /// `None`: it ended.
-    pub(crate) lost: Option<Lost>,
+    pub(crate) news: News,
+}
+
+/// What a followed call's news is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum News {
+    /// CALL_ANSWERED: journaled at once.
+    Answered,
+    /// What the run counts as success has been seen (the answer, the digits, the
+    /// acknowledgement key): the row is done, whether or not the call is still up.
+    Succeeded,
+    /// The call ended.
+    Ended,
+    /// Following stopped before the call ended.
+    Lost(Lost),
 }
 
 /// Why following a call stopped before it ended.
@@ -82,6 +95,14 @@ pub(crate) enum Lost {
     TimedOut,
     /// The logs cannot tell when calls end: why.
     LogsCannotTell(String),
+}
+
+/// What the journal learns of a followed call: the state records `calls` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Progress {
+    Answered,
+    Acknowledged,
+    Ended,
 }
 
 /// Something the run asks the driver to do.
@@ -113,9 +134,10 @@ pub(crate) enum Effect {
         job: Job,
         not_before_ms: i64,
     },
-    /// Journal how a call ended (a failure is reported, not fatal: the call has ended).
-    JournalEnded {
+    /// Journal what a call did (a failure is reported, not fatal: the call went on).
+    JournalCall {
         transaction_id: String,
+        progress: Progress,
         disposition: Disposition,
     },
     /// Hang these calls up (`--hangup-on-interrupt`), at the update quota's pace.

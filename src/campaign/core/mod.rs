@@ -13,13 +13,15 @@
 //! the first interrupt starts nothing new, the second stops following.
 
 mod events;
+mod followed;
 mod outcome;
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, VecDeque};
 
-pub(crate) use events::{CallNews, DialOutcome, Effect, Event, Lost, RowRead};
+pub(crate) use events::{CallNews, DialOutcome, Effect, Event, Lost, News, Progress, RowRead};
+use followed::LiveCall;
 pub(crate) use outcome::{RunOutcome, UnknownDial};
 
 use super::job::Job;
@@ -68,7 +70,7 @@ pub(crate) struct RunState {
     /// Redials decided whose journal record is not yet written.
     redials_being_journaled: usize,
     /// The run's calls live now, by TransactionId.
-    live: BTreeMap<String, Job>,
+    live: BTreeMap<String, LiveCall>,
     /// The logs cannot tell when calls end: the cap is the service's answers.
     logs_unusable: bool,
     stopping: bool,
@@ -134,8 +136,10 @@ impl RunState {
         if self.dials_in_flight > 0 || self.redials_being_journaled > 0 {
             return false;
         }
-        // Calls still live hold a run that waits; the others stop following them.
-        let live_matters = self.policy.wait.is_some() && !self.live.is_empty();
+        // Calls still live hold a run that waits, unless their row has succeeded; the others
+        // stop following them.
+        let live_matters = self.policy.wait.is_some()
+            && self.live.values().any(|call| call.succeeded.is_none());
         if !self.may_read() {
             return !live_matters;
         }
@@ -431,75 +435,6 @@ impl RunState {
         self.attempt_ended(now_ms, job, None, not_placed);
     }
 
-    /// Starts following a placed call: it counts as live until its news comes.
-    fn follow(&mut self, job: Job, transaction_id: String, since_ms: i64) {
-        self.effects.push(Effect::Follow {
-            transaction_id: transaction_id.clone(),
-            sma_id: job.request.sma_id.clone(),
-            since_ms,
-        });
-        self.live.insert(transaction_id, job);
-    }
-
-    fn call_news(&mut self, now_ms: i64, news: CallNews) {
-        let CallNews {
-            transaction_id,
-            disposition,
-            lost,
-        } = news;
-        let Some(job) = self.live.remove(&transaction_id) else {
-            return;
-        };
-        // A slot is free: a row refused over the quota goes first.
-        if let Some(waiting) = self.waiting_for_slot.pop_front() {
-            self.schedule(waiting, now_ms);
-        }
-        match lost {
-            None => self.effects.push(Effect::JournalEnded {
-                transaction_id: transaction_id.clone(),
-                disposition: disposition.clone(),
-            }),
-            Some(Lost::TimedOut) => self.note(format!(
-                "row {}: {transaction_id} not ended after --timeout: reported live",
-                job.key
-            )),
-            Some(Lost::LogsCannotTell(why)) => self.logs_cannot_tell(now_ms, &why),
-        }
-        self.attempt_ended(now_ms, job, Some(transaction_id), disposition);
-    }
-
-    /// The logs cannot tell when calls end: said once; from now on the service's answers
-    /// (ResourceLimitExceeded) pace the run, and calls still followed are reported live.
-    fn logs_cannot_tell(&mut self, now_ms: i64, why: &str) {
-        if self.logs_unusable {
-            return;
-        }
-        self.logs_unusable = true;
-        self.note(format!(
-            "warning: the handler's logs cannot tell when calls end ({why}): the run paces itself \
-             by the service's answers (ResourceLimitExceededException) instead{}",
-            if self.policy.wait.is_some() {
-                ", and reports its calls live"
-            } else {
-                ""
-            }
-        ));
-        for waiting in std::mem::take(&mut self.waiting_for_slot) {
-            self.schedule(waiting, now_ms);
-        }
-        self.abandon_live(now_ms);
-    }
-
-    /// Stops following every live call; a run that waits reports each as live.
-    fn abandon_live(&mut self, now_ms: i64) {
-        for (transaction_id, job) in std::mem::take(&mut self.live) {
-            self.effects
-                .push(Effect::StopFollowing(transaction_id.clone()));
-            let live = Disposition::without_call(DispositionKind::Live);
-            self.attempt_ended(now_ms, job, Some(transaction_id), live);
-        }
-    }
-
     /// One attempt at a row has ended (or been given up): report it, then redial or settle.
     fn attempt_ended(
         &mut self,
@@ -510,15 +445,7 @@ impl RunState {
     ) {
         let waits = self.policy.wait.is_some();
         if waits {
-            let end = EndReport::new(
-                &job.key,
-                job.line,
-                &job.request.to,
-                transaction_id,
-                job.attempt,
-                &disposition,
-            );
-            self.print(Line::End(end));
+            self.print_end(&job, transaction_id, &disposition, false);
         }
         let kind = disposition.disposition;
         let follows_redials = waits || kind == DispositionKind::NotPlaced;
@@ -531,6 +458,27 @@ impl RunState {
             return;
         }
         *self.outcome.finals.entry(kind).or_default() += 1;
+    }
+
+    /// An attempt's end line (runs that wait); `still_live`: its call was up when following
+    /// it stopped.
+    fn print_end(
+        &mut self,
+        job: &Job,
+        transaction_id: Option<String>,
+        disposition: &Disposition,
+        still_live: bool,
+    ) {
+        let mut end = EndReport::new(
+            &job.key,
+            job.line,
+            &job.request.to,
+            transaction_id,
+            job.attempt,
+            disposition,
+        );
+        end.live = still_live;
+        self.print(Line::End(end));
     }
 
     /// Nothing new starts: what was waiting to start is dropped (`--resume` finishes it).
@@ -568,8 +516,8 @@ impl RunState {
             let targets = self
                 .live
                 .iter()
-                .map(|(transaction_id, job)| Target {
-                    sma_id: job.request.sma_id.clone(),
+                .map(|(transaction_id, call)| Target {
+                    sma_id: call.job.request.sma_id.clone(),
                     transaction_id: transaction_id.clone(),
                 })
                 .collect();
