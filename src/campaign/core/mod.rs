@@ -523,11 +523,18 @@ impl RunState {
                 .collect();
             self.effects.push(Effect::HangUp(targets));
         } else {
-            self.note(format!(
-                "interrupted: no new calls start; following the {} live calls to their end \
-                 (Ctrl-C again to stop now)",
-                self.live.len()
-            ));
+            // Calls whose row succeeded do not hold the run.
+            let unsettled = self.live.values().filter(|c| c.succeeded.is_none()).count();
+            self.note(if unsettled == 0 {
+                "interrupted: no new calls start; waiting for the calls in flight".to_string()
+            } else {
+                format!(
+                    "interrupted: no new calls start; following the {unsettled} live {} to \
+                     {} end (Ctrl-C again to stop now)",
+                    if unsettled == 1 { "call" } else { "calls" },
+                    if unsettled == 1 { "its" } else { "their" },
+                )
+            });
         }
         if !waits {
             self.abandon_live(now_ms);

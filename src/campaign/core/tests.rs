@@ -565,7 +565,7 @@ fn the_first_interrupt_starts_nothing_new_and_follows_live_calls_to_their_end() 
     let effects = run.on(row(3, "r2"));
     assert_eq!(dials(&effects).len(), 1, "r2 dialing");
     let effects = run.on(Event::Interrupted { signals: 1 });
-    assert!(notes(&effects)[0].contains("following the 1 live calls to their end"));
+    assert!(notes(&effects)[0].contains("following the 1 live call to its end"));
     assert!(!asks_for_a_row(&effects));
     let effects = run.on(ended("tx1", DispositionKind::Busy));
     assert!(redials(&effects).is_empty(), "no redial after an interrupt");
