@@ -143,6 +143,20 @@ pub(crate) struct DialArgs {
     #[arg(long = "sip-header", value_name = "NAME=VALUE")]
     pub(crate) sip_headers: Vec<String>,
 
+    /// The message the call-out handler speaks when the call is answered, plain text of at most
+    /// 1,000 characters (976 with --ack); a CSV column `say` wins over it (docs/callout.md)
+    #[arg(long, value_name = "TEXT", conflicts_with = "say_ssml")]
+    pub(crate) say: Option<String>,
+
+    /// The message as SSML: one well-formed <speak> document; a CSV column `say_ssml` wins
+    #[arg(long, value_name = "SSML")]
+    pub(crate) say_ssml: Option<String>,
+
+    /// The key that acknowledges the message (0-9, * or #): a call whose callee presses it is
+    /// `acknowledged` and its row succeeds; one answered without it is `unacknowledged`
+    #[arg(long, value_name = "KEY", conflicts_with = "success")]
+    pub(crate) ack: Option<String>,
+
     /// Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal's
     /// dial_id) that lets `resolve` find the call in the handler's logs
     #[arg(long)]
@@ -163,7 +177,8 @@ pub(crate) struct DialArgs {
 #[derive(Debug, Args)]
 #[group(id = "bulk_dial")]
 pub(crate) struct BulkArgs {
-    /// Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME
+    /// Dial every row of this CSV file (- for stdin): columns to, from, id, say, say_ssml,
+    /// arg.KEY, sip.NAME
     #[arg(long, value_name = "PATH")]
     pub(crate) file: Option<std::path::PathBuf>,
 

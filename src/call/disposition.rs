@@ -68,7 +68,10 @@ impl DispositionKind {
 
     /// A row that ended this way is done: it is never dialed again.
     pub(crate) fn is_success(self) -> bool {
-        matches!(self, DispositionKind::Answered | DispositionKind::Acknowledged)
+        matches!(
+            self,
+            DispositionKind::Answered | DispositionKind::Acknowledged
+        )
     }
 
     /// Someone picked up (whatever they pressed).

@@ -1,5 +1,6 @@
 //! What a call is: the request that places it, and the state its events add up to.
 
+pub(crate) mod callout;
 mod disposition;
 mod request;
 mod state;

@@ -172,7 +172,10 @@ impl Driver<'_> {
                 transaction_id,
                 progress,
                 disposition,
-            } => self.journal_call(&transaction_id, progress, &disposition).await,
+            } => {
+                self.journal_call(&transaction_id, progress, &disposition)
+                    .await
+            }
             Effect::HangUp(targets) => self.hang_up(targets).await,
         }
         None
@@ -228,7 +231,12 @@ impl Driver<'_> {
 
     /// Journals what a call did: answered and acknowledged as they happen (`calls --active`
     /// shows them), its end with its disposition.
-    async fn journal_call(&self, transaction_id: &str, progress: Progress, disposition: &Disposition) {
+    async fn journal_call(
+        &self,
+        transaction_id: &str,
+        progress: Progress,
+        disposition: &Disposition,
+    ) {
         let journal = &self.dialing.journal;
         let source = "dial --file";
         let noted = match progress {
@@ -236,13 +244,16 @@ impl Driver<'_> {
                 journal::record_phase(journal, transaction_id, &CallPhase::Answered, None, source)
                     .await
             }
-            Progress::Acknowledged => journal::record_acknowledged(journal, transaction_id, source).await,
+            Progress::Acknowledged => {
+                journal::record_acknowledged(journal, transaction_id, source).await
+            }
             Progress::Ended => {
                 let phase = CallPhase::Ended {
                     answered: disposition.answered,
                     sip_response_code: disposition.sip_response_code.clone(),
                 };
-                journal::record_phase(journal, transaction_id, &phase, Some(disposition), source).await
+                journal::record_phase(journal, transaction_id, &phase, Some(disposition), source)
+                    .await
             }
         };
         if let Err(failure) = noted {

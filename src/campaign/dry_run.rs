@@ -93,7 +93,13 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
             }
             Row::Valid { line, key, request } => {
                 valid += 1;
-                RowReport::would_dial(&key, line, &request.to)
+                // What would be sent: each dial's own id included.
+                let sent = if options.request_id() {
+                    request.with_request_id("<a new id for each dial>")
+                } else {
+                    request
+                };
+                RowReport::would_dial(&key, line, &sent)
             }
         };
         output.result(&report)?;

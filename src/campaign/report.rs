@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::call::{Disposition, DispositionKind, EndedBy};
+use crate::call::{DialRequest, Disposition, DispositionKind, EndedBy};
 use crate::exit::Exit;
 use crate::journal::{ErrorNote, OutcomeKind};
 use crate::placing::{self, DialResult};
@@ -65,6 +65,9 @@ pub(crate) struct RowReport {
     /// Which attempt at the row this was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) attempt: Option<u32>,
+    /// `--dry-run`: the ArgumentsMap the row's dial would send.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) arguments: Option<BTreeMap<String, String>>,
 }
 
 impl RowReport {
@@ -78,6 +81,7 @@ impl RowReport {
             error: None,
             resolved_by: None,
             attempt: None,
+            arguments: None,
         }
     }
 
@@ -94,9 +98,12 @@ impl RowReport {
         }
     }
 
-    /// `--dry-run`: a row that would be dialed.
-    pub(crate) fn would_dial(row: &str, line: u64, to: &str) -> RowReport {
-        RowReport::of_row(row, line, Some(to), RowOutcome::WouldDial)
+    /// `--dry-run`: a row that would be dialed, with the ArgumentsMap it would send.
+    pub(crate) fn would_dial(row: &str, line: u64, request: &DialRequest) -> RowReport {
+        RowReport {
+            arguments: Some(request.arguments.clone()),
+            ..RowReport::of_row(row, line, Some(&request.to), RowOutcome::WouldDial)
+        }
     }
 
     /// `--resume`: a row whose outcome stands in the journal.
@@ -162,13 +169,18 @@ impl RowReport {
 
 impl fmt::Display for RowReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let detail = match (&self.transaction_id, &self.error) {
-            (Some(id), _) => id.clone(),
-            (None, Some(error)) => match &error.code {
+        let detail = match (&self.transaction_id, &self.error, &self.arguments) {
+            (Some(id), _, _) => id.clone(),
+            (None, Some(error), _) => match &error.code {
                 Some(code) => format!("{code}: {}", one_line(&error.message)),
                 None => one_line(&error.message),
             },
-            (None, None) => String::new(),
+            (None, None, Some(arguments)) => arguments
+                .iter()
+                .map(|(key, value)| format!("{}={}", cell(key), cell(value)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            (None, None, None) => String::new(),
         };
         write!(
             f,

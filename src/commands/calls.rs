@@ -37,7 +37,11 @@ impl fmt::Display for Listed<'_> {
             cell(&entry.time),
             cell(&entry.to),
             outcome,
-            cell(entry.state.as_deref().unwrap_or("-")),
+            cell(entry.state.as_deref().unwrap_or(match entry.outcome {
+                // Placed, and nothing heard of it since: it is ringing.
+                OutcomeKind::Placed => "ringing",
+                _ => "-",
+            })),
             entry.disposition(),
             cell(entry.transaction_id.as_deref().unwrap_or("-")),
             cell(entry.row.as_deref().unwrap_or(""))

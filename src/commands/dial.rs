@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::aws::{self, ApiError};
+use crate::call::callout::{self, CallOut, Message};
 use crate::call::{
     parse_pairs, with_plus, CallPhase, DialRequest, Disposition, DispositionKind, EndedBy, Success,
 };
@@ -184,12 +185,14 @@ struct WaitPlan {
 /// `chimecall dial`: one call, or every row of `--file`.
 pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
+    // Checked first: a bad message or key is refused before any setting is looked up.
+    let callout = callout_of(&args)?;
     let sma_id = context.sma_id(args.target.sma_id).await?;
     let from = context
         .setting(Setting::From, args.from)
         .await?
         .map(with_plus);
-    let arguments = parse_pairs("--arg", &args.args)?;
+    let mut arguments = parse_pairs("--arg", &args.args)?;
     let sip_headers = parse_pairs("--sip-header", &args.sip_headers)?;
     let request_id = !args.no_request_id;
     if let Some(file) = args.bulk.file.clone() {
@@ -219,6 +222,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                 arguments,
                 sip_headers,
                 room_for_request_id: request_id,
+                callout: callout.clone(),
             },
             rate: bulk.rate,
             resume: bulk.resume,
@@ -240,8 +244,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                     classes: redial,
                     retry_unknown: bulk.retry_unknown,
                 },
-                success: Success::parse(&bulk.success)
-                    .map_err(|problem| Failure::usage(format!("--success: {problem}")))?,
+                success: success_of(&callout, &bulk.success)?,
                 hangup_on_interrupt: bulk.hangup_on_interrupt,
             },
         };
@@ -253,6 +256,14 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
         let config = context.sdk_config().await?;
         let journal = Journal::open(&journal::default_path()?)?;
         return campaign::run(options, journal, &config, output).await;
+    }
+    for (key, value) in callout.arguments() {
+        if arguments.insert(key.clone(), value).is_some() {
+            return Err(Failure::usage(format!(
+                "--arg {key}: set by --say, --say-ssml or --ack; give it once"
+            ))
+            .into());
+        }
     }
     let request = DialRequest {
         sma_id,
@@ -300,6 +311,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
         request,
         request_id,
         wait,
+        success: success_of(&callout, "answered")?,
     };
     let around = DialContext {
         config: &config,
@@ -310,11 +322,43 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     dial_and_report(dial, &around).await
 }
 
-/// One dial as asked for: the request, whether it carries a request id, what to wait for.
+/// One dial as asked for: the request, whether it carries a request id, what to wait for, and
+/// what counts as its success (`--ack`).
 struct SingleDial {
     request: DialRequest,
     request_id: bool,
     wait: Option<WaitPlan>,
+    success: Success,
+}
+
+/// `--say`, `--say-ssml` and `--ack`, checked with the limits of the actions that speak them.
+fn callout_of(args: &DialArgs) -> Result<CallOut, Failure> {
+    let ack = args
+        .ack
+        .as_deref()
+        .map(callout::parse_ack)
+        .transpose()
+        .map_err(|problem| Failure::usage(format!("--ack: {problem}")))?;
+    let (message, flag) = match (&args.say, &args.say_ssml) {
+        (Some(text), _) => (Some(Message::Text(text.clone())), "--say"),
+        (None, Some(ssml)) => (Some(Message::Ssml(ssml.clone())), "--say-ssml"),
+        (None, None) => (None, "--say"),
+    };
+    let callout = CallOut { message, ack };
+    callout
+        .check()
+        .map_err(|problem| Failure::usage(format!("{flag}: {problem}")))?;
+    Ok(callout)
+}
+
+/// What counts as a row's (or a dial's) success: the acknowledgement key when there is one,
+/// else `--success`.
+fn success_of(callout: &CallOut, success: &str) -> Result<Success, Failure> {
+    match callout.ack {
+        Some(key) => Ok(Success::acknowledged_by(key)),
+        None => Success::parse(success)
+            .map_err(|problem| Failure::usage(format!("--success: {problem}"))),
+    }
 }
 
 /// What a dial works with: where it sends and reads (and at what FilterLogEvents rate), where it
@@ -342,6 +386,7 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
         request,
         request_id,
         wait,
+        success,
     } = dial;
     let DialContext {
         config,
@@ -422,7 +467,7 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
     let result = follow::wait_for(&mut watch, plan.wanted, plan.timeout, &stop, output).await;
     let phase = watch.tracker().phase();
     let disposition = matches!(phase, CallPhase::Ended { .. })
-        .then(|| Disposition::of_call(&watch.tracker().facts(), &Success::Answered));
+        .then(|| Disposition::of_call(&watch.tracker().facts(), &success));
     dialed.learned(&phase, disposition.as_ref());
     // Journaled before it is reported, like every other record.
     if let Err(failure) = journal::record_phase(
@@ -448,7 +493,16 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
     if output.is_json() {
         output.result(&dialed)?;
     }
-    result.map(|_| ()).map_err(Into::into)
+    result?;
+    // `--ack`: an answer without the key is not the call-out's success.
+    match disposition.map(|d| d.disposition) {
+        Some(DispositionKind::Unacknowledged) => Err(Failure::new(
+            Exit::Unanswered,
+            "the call was answered but not acknowledged (the key was not pressed)",
+        )
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// The quick look for a lost answer's call: placed when the handler's logs show it, else the

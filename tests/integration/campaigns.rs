@@ -828,8 +828,10 @@ fn ctrl_c_during_a_waiting_run_stops_new_dials() {
     // succeeded on the answer, reported still live.
     assert_eq!(got.ends.len(), placed, "{stdout}");
     assert!(
-        got.ends.iter().all(|e| e["disposition"] == "answered"
-            && (e["ended_by"] == "callee" || e["live"] == true)),
+        got.ends
+            .iter()
+            .all(|e| e["disposition"] == "answered"
+                && (e["ended_by"] == "callee" || e["live"] == true)),
         "{stdout}"
     );
     // No new dial after the signal, as the sandbox saw it: at most the one already on its way.

@@ -138,8 +138,8 @@ impl RunState {
         }
         // Calls still live hold a run that waits, unless their row has succeeded; the others
         // stop following them.
-        let live_matters = self.policy.wait.is_some()
-            && self.live.values().any(|call| call.succeeded.is_none());
+        let live_matters =
+            self.policy.wait.is_some() && self.live.values().any(|call| call.succeeded.is_none());
         if !self.may_read() {
             return !live_matters;
         }

@@ -1,4 +1,5 @@
-//! The header row: which column goes where (`to`, `from`, `id`, `arg.KEY`, `sip.NAME`).
+//! The header row: which column goes where (`to`, `from`, `id`, `say`, `say_ssml`, `arg.KEY`,
+//! `sip.NAME`).
 
 use chimecall_model::rules;
 
@@ -10,6 +11,9 @@ pub(crate) struct Header {
     pub(crate) to: usize,
     pub(crate) from: Option<usize>,
     pub(crate) id: Option<usize>,
+    /// The row's message to speak, as plain text or as SSML (`--say`, `--say-ssml`).
+    pub(crate) say: Option<usize>,
+    pub(crate) say_ssml: Option<usize>,
     pub(crate) arguments: Vec<(String, usize)>,
     pub(crate) sip_headers: Vec<(String, usize)>,
     pub(crate) width: usize,
@@ -22,6 +26,8 @@ impl Header {
         let mut to = None;
         let mut from = None;
         let mut id = None;
+        let mut say = None;
+        let mut say_ssml = None;
         let mut arguments = Vec::new();
         let mut sip_headers = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -39,6 +45,8 @@ impl Header {
                 "to" => to = Some(index),
                 "from" => from = Some(index),
                 "id" => id = Some(index),
+                "say" => say = Some(index),
+                "say_ssml" => say_ssml = Some(index),
                 _ => {
                     if let Some(key) = name.strip_prefix("arg.").filter(|k| !k.is_empty()) {
                         arguments.push((key.to_string(), index));
@@ -56,7 +64,8 @@ impl Header {
                         sip_headers.push((header.to_string(), index));
                     } else {
                         return Err(bad(format!(
-                            "unknown column {}: expected to, from, id, arg.KEY or sip.NAME",
+                            "unknown column {}: expected to, from, id, say, say_ssml, arg.KEY or \
+                             sip.NAME",
                             rules::quoted(name)
                         )));
                     }
@@ -75,6 +84,8 @@ impl Header {
             to,
             from,
             id,
+            say,
+            say_ssml,
             arguments,
             sip_headers,
             width: fields.len(),

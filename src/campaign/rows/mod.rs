@@ -22,6 +22,7 @@ mod limit;
 #[cfg(test)]
 mod properties;
 
+use crate::call::callout::{CallOut, Message};
 use crate::call::{with_plus, DialRequest};
 use crate::exit::Failure;
 use chimecall_model::rules;
@@ -38,6 +39,8 @@ pub(crate) struct RowDefaults {
     /// Each dial carries its id in the ArgumentsMap (`--request-id`): a row must leave room for
     /// that entry, or it is invalid.
     pub(crate) room_for_request_id: bool,
+    /// `--say`/`--say-ssml` and `--ack`: a row's `say` or `say_ssml` cell replaces the message.
+    pub(crate) callout: CallOut,
 }
 
 impl RowDefaults {
@@ -343,6 +346,33 @@ impl<R: Read> RowReader<R> {
         }
     }
 
+    /// The row's call-out: its own message (a `say` or `say_ssml` cell) or the run's, checked
+    /// with the limits of the action that speaks it.
+    fn callout(&self) -> Result<CallOut, String> {
+        let cell = |column: &str, index: Option<usize>| match index {
+            Some(index) => self.named(column, index),
+            None => Ok(None),
+        };
+        let say = cell("say", self.header.say)?;
+        let ssml = cell("say_ssml", self.header.say_ssml)?;
+        let (message, column) = match (say, ssml) {
+            (Some(_), Some(_)) => {
+                return Err("columns say and say_ssml are both set: give one".to_string())
+            }
+            (Some(text), None) => (Some(Message::Text(text)), "say"),
+            (None, Some(ssml)) => (Some(Message::Ssml(ssml)), "say_ssml"),
+            (None, None) => (self.defaults.callout.message.clone(), "say"),
+        };
+        let callout = CallOut {
+            message,
+            ack: self.defaults.callout.ack,
+        };
+        callout
+            .check()
+            .map_err(|problem| format!("column {column}: {problem}"))?;
+        Ok(callout)
+    }
+
     /// One cell of the record: trimmed, `None` when empty or absent.
     fn cell(&self, index: usize) -> Result<Option<String>, String> {
         match self.record.get(index) {
@@ -377,6 +407,7 @@ impl<R: Read> RowReader<R> {
                 arguments.insert(key.clone(), value);
             }
         }
+        arguments.extend(self.callout()?.arguments());
         let mut sip_headers = self.defaults.sip_headers.clone();
         for (name, index) in &self.header.sip_headers {
             if let Some(value) = self.named(&format!("sip.{name}"), *index)? {

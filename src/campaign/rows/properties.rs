@@ -137,6 +137,7 @@ fn any_defaults() -> impl Strategy<Value = RowDefaults> {
         arguments,
         sip_headers,
         room_for_request_id: false,
+        callout: Default::default(),
     })
 }
 
