@@ -9,7 +9,9 @@
 //! ([`budget`]) and finds log groups through the one resolver ([`log_groups`]).
 
 mod budget;
+mod handout;
 mod log_groups;
+mod pattern;
 mod lookup;
 mod poller;
 mod reader;
@@ -30,6 +32,7 @@ use crate::event::InvocationEvent;
 
 pub(crate) use log_groups::{log_group_of, LogSource};
 pub(crate) use lookup::{look_up, CallToLookUp};
+pub(crate) use pattern::{all_of, any_of, quoted_term};
 pub(crate) use poller::News;
 pub(crate) use reader::LogReader;
 pub(crate) use schedule::PollSchedule;

@@ -11,6 +11,7 @@ mod hostile;
 mod independent_client;
 mod interrupts;
 mod logs_api;
+mod lost_events;
 mod policy;
 mod profile;
 mod quotas;
