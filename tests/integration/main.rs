@@ -1,6 +1,7 @@
 //! Integration tests: the real `chimecall` binary against a real sandbox (or a fake endpoint),
 //! always in a hermetic environment.
 
+mod bad_records;
 mod call_flows;
 mod call_state;
 mod campaigns;
