@@ -51,7 +51,11 @@ pub(crate) struct Skipped {
 impl Skipped {
     /// The dials whose records are good; each bad one is reported (its dial id and what is
     /// wrong) and counted.
-    pub(crate) fn good_dials(&mut self, entries: Vec<DialEntry>, output: &Output) -> Vec<DialEntry> {
+    pub(crate) fn good_dials(
+        &mut self,
+        entries: Vec<DialEntry>,
+        output: &Output,
+    ) -> Vec<DialEntry> {
         entries
             .into_iter()
             .filter(|entry| match problem_of(entry) {
@@ -138,7 +142,9 @@ mod tests {
         skipped.records = 2;
         let error = skipped.after(Ok(())).unwrap_err();
         assert_eq!(crate::exit::exit_for(&error), Exit::Skipped);
-        assert!(error.to_string().contains("2 bad journal records and 1 bad input line"));
+        assert!(error
+            .to_string()
+            .contains("2 bad journal records and 1 bad input line"));
         let other = skipped
             .after(Err(Failure::new(Exit::NotFound, "gone").into()))
             .unwrap_err();

@@ -223,7 +223,10 @@ mod tests {
         };
         assert_eq!(starts(&header), starts(&line), "{header}\n{line}");
         assert!(line.contains('…'));
-        assert!(!line.chars().any(chimecall_model::rules::is_unprintable), "{line:?}");
+        assert!(
+            !line.chars().any(chimecall_model::rules::is_unprintable),
+            "{line:?}"
+        );
         assert_eq!(fit("short", 8), "short");
         assert_eq!(fit("abcdefghij", 5), "abcd…");
     }

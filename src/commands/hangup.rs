@@ -67,7 +67,12 @@ async fn hang_up_targets(
     let output = &context.output;
     let targets = if args.all {
         let batch = args.batch.as_deref().map(crate::campaign::batch_named);
-        journal_targets(args.since.map(|since| since.start_ms()), batch, output, skipped)?
+        journal_targets(
+            args.since.map(|since| since.start_ms()),
+            batch,
+            output,
+            skipped,
+        )?
     } else {
         let sma_id = context.sma_id(args.target.sma_id).await?;
         let ids = if args.transaction_ids == ["-"] {

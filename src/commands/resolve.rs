@@ -47,7 +47,11 @@ pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<
     skipped.after(result)
 }
 
-async fn resolve(args: ResolveArgs, context: &Context, skipped: &mut Skipped) -> anyhow::Result<()> {
+async fn resolve(
+    args: ResolveArgs,
+    context: &Context,
+    skipped: &mut Skipped,
+) -> anyhow::Result<()> {
     let output = &context.output;
     let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
     let all = journal::load_dials(args.since.map(|since| since.start_ms()), output)?;

@@ -11,8 +11,8 @@
 mod budget;
 mod handout;
 mod log_groups;
-mod pattern;
 mod lookup;
+mod pattern;
 mod poller;
 mod reader;
 mod schedule;

@@ -68,6 +68,9 @@ mod tests {
         assert_eq!(any_of([]), None);
         let long = "x".repeat(MAX_PATTERN_CHARS);
         assert_eq!(any_of([long.as_str()]), None);
-        assert_eq!(all_of(["NEW_OUTBOUND_CALL", "+1"]), r#""NEW_OUTBOUND_CALL" "+1""#);
+        assert_eq!(
+            all_of(["NEW_OUTBOUND_CALL", "+1"]),
+            r#""NEW_OUTBOUND_CALL" "+1""#
+        );
     }
 }

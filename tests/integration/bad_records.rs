@@ -11,9 +11,11 @@ use crate::support::{json_lines, run, Sandbox};
 fn live_calls(sandbox: &Sandbox, count: usize) -> Vec<String> {
     (0..count)
         .map(|i| {
-            let out = run(sandbox
-                .chimecall()
-                .args(["dial", "--to", &format!("+1206555{:04}", 4000 + i)]));
+            let out = run(sandbox.chimecall().args([
+                "dial",
+                "--to",
+                &format!("+1206555{:04}", 4000 + i),
+            ]));
             assert_eq!(out.code, 0, "{}", out.stderr);
             out.stdout.trim().to_string()
         })
@@ -62,7 +64,11 @@ fn hangup_all_ends_the_good_calls_and_reports_the_bad_records() {
     assert_eq!(ended, expected, "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
-    assert!(out.stderr.len() < 2_000, "a short prefix only: {}", out.stderr);
+    assert!(
+        out.stderr.len() < 2_000,
+        "a short prefix only: {}",
+        out.stderr
+    );
     for dial in ["bad-control", "bad-long"] {
         assert!(
             out.stderr.contains(&format!("dial \"{dial}\" is skipped")),
@@ -71,7 +77,11 @@ fn hangup_all_ends_the_good_calls_and_reports_the_bad_records() {
         );
     }
     assert!(out.stderr.contains("70000 characters"), "{}", out.stderr);
-    assert!(out.stderr.contains("2 bad journal records skipped"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("2 bad journal records skipped"),
+        "{}",
+        out.stderr
+    );
     assert_ended(&sandbox, &calls);
 }
 
@@ -97,9 +107,16 @@ fn hangup_from_stdin_skips_bad_lines_by_number() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{stderr}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2, "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        2,
+        "{stderr}"
+    );
     for line in 2..=4 {
-        assert!(stderr.contains(&format!("stdin line {line} is skipped")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("stdin line {line} is skipped")),
+            "{stderr}"
+        );
     }
     assert!(stderr.contains("3 bad input lines skipped"), "{stderr}");
     assert!(stderr.len() < 2_000, "{stderr}");
@@ -113,7 +130,9 @@ fn calls_report_and_resolve_serve_the_rest() {
     let sandbox = Sandbox::start_with(&["--no-quotas", "--answer-after", "100ms"]);
     let calls = live_calls(&sandbox, 2);
     for tx in &calls {
-        let out = run(sandbox.chimecall().args(["update", tx, "--arg", "action=hangup"]));
+        let out = run(sandbox
+            .chimecall()
+            .args(["update", tx, "--arg", "action=hangup"]));
         assert_eq!(out.code, 0, "{}", out.stderr);
     }
     append_placed(&sandbox, "quoted", r#"a"b\c"#);
@@ -141,8 +160,16 @@ fn calls_report_and_resolve_serve_the_rest() {
 
     let report = run(sandbox.chimecall().args(["report"]));
     assert_eq!(report.code, 9, "{}", report.stderr);
-    assert!(report.stderr.contains("dial \"bad-control\" is skipped"), "{}", report.stderr);
+    assert!(
+        report.stderr.contains("dial \"bad-control\" is skipped"),
+        "{}",
+        report.stderr
+    );
     let resolve = run(sandbox.chimecall().args(["resolve"]));
     assert_eq!(resolve.code, 9, "{}", resolve.stderr);
-    assert!(resolve.stderr.contains("dial \"bad-control\" is skipped"), "{}", resolve.stderr);
+    assert!(
+        resolve.stderr.contains("dial \"bad-control\" is skipped"),
+        "{}",
+        resolve.stderr
+    );
 }

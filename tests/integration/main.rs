@@ -2,6 +2,7 @@
 //! always in a hermetic environment.
 
 mod bad_records;
+mod batch_names;
 mod bounded_reads;
 mod call_flows;
 mod call_state;

@@ -553,7 +553,11 @@ fn journal_fields_shown_by_calls_cannot_drive_the_terminal() {
         assert_sane(&out, &what);
         // d1's ids are not ids: its record is reported and skipped, d2 is listed (exit 9).
         assert_eq!(out.code, 9, "{what}: {}", out.stderr);
-        assert!(out.stderr.contains("dial \"d1\" is skipped"), "{what}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("dial \"d1\" is skipped"),
+            "{what}: {}",
+            out.stderr
+        );
         assert_no_controls(&out, &what);
         assert!(
             out.stderr.contains("is not a journal record"),
@@ -567,7 +571,11 @@ fn journal_fields_shown_by_calls_cannot_drive_the_terminal() {
     assert_sane(&out, "hangup --all");
     assert_no_controls(&out, "hangup --all");
     assert_eq!(out.code, 9, "{}", out.stderr);
-    assert!(out.stderr.contains("dial \"d1\" is skipped"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("dial \"d1\" is skipped"),
+        "{}",
+        out.stderr
+    );
     assert_placed_exactly(&sandbox, &[]);
 }
 
