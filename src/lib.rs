@@ -5,6 +5,7 @@
 //! arguments into plain options and does the work with the domain modules below it.
 
 mod aws;
+mod bad_records;
 mod call;
 mod campaign;
 mod cli;

@@ -91,7 +91,8 @@ pub(crate) fn lock_batch(journal_path: &Path, batch: &str) -> Result<BatchLock, 
         Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
             Exit::Config,
             format!(
-                "another chimecall is dialing {batch} now (lock {}): wait for it to finish",
+                "another chimecall is dialing {} now (lock {}): wait for it to finish",
+                crate::text::printable(batch),
                 path.display()
             ),
         )),

@@ -100,7 +100,8 @@ pub(crate) async fn run(
         output,
     )?;
     // Named at the start, so a runbook can resume or report it.
-    output.note(format!("batch: {batch}"));
+    // A batch name is the user's: a line feed in it must not start a forged line.
+    output.note(format!("batch: {}", crate::text::printable(&batch)));
     let started = Instant::now();
     let bytes_read = Arc::new(AtomicU64::new(0));
     let concurrency = options.policy.concurrency.max(1);

@@ -3,6 +3,7 @@
 //! row with `--rows`; a page to look at with `--html`.
 
 use super::Context;
+use crate::bad_records::Skipped;
 use crate::campaign::{self, BatchLedger, BatchSummary, Ledger, RowSummary};
 use crate::cli::ReportArgs;
 use crate::exit::{Exit, Failure};
@@ -14,7 +15,10 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
     for problem in &contents.problems {
         output.note(format!("warning: {problem}"));
     }
-    let ledger = Ledger::of(&contents);
+    // A bad record is reported and skipped (exit 9 at the end); the rest is reported.
+    let mut skipped = Skipped::default();
+    let dials = skipped.good_dials(journal::dials(&contents), output);
+    let ledger = Ledger::of_dials(&contents, dials);
     let since_ms = args.since.map(|since| since.start_ms());
     let wanted = args.batch.as_deref().map(campaign::batch_named);
     let batches: Vec<&BatchLedger> = ledger
@@ -57,5 +61,5 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
         })?;
         output.note(format!("wrote {}", path.display()));
     }
-    Ok(())
+    skipped.after(Ok(()))
 }

@@ -274,6 +274,8 @@ impl RunState {
                 self.note(format!(
                     "row {key}: following its call {transaction_id} from before"
                 ));
+                let report = RowReport::skipped_live(key, line, &to, &transaction_id, attempt);
+                self.print(Line::Placement(report));
                 self.follow(job, transaction_id, since_ms);
             }
             RowPlan::Skip { unknown } => {
