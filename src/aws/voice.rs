@@ -68,8 +68,9 @@ pub(crate) async fn update_call(
     .await
 }
 
-/// One UpdateSipMediaApplicationCall request, no retry at all: many updates at once pace their
-/// own retries of throttled ones, so a retry does not land on top of the paced updates.
+/// One UpdateSipMediaApplicationCall request with none of chimecall's throttle retries (the
+/// SDK's own, for server errors, stay): many updates at once pace their own retries of
+/// throttled ones, so a retry does not land on top of the paced updates.
 pub(crate) async fn update_call_once(
     client: &aws_sdk_chimesdkvoice::Client,
     sma_id: &str,
@@ -82,8 +83,6 @@ pub(crate) async fn update_call_once(
         .sip_media_application_id(sma_id)
         .transaction_id(transaction_id)
         .set_arguments(Some(arguments.clone().into_iter().collect()))
-        .customize()
-        .config_override(no_sdk_retries())
         .send()
         .await
         .map_err(|e| ApiError::from_sdk(OPERATION, &e))?;
