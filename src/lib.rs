@@ -13,10 +13,12 @@ mod duration;
 mod event;
 pub mod exit;
 mod follow;
+mod ids;
 mod journal;
 mod logging;
 mod output;
 mod pacing;
+pub mod panics;
 mod placing;
 mod regular_file;
 mod settings;
@@ -88,6 +90,7 @@ fn runtime(command: &Command) -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 async fn dispatch(command: Command, context: &Context) -> anyhow::Result<()> {
+    panics::test_trigger().await;
     match command {
         Command::Dial(args) => commands::dial::run(args, context).await,
         Command::Hangup(args) => commands::hangup::run(args, context).await,

@@ -30,8 +30,7 @@ impl DialRequest {
             "ArgumentsMap" => "--arg",
             _ => "--sip-header",
         };
-        rules::check_path_id("SipMediaApplicationId", &self.sma_id)
-            .map_err(|v| Failure::usage(format!("--sma-id: {}", v.problem)))?;
+        crate::ids::check_sma_id(&self.sma_id, "--sma-id")?;
         rules::check_create_call(&self.from, &self.to, &self.arguments, &self.sip_headers).map_err(
             |v| {
                 let flag = flag_of(v.field.split('[').next().unwrap_or(""));

@@ -51,22 +51,25 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
     } else {
         parse_pairs("--arg", &args.args)?
     };
-    let targets = if args.all {
+    let (targets, source) = if args.all {
         let batch = args.batch.as_deref().map(crate::campaign::batch_named);
-        journal_targets(args.since.map(|since| since.start_ms()), batch, output)?
+        let targets = journal_targets(args.since.map(|since| since.start_ms()), batch, output)?;
+        (targets, "the journal")
     } else {
         let sma_id = context.sma_id(args.target.sma_id).await?;
-        let ids = if args.transaction_ids == ["-"] {
-            read_ids_from_stdin()?
+        let (ids, source) = if args.transaction_ids == ["-"] {
+            (read_ids_from_stdin()?, "stdin")
         } else {
-            args.transaction_ids
+            (args.transaction_ids, "TRANSACTION_ID")
         };
-        ids.into_iter()
+        let targets = ids
+            .into_iter()
             .map(|transaction_id| Target {
                 sma_id: sma_id.clone(),
                 transaction_id,
             })
-            .collect()
+            .collect();
+        (targets, source)
     };
     if targets.is_empty() {
         output.note(if args.all {
@@ -76,7 +79,7 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
         });
         return Ok(());
     }
-    updates::check(&targets, &arguments)?;
+    updates::check(&targets, &arguments, source)?;
     let wait = match args.wait {
         false => None,
         true => Some(HangupWait {

@@ -19,6 +19,7 @@ use tokio::sync::OnceCell;
 use crate::aws::{self, AwsSettings, Timeouts};
 use crate::cli::GlobalArgs;
 use crate::exit::Failure;
+use crate::ids;
 use crate::output::{self, Output};
 use crate::settings::{self, ProfileSettings, Setting};
 
@@ -72,13 +73,33 @@ impl Context {
 
     /// The SIP media application, required by every call operation.
     pub(crate) async fn sma_id(&self, flag: Option<String>) -> Result<String, Failure> {
-        let sma_id = self.setting(Setting::SmaId, flag).await?;
-        sma_id.filter(|id| !id.is_empty()).ok_or_else(|| {
+        self.optional_sma_id(flag).await?.ok_or_else(|| {
             Failure::usage(
                 "no SIP media application: pass --sma-id, set CHIMECALL_SMA_ID, or set \
                  chimecall_sma_id in your AWS profile (`chimecall sandbox` prints one)",
             )
         })
+    }
+
+    /// The SIP media application if one is set, checked as a path id (`ids`) and refused by the
+    /// name of the place it came from: the flag, the variable or the profile key. An empty
+    /// profile or variable value counts as unset; an empty flag is refused.
+    pub(crate) async fn optional_sma_id(
+        &self,
+        flag: Option<String>,
+    ) -> Result<Option<String>, Failure> {
+        let source = if flag.is_some() {
+            "--sma-id"
+        } else if std::env::var(Setting::SmaId.variable()).is_ok_and(|v| !v.is_empty()) {
+            Setting::SmaId.variable()
+        } else {
+            Setting::SmaId.profile_key()
+        };
+        let Some(sma_id) = self.setting(Setting::SmaId, flag).await? else {
+            return Ok(None);
+        };
+        ids::check_sma_id(&sma_id, source)?;
+        Ok(Some(sma_id))
     }
 
     /// The SDK configuration, through aws-config's standard chain overridden by the flags.
