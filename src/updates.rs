@@ -216,11 +216,14 @@ pub(crate) fn interrupted(not_sent: &[Target], total: usize, what: &str, json: b
     let message = match not_sent.len() {
         0 => "interrupted".to_string(),
         count if json => format!(
-            "interrupted: {count} of {total} calls not reached (no {what} sent; \"result\":\"not_sent\" on stdout)"
+            "interrupted: {count} of {} not reached (no {what} sent; \"result\":\"not_sent\" on stdout)",
+            crate::text::count(total, "call", "calls")
         ),
         count => {
-            let mut message =
-                format!("interrupted: {count} of {total} calls not reached (no {what} sent):");
+            let mut message = format!(
+                "interrupted: {count} of {} not reached (no {what} sent):",
+                crate::text::count(total, "call", "calls")
+            );
             for target in not_sent {
                 message.push('\n');
                 message.push_str(&target.transaction_id);

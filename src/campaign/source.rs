@@ -30,7 +30,10 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
     let (source, spool) = open_source(options)?;
     let source = if options.strict {
         let rows = check_all_rows(source, options.defaults, output)?;
-        output.note(format!("--strict: all {rows} rows are valid"));
+        output.note(match rows {
+            1 => "--strict: the 1 row is valid".to_string(),
+            rows => format!("--strict: all {rows} rows are valid"),
+        });
         match (&options.file, &spool) {
             (_, Some(spool)) => {
                 Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
@@ -107,7 +110,9 @@ fn check_all_rows(
     }
     if bad > 0 {
         return Err(Failure::usage(format!(
-            "--strict: {bad} of {rows} rows are invalid; nothing was dialed"
+            "--strict: {bad} of {} {} invalid; nothing was dialed",
+            crate::text::count(rows as usize, "row", "rows"),
+            crate::text::one_or_many(bad as usize, "is", "are")
         )));
     }
     Ok(rows)

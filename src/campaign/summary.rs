@@ -149,9 +149,9 @@ impl fmt::Display for BatchSummary {
             .collect();
         writeln!(
             f,
-            "  {} rows, {} attempts: {}",
-            self.rows,
-            self.attempts,
+            "  {}, {}: {}",
+            crate::text::count(self.rows as usize, "row", "rows"),
+            crate::text::count(self.attempts as usize, "attempt", "attempts"),
             counts.join(", ")
         )?;
         let mut rates = Vec::new();

@@ -125,8 +125,9 @@ fn journal_targets(
         .count();
     if unknown > 0 {
         output.note(format!(
-            "warning: {unknown} dials have an unknown outcome: a call may be live for each, with no \
-             TransactionId to hang it up by; `chimecall resolve` finds them"
+            "warning: {} an unknown outcome: a call may be live for each, with no \
+             TransactionId to hang it up by; `chimecall resolve` finds them",
+            crate::text::count(unknown, "dial has", "dials have")
         ));
     }
     Ok(entries
@@ -168,7 +169,8 @@ async fn hang_up(plan: HangupPlan, session: &Session<'_>) -> anyhow::Result<()> 
     let mut not_sent: Vec<Target> = Vec::new();
     if plan.rate > 0.0 && total as f64 > plan.rate {
         output.note(format!(
-            "ending {total} calls at {} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            "ending {} at {} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            crate::text::count(total, "call", "calls"),
             plan.rate,
             updates::DEFAULT_UPDATE_RATE
         ));

@@ -55,8 +55,8 @@ pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<
         .partition(|entry| entry.time_ms().is_none_or(|t| t <= settled_after));
     if !too_young.is_empty() {
         output.note(format!(
-            "{} dials are younger than --min-age (maybe still in flight): left for a later resolve",
-            too_young.len()
+            "{} younger than --min-age (maybe still in flight): left for a later resolve",
+            crate::text::count(too_young.len(), "dial is", "dials are")
         ));
     }
     if entries.is_empty() {

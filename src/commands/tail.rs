@@ -250,7 +250,9 @@ fn print_summary(disposition: &Disposition, output: &Output) -> std::io::Result<
 
 fn warn_unreadable(count: usize, output: &Output) {
     output.note(format!(
-        "warning: {count} log lines held an event that could not be read; they were skipped"
+        "warning: {} an event that could not be read; {} skipped",
+        crate::text::count(count, "log line held", "log lines held"),
+        crate::text::one_or_many(count, "it was", "they were")
     ));
 }
 
