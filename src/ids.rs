@@ -20,6 +20,35 @@ pub(crate) fn check_transaction_id(id: &str, source: &str) -> Result<(), Failure
     rules::check_path_id("TransactionId", id).map_err(|v| Failure::usage(format!("{source}: {v}")))
 }
 
+/// CloudWatch Logs' LogGroupName: 1 to 512 characters of `[\.\-_/#A-Za-z0-9]`. Not a path
+/// parameter (FilterLogEvents takes it in its body), but a name the service refuses by echoing it
+/// whole, so it is checked here the same way.
+pub(crate) const MAX_LOG_GROUP_CHARS: usize = 512;
+
+pub(crate) fn check_log_group(name: &str, source: &str) -> Result<(), Failure> {
+    let refuse = |why: &str| {
+        Err(Failure::usage(format!(
+            "{source}: {} {why}",
+            rules::quoted(name)
+        )))
+    };
+    if name.is_empty() {
+        return Err(Failure::usage(format!(
+            "{source}: a log group name must not be empty"
+        )));
+    }
+    if name.chars().count() > MAX_LOG_GROUP_CHARS {
+        return refuse("is longer than 512 characters, the most a log group name can be");
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || ".-_/#".contains(c))
+    {
+        return refuse("is not a log group name (letters, digits and . - _ / # only)");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +74,20 @@ mod tests {
             failure.message
         );
         assert!(check_transaction_id("5e2a9c3e-7d1b-4c8a-9f00-2b6f4a1d9e11", "x").is_ok());
+    }
+
+    #[test]
+    fn log_group_names_follow_the_cloudwatch_logs_model() {
+        assert!(check_log_group("/aws/lambda/handler-1", "--log-group").is_ok());
+        assert!(check_log_group(&"a".repeat(512), "--log-group").is_ok());
+        for bad in ["", "a b", "grp\u{1b}[2J", &"a".repeat(513)] {
+            let failure = check_log_group(bad, "--log-group").unwrap_err();
+            assert!(
+                failure.message.starts_with("--log-group: "),
+                "{}",
+                failure.message
+            );
+            assert!(failure.message.len() < 200, "{}", failure.message);
+        }
     }
 }

@@ -70,6 +70,20 @@ pub(crate) fn cell(text: &str) -> String {
     }
 }
 
+/// A path as a message shows it: whole and escaped while it could name a file (at most 1,024
+/// characters), else quoted like any over-long value ([`rules::quoted`]).
+///
+/// [`rules::quoted`]: chimecall_model::rules::quoted
+pub(crate) fn path(path: &std::path::Path) -> String {
+    const MAX_PATH_CHARS: usize = 1024;
+    let shown = path.to_string_lossy();
+    if shown.chars().count() <= MAX_PATH_CHARS {
+        printable(&shown).into_owned()
+    } else {
+        chimecall_model::rules::quoted(&shown)
+    }
+}
+
 /// A count and its noun, singular for one: `count(1, "row", "rows")` is `1 row`.
 pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", one_or_many(n, one, many))

@@ -40,10 +40,11 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
                     Failure::usage(format!("cannot read the spooled rows: {e}"))
                 })?)) as Box<dyn Read + Send>
             }
-            (Some(path), None) => Box::new(std::io::BufReader::new(
-                std::fs::File::open(path)
-                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
-            )) as Box<dyn Read + Send>,
+            (Some(path), None) => {
+                Box::new(std::io::BufReader::new(std::fs::File::open(path).map_err(
+                    |e| Failure::usage(format!("cannot read {}: {e}", crate::text::path(path))),
+                )?)) as Box<dyn Read + Send>
+            }
             (None, None) => unreachable!("stdin under --strict is spooled"),
         }
     } else {
@@ -70,7 +71,7 @@ fn open_source(
     match &options.file {
         Some(path) => {
             let mut file =
-                std::fs::File::open(path).map_err(|e| cannot(&path.display().to_string(), e))?;
+                std::fs::File::open(path).map_err(|e| cannot(&crate::text::path(path), e))?;
             let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
             if options.strict && !regular {
                 // A pipe (`<(...)`) cannot be read twice: spool it, like stdin.

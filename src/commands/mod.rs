@@ -61,14 +61,23 @@ impl Context {
         setting: Setting,
         flag: Option<String>,
     ) -> Result<Option<String>, Failure> {
-        if let Some(value) = settings::from_flag_or_environment(setting, flag) {
-            return Ok(Some(value));
+        let source = source_of(setting, flag.is_some());
+        let value = match settings::from_flag_or_environment(setting, flag) {
+            Some(value) => Some(value),
+            None => {
+                let profile = self
+                    .profile
+                    .get_or_try_init(|| {
+                        settings::load_profile(self.aws.profile.as_deref(), &self.output)
+                    })
+                    .await?;
+                profile.get(setting).map(str::to_string)
+            }
+        };
+        if let (Setting::LogGroup, Some(name)) = (setting, &value) {
+            ids::check_log_group(name, source)?;
         }
-        let profile = self
-            .profile
-            .get_or_try_init(|| settings::load_profile(self.aws.profile.as_deref(), &self.output))
-            .await?;
-        Ok(profile.get(setting).map(str::to_string))
+        Ok(value)
     }
 
     /// The SIP media application, required by every call operation.
@@ -88,13 +97,7 @@ impl Context {
         &self,
         flag: Option<String>,
     ) -> Result<Option<String>, Failure> {
-        let source = if flag.is_some() {
-            "--sma-id"
-        } else if std::env::var(Setting::SmaId.variable()).is_ok_and(|v| !v.is_empty()) {
-            Setting::SmaId.variable()
-        } else {
-            Setting::SmaId.profile_key()
-        };
+        let source = source_of(Setting::SmaId, flag.is_some());
         let Some(sma_id) = self.setting(Setting::SmaId, flag).await? else {
             return Ok(None);
         };
@@ -105,5 +108,17 @@ impl Context {
     /// The SDK configuration, through aws-config's standard chain overridden by the flags.
     pub(crate) async fn sdk_config(&self) -> Result<SdkConfig, Failure> {
         aws::load_config(&self.aws).await
+    }
+}
+
+/// Where a setting's value comes from, as a message names it: the flag, its variable, or the
+/// profile key (the same precedence as [`Context::setting`]).
+fn source_of(setting: Setting, from_flag: bool) -> &'static str {
+    if from_flag {
+        setting.flag()
+    } else if std::env::var(setting.variable()).is_ok_and(|v| !v.is_empty()) {
+        setting.variable()
+    } else {
+        setting.profile_key()
     }
 }

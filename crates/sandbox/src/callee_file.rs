@@ -59,7 +59,14 @@ struct PressEntry {
 impl CalleeBook {
     /// Reads and checks a callee file. The error names the file, the line and the key.
     pub fn load(path: &Path) -> Result<CalleeBook, String> {
-        let named = |e: String| format!("--callees {}: {e}", path.display());
+        let shown = path.display().to_string();
+        // A path longer than any file's can be is a value like any other: a short prefix.
+        let shown = if shown.chars().count() > 1024 {
+            quoted(&shown)
+        } else {
+            shown
+        };
+        let named = |e: String| format!("--callees {shown}: {e}");
         let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(named)?;
         let source = String::from_utf8(bytes).map_err(|e| {
             let (line, column) = place_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
