@@ -66,8 +66,8 @@ fn section(html: &mut String, batch: &BatchLedger) {
         escape(&summary.batch),
         escape(summary.first.as_deref().unwrap_or("?")),
         escape(summary.last.as_deref().unwrap_or("?")),
-        crate::text::count(summary.rows as usize, "row", "rows"),
-        crate::text::count(summary.attempts as usize, "attempt", "attempts")
+        crate::text::count(summary.rows, "row", "rows"),
+        crate::text::count(summary.attempts, "attempt", "attempts")
     );
     figures(html, &summary);
     html.push_str("<h2>How the rows ended</h2>\n");

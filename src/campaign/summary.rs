@@ -150,8 +150,8 @@ impl fmt::Display for BatchSummary {
         writeln!(
             f,
             "  {}, {}: {}",
-            crate::text::count(self.rows as usize, "row", "rows"),
-            crate::text::count(self.attempts as usize, "attempt", "attempts"),
+            crate::text::count(self.rows, "row", "rows"),
+            crate::text::count(self.attempts, "attempt", "attempts"),
             counts.join(", ")
         )?;
         let mut rates = Vec::new();
