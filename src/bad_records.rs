@@ -10,10 +10,6 @@ use crate::exit::{Exit, Failure};
 use crate::journal::DialEntry;
 use crate::output::Output;
 
-/// No id the service hands out comes near this (a TransactionId is a 36-character GUID); a
-/// longer one cannot be a real id, and would not fit in a request's path.
-const MAX_ID_CHARS: usize = 256;
-
 /// What is wrong with the ids of one dial's journal record, if anything: the SIP media
 /// application id and TransactionId (sent in requests' paths), the dial id (a request id in the
 /// handler's logs).
@@ -28,14 +24,9 @@ pub(crate) fn problem_of(entry: &DialEntry) -> Option<String> {
         .or_else(|| id_problem("dial_id", &entry.dial_id))
 }
 
-/// What is wrong with one id, said with at most a short escaped prefix of it.
+/// What is wrong with one id (the model's rule for ids in a request's path, its length
+/// included), said with at most a short escaped prefix of it.
 pub(crate) fn id_problem(field: &str, id: &str) -> Option<String> {
-    if id.chars().count() > MAX_ID_CHARS {
-        return Some(format!(
-            "{field} {} is longer than an id can be (at most {MAX_ID_CHARS} characters)",
-            quoted(id)
-        ));
-    }
     rules::check_path_id(field, id)
         .err()
         .map(|violation| format!("{field} {}", violation.problem))

@@ -47,11 +47,11 @@ pub(crate) fn refuse_rerun(batch: &BatchLedger) -> Failure {
     Failure::new(
         Exit::Usage,
         format!(
-            "{} was dialed before: the journal shows {} rows dialed between {first} and {last}. \
+            "{} was dialed before: the journal shows {} dialed between {first} and {last}. \
              Nothing was dialed now. Run the same command with --resume to continue that run, or \
              with --again to dial every row anew as a new batch.",
             batch.name,
-            batch.rows_dialed()
+            crate::text::count(batch.rows_dialed(), "row", "rows")
         ),
     )
 }

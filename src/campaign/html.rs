@@ -66,12 +66,12 @@ fn section(html: &mut String, batch: &BatchLedger) {
     let summary = BatchSummary::of(batch);
     let _ = write!(
         html,
-        "<section class=\"batch\">\n<h1>{}</h1>\n<p class=\"meta\">{} to {} · {} rows · {} attempts</p>\n",
+        "<section class=\"batch\">\n<h1>{}</h1>\n<p class=\"meta\">{} to {} · {} · {}</p>\n",
         escape(&summary.batch),
         escape(summary.first.as_deref().unwrap_or("?")),
         escape(summary.last.as_deref().unwrap_or("?")),
-        summary.rows,
-        summary.attempts
+        crate::text::count(summary.rows, "row", "rows"),
+        crate::text::count(summary.attempts, "attempt", "attempts")
     );
     figures(html, &summary);
     html.push_str("<h2>How the rows ended</h2>\n");

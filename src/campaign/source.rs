@@ -32,7 +32,7 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
     let cannot = |what: &str, e: std::io::Error| Failure::usage(format!("cannot read {what}: {e}"));
     let (source, what, regular): (Box<dyn Read + Send>, String, bool) = match &options.file {
         Some(path) => {
-            let what = path.display().to_string();
+            let what = crate::text::path(path);
             let file = std::fs::File::open(path).map_err(|e| cannot(&what, e))?;
             let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
             (Box::new(std::io::BufReader::new(file)), what, regular)
@@ -47,7 +47,7 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
         (false, _) => source,
         (true, true) => {
             let rows = check_all_rows(source, options.defaults, output)?;
-            output.note(format!("--strict: all {rows} rows are valid"));
+            output.note(strict_note(rows));
             let path = options.file.as_ref().expect("a regular file has a path");
             Box::new(std::io::BufReader::new(
                 std::fs::File::open(path).map_err(|e| cannot(&what, e))?,
@@ -61,7 +61,7 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
                 spool: copy,
             });
             let rows = check_all_rows(spooling, options.defaults, output)?;
-            output.note(format!("--strict: all {rows} rows are valid"));
+            output.note(strict_note(rows));
             spool
                 .seek(SeekFrom::Start(0))
                 .map_err(|e| Failure::usage(format!("cannot read the spooled rows: {e}")))?;
@@ -112,8 +112,18 @@ fn check_all_rows(
     }
     if bad > 0 {
         return Err(Failure::usage(format!(
-            "--strict: {bad} of {rows} rows are invalid; nothing was dialed"
+            "--strict: {bad} of {} {} invalid; nothing was dialed",
+            crate::text::count(rows as usize, "row", "rows"),
+            crate::text::one_or_many(bad as usize, "is", "are")
         )));
     }
     Ok(rows)
+}
+
+/// What `--strict` says once every row was checked.
+fn strict_note(rows: u64) -> String {
+    match rows {
+        1 => "--strict: the 1 row is valid".to_string(),
+        rows => format!("--strict: all {rows} rows are valid"),
+    }
 }

@@ -119,7 +119,8 @@ pub(crate) async fn run(args: CallsArgs, context: &Context) -> anyhow::Result<()
         .count();
     if unknown > 0 && !active {
         output.note(format!(
-            "{unknown} dials have an unknown outcome: a call may have been placed for each"
+            "{} an unknown outcome: a call may have been placed for each",
+            crate::text::count(unknown, "dial has", "dials have")
         ));
     }
     skipped.after(Ok(()))

@@ -65,27 +65,26 @@ async fn hang_up_targets(
     skipped: &mut Skipped,
 ) -> anyhow::Result<()> {
     let output = &context.output;
-    let targets = if args.all {
+    let (targets, source) = if args.all {
         let batch = args.batch.as_deref().map(crate::campaign::batch_named);
-        journal_targets(
-            args.since.map(|since| since.start_ms()),
-            batch,
-            output,
-            skipped,
-        )?
+        let since_ms = args.since.map(|since| since.start_ms());
+        let targets = journal_targets(since_ms, batch, output, skipped)?;
+        (targets, "the journal")
     } else {
         let sma_id = context.sma_id(args.target.sma_id).await?;
-        let ids = if args.transaction_ids == ["-"] {
-            read_ids_from_stdin(output, skipped)?
+        let (ids, source) = if args.transaction_ids == ["-"] {
+            (read_ids_from_stdin(output, skipped)?, "stdin")
         } else {
-            args.transaction_ids
+            (args.transaction_ids, "TRANSACTION_ID")
         };
-        ids.into_iter()
+        let targets = ids
+            .into_iter()
             .map(|transaction_id| Target {
                 sma_id: sma_id.clone(),
                 transaction_id,
             })
-            .collect()
+            .collect();
+        (targets, source)
     };
     if targets.is_empty() {
         output.note(if args.all {
@@ -95,7 +94,7 @@ async fn hang_up_targets(
         });
         return Ok(());
     }
-    updates::check(&targets, &arguments)?;
+    updates::check(&targets, &arguments, source)?;
     let wait = match args.wait {
         false => None,
         true => Some(HangupWait {
@@ -143,8 +142,9 @@ fn journal_targets(
         .count();
     if unknown > 0 {
         output.note(format!(
-            "warning: {unknown} dials have an unknown outcome: a call may be live for each, with no \
-             TransactionId to hang it up by; `chimecall resolve` finds them"
+            "warning: {} an unknown outcome: a call may be live for each, with no \
+             TransactionId to hang it up by; `chimecall resolve` finds them",
+            crate::text::count(unknown, "dial has", "dials have")
         ));
     }
     Ok(entries
@@ -186,7 +186,8 @@ async fn hang_up(plan: HangupPlan, session: &Session<'_>) -> anyhow::Result<()> 
     let mut not_sent: Vec<Target> = Vec::new();
     if plan.rate > 0.0 && total as f64 > plan.rate {
         output.note(format!(
-            "ending {total} calls at {} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            "ending {} at {} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            crate::text::count(total, "call", "calls"),
             plan.rate,
             updates::DEFAULT_UPDATE_RATE
         ));

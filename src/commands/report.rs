@@ -36,7 +36,10 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
     if let (Some(name), true) = (&wanted, batches.is_empty()) {
         return Err(Failure::new(
             Exit::Usage,
-            format!("the journal has no batch {name:?} (`chimecall report` lists them all)"),
+            format!(
+                "the journal has no batch {} (`chimecall report` lists them all)",
+                chimecall_model::rules::quoted(name)
+            ),
         )
         .into());
     }
@@ -56,7 +59,7 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
         std::fs::write(path, page).map_err(|e| {
             Failure::new(
                 Exit::Config,
-                format!("cannot write {}: {e}", path.display()),
+                format!("cannot write {}: {e}", crate::text::path(path)),
             )
         })?;
         output.note(format!("wrote {}", path.display()));

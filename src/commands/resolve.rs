@@ -68,8 +68,8 @@ async fn resolve(
         .partition(|entry| entry.time_ms().is_none_or(|t| t <= settled_after));
     if !too_young.is_empty() {
         output.note(format!(
-            "{} dials are younger than --min-age (maybe still in flight): left for a later resolve",
-            too_young.len()
+            "{} younger than --min-age (maybe still in flight): left for a later resolve",
+            crate::text::count(too_young.len(), "dial is", "dials are")
         ));
     }
     if entries.is_empty() {

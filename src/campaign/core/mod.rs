@@ -286,7 +286,8 @@ impl RunState {
             }
             RowPlan::Conflict { called } => {
                 let problem = format!(
-                    "line {line}: row key {key:?} called {called} before; give this row its own id"
+                    "line {line}: row key {} called {called} before; give this row its own id",
+                    chimecall_model::rules::quoted(key)
                 );
                 let report = RowReport::invalid(key, line, Some(&to), problem);
                 self.print(Line::Placement(report));

@@ -22,6 +22,7 @@ use crate::support::{json_lines, put_log_lines, run, Journal, Sandbox};
 mod arguments;
 mod config_files;
 mod files;
+mod limits;
 mod terminal;
 
 /// Everything a terminal acts on, in one value: erase the screen, set the window title (OSC,

@@ -397,12 +397,14 @@ fn command_line_values_echoed_in_errors_cannot_drive_the_terminal() {
         assert_eq!(out.code, 2, "{place}: {}", out.stderr);
         assert!(out.stderr.contains(place), "{place}: {}", out.stderr);
     }
-    // A hostile log group name is refused by the service (or not found), and shown safely.
+    // A hostile log group name is refused before it is sent (CloudWatch Logs' name rules), and
+    // shown safely.
     let out = ran(sandbox
         .chimecall()
         .args(["tail", "tx", "--log-group", HOSTILE_ARG]));
     assert_sane(&out, "--log-group");
-    assert_eq!(out.code, 1, "the service refused it: {}", out.stderr);
+    assert_eq!(out.code, 2, "refused before it is sent: {}", out.stderr);
+    assert!(out.stderr.contains("--log-group: "), "{}", out.stderr);
     assert_no_controls(&out, "--log-group");
     assert_placed_exactly(&sandbox, &[]);
 }
