@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::OutputFormat;
+use chimecall_model::rules::quoted;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -251,7 +252,8 @@ fn parse_logs_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if rate.is_finite() && (0.1..=100.0).contains(&rate) => Ok(rate),
         _ => Err(format!(
-            "{text:?} is not a request rate: a number of FilterLogEvents requests per second, from 0.1 to 100"
+            "{} is not a request rate: a number of FilterLogEvents requests per second, from 0.1 to 100",
+            quoted(text)
         )),
     }
 }
@@ -260,17 +262,23 @@ fn parse_update_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if rate.is_finite() && (rate == 0.0 || rate >= 0.1) => Ok(rate),
         _ => Err(format!(
-            "{text:?} is not a rate: a number of updates per second, 0 (no limit) or from 0.1"
+            "{} is not a rate: a number of updates per second, 0 (no limit) or from 0.1",
+            quoted(text)
         )),
     }
 }
 
+/// The slowest `--rate`: a call every 100,000 s (28 hours). Slower is a mistake, and would
+/// overflow the pacing clock. The message states this rule, and nothing else is checked.
+const MIN_CALL_RATE: f64 = 0.00001;
+
 fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        // Slower than one call a day is a mistake (and would overflow the pacing clock).
-        Ok(rate) if rate.is_finite() && (rate == 0.0 || rate >= 1.0 / 86_400.0) => Ok(rate),
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate == 0.0 || (rate.is_finite() && rate >= MIN_CALL_RATE) => Ok(rate),
         _ => Err(format!(
-            "{text:?} is not a rate: a number of calls per second, 0 or more"
+            "{} is not a rate: a number of calls per second, 0 (no limit) or from {MIN_CALL_RATE} \
+             (a call every 28 hours)",
+            quoted(text)
         )),
     }
 }
@@ -505,7 +513,8 @@ pub(crate) fn non_utf8_argument(
             (None, _) => "a positional argument".to_string(),
         };
         return Some(format!(
-            "argument {index} ({place}) is not valid UTF-8: {shown:?}"
+            "argument {index} ({place}) is not valid UTF-8: {}",
+            quoted(&shown)
         ));
     }
     None

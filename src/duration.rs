@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use chimecall_model::rules::quoted;
+
 /// The longest duration any flag takes: longer ones are mistakes, and would overflow clocks.
 pub(crate) const MAX: Duration = Duration::from_secs(366 * 24 * 3600);
 
@@ -10,11 +12,15 @@ pub(crate) fn parse(text: &str) -> Result<Duration, String> {
     let duration = match text.parse::<f64>() {
         Ok(seconds) => seconds_to_duration(seconds, text)?,
         Err(_) => humantime::parse_duration(text).map_err(|e| {
-            format!("{text:?} is not a duration ({e}); use e.g. 300ms, 2s, 1m30s, 1h")
+            format!(
+                "{} is not a duration ({}); use e.g. 300ms, 2s, 1m30s, 1h",
+                quoted(text),
+                crate::text::cell(&e.to_string())
+            )
         })?,
     };
     if duration > MAX {
-        return Err(format!("{text:?} is longer than a year"));
+        return Err(format!("{} is longer than a year", quoted(text)));
     }
     Ok(duration)
 }
@@ -23,7 +29,10 @@ pub(crate) fn parse(text: &str) -> Result<Duration, String> {
 pub(crate) fn parse_interval(text: &str) -> Result<Duration, String> {
     let interval = parse(text)?;
     if interval < Duration::from_millis(100) {
-        return Err(format!("{text:?} is too short: poll at most every 100ms"));
+        return Err(format!(
+            "{} is too short: poll at most every 100ms",
+            quoted(text)
+        ));
     }
     Ok(interval)
 }
@@ -51,16 +60,28 @@ pub(crate) fn parse_since(text: &str) -> Result<Since, String> {
     if let Ok(ago) = parse(text) {
         return Ok(Since::Ago(ago));
     }
-    humantime::parse_rfc3339_weak(text.trim())
-        .map(Since::At)
-        .map_err(|_| {
-            format!("{text:?} is neither a duration (10m, 24h) nor a time (2026-11-29T19:00:00Z)")
-        })
+    let at = humantime::parse_rfc3339_weak(text.trim()).map_err(|_| {
+        format!(
+            "{} is neither a duration (10m, 24h) nor a time (2026-11-29T19:00:00Z)",
+            quoted(text)
+        )
+    })?;
+    // A start in the future selects nothing: it is a typo (a year, a time zone), not a wish.
+    if at > std::time::SystemTime::now() {
+        return Err(format!(
+            "{} is in the future: --since looks back from now",
+            quoted(text)
+        ));
+    }
+    Ok(Since::At(at))
 }
 
 fn seconds_to_duration(seconds: f64, text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|_| {
-        format!("{text:?} is not a duration: it must be a non-negative number of seconds")
+        format!(
+            "{} is not a duration: it must be a non-negative number of seconds",
+            quoted(text)
+        )
     })
 }
 
@@ -99,5 +120,7 @@ mod tests {
         let at = parse_since("2026-11-29T19:00:00Z").unwrap();
         assert_eq!(at.start_ms(), 1_795_978_800_000);
         assert!(parse_since("yesterday-ish").is_err());
+        let future = parse_since("2999-01-01T00:00:00Z").unwrap_err();
+        assert!(future.contains("is in the future"), "{future}");
     }
 }

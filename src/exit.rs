@@ -27,6 +27,10 @@ pub enum Exit {
     NotFound = 7,
     /// A dial whose request may have reached the service: a call may have been placed.
     OutcomeUnknown = 8,
+    /// Some journal records or input lines were bad: each was reported and skipped, and the rest
+    /// was done (`hangup --all`, `hangup -`, `calls`, `report`, `resolve`). Any other failure's
+    /// code wins over this one.
+    Skipped = 9,
     /// Interrupted by SIGINT or SIGTERM.
     Interrupted = 130,
 }
@@ -48,11 +52,12 @@ impl Exit {
             Exit::WaitTimedOut => "wait timed out",
             Exit::NotFound => "transaction not found or already ended",
             Exit::OutcomeUnknown => "dial outcome unknown: a call may have been placed",
+            Exit::Skipped => "bad journal records or input lines skipped; the rest was done",
             Exit::Interrupted => "interrupted",
         }
     }
 
-    pub const ALL: [Exit; 10] = [
+    pub const ALL: [Exit; 11] = [
         Exit::Ok,
         Exit::Failure,
         Exit::Usage,
@@ -62,6 +67,7 @@ impl Exit {
         Exit::WaitTimedOut,
         Exit::NotFound,
         Exit::OutcomeUnknown,
+        Exit::Skipped,
         Exit::Interrupted,
     ];
 }

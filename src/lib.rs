@@ -5,6 +5,7 @@
 //! arguments into plain options and does the work with the domain modules below it.
 
 mod aws;
+mod bad_records;
 mod call;
 mod campaign;
 mod cli;
@@ -13,10 +14,12 @@ mod duration;
 mod event;
 pub mod exit;
 mod follow;
+mod ids;
 mod journal;
 mod logging;
 mod output;
 mod pacing;
+pub mod panics;
 mod placing;
 mod regular_file;
 mod settings;
@@ -45,13 +48,41 @@ pub fn parse() -> Result<Cli, Exit> {
         // --help and --version are successes printed to stdout; usage errors exit 2. A usage
         // error quotes what was typed: it is neutralised like any text from outside.
         if error.use_stderr() {
-            output::to_stderr(&text::sanitize(error.render().to_string().trim_end()));
+            output::to_stderr(&text::sanitize(&usage_error_text(&error)));
             Exit::Usage
         } else {
             let _ = error.print();
             Exit::Ok
         }
     })
+}
+
+/// clap's usage error as printed: a value it quotes (an unknown argument, an invalid value) is
+/// cut to a short escaped prefix, like every value chimecall's own messages quote.
+fn usage_error_text(error: &clap::Error) -> String {
+    use clap::error::ContextValue;
+    let mut rendered = error.render().to_string().trim_end().to_string();
+    let mut values: Vec<&str> = Vec::new();
+    for (_, value) in error.context() {
+        match value {
+            ContextValue::String(value) => values.push(value),
+            ContextValue::Strings(list) => values.extend(list.iter().map(String::as_str)),
+            _ => {}
+        }
+    }
+    for value in values {
+        if value.chars().count() > chimecall_model::rules::MAX_QUOTED_CHARS {
+            rendered = rendered.replace(
+                value,
+                &format!(
+                    "{} ({} characters)",
+                    text::cell(value),
+                    value.chars().count()
+                ),
+            );
+        }
+    }
+    rendered
 }
 
 /// Runs a parsed command line and returns how the process should exit.
@@ -88,6 +119,7 @@ fn runtime(command: &Command) -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 async fn dispatch(command: Command, context: &Context) -> anyhow::Result<()> {
+    panics::test_trigger().await;
     match command {
         Command::Dial(args) => commands::dial::run(args, context).await,
         Command::Hangup(args) => commands::hangup::run(args, context).await,

@@ -81,6 +81,9 @@ pub(crate) async fn place_call(
     options: SendOptions,
     before_send: impl std::future::Future<Output = ()>,
 ) -> Result<(String, DialResult), PlaceError> {
+    // A request that cannot be built is never journaled: its intent would wait for an outcome
+    // that never comes. Every caller has checked the id already; this keeps it so.
+    crate::ids::check_sma_id(&request.sma_id, "dial").map_err(PlaceError::BeforeSending)?;
     let dial_id = uuid::Uuid::new_v4().to_string();
     let sent = if options.request_id {
         request.with_request_id(&dial_id)

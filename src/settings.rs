@@ -37,6 +37,14 @@ impl Setting {
         }
     }
 
+    pub(crate) fn flag(self) -> &'static str {
+        match self {
+            Setting::SmaId => "--sma-id",
+            Setting::From => "--from",
+            Setting::LogGroup => "--log-group",
+        }
+    }
+
     pub(crate) fn profile_key(self) -> &'static str {
         match self {
             Setting::SmaId => "chimecall_sma_id",
@@ -89,8 +97,9 @@ pub(crate) async fn load_profile(
     };
     for key in unknown_chimecall_keys(profile) {
         output.note(format!(
-            "warning: profile {}: unknown setting {key} (chimecall reads {})",
-            profile.name(),
+            "warning: profile {}: unknown setting {} (chimecall reads {})",
+            crate::text::cell(profile.name()),
+            crate::text::cell(&key),
             Setting::ALL.map(Setting::profile_key).join(", ")
         ));
     }

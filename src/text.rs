@@ -70,6 +70,34 @@ pub(crate) fn cell(text: &str) -> String {
     }
 }
 
+/// A path as a message shows it: whole and escaped while it could name a file (at most 1,024
+/// characters), else quoted like any over-long value ([`rules::quoted`]).
+///
+/// [`rules::quoted`]: chimecall_model::rules::quoted
+pub(crate) fn path(path: &std::path::Path) -> String {
+    const MAX_PATH_CHARS: usize = 1024;
+    let shown = path.to_string_lossy();
+    if shown.chars().count() <= MAX_PATH_CHARS {
+        printable(&shown).into_owned()
+    } else {
+        chimecall_model::rules::quoted(&shown)
+    }
+}
+
+/// A count and its noun, singular for one: `count(1, "row", "rows")` is `1 row`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", one_or_many(n, one, many))
+}
+
+/// The word that agrees with `n`: `one_or_many(1, "is", "are")` is `is`.
+pub(crate) fn one_or_many<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +116,14 @@ mod tests {
     fn printable_escapes_line_breaks_too_and_one_line_flattens_them() {
         assert_eq!(printable("a\tb\u{202e}"), "a\\u{9}b\\u{202e}");
         assert_eq!(one_line("a\r\nb\tc\u{1b}"), "a  b c\\u{1b}");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(count(1, "row", "rows"), "1 row");
+        assert_eq!(count(0, "row", "rows"), "0 rows");
+        assert_eq!(count(2, "dial", "dials"), "2 dials");
+        assert_eq!(one_or_many(1, "has", "have"), "has");
     }
 
     #[test]

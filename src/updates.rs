@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::aws::{self, ApiError};
 use crate::exit::{Exit, Failure};
+use crate::ids;
 use crate::journal::ErrorNote;
 use crate::pacing::Pacer;
 use crate::signals::StopWatch;
@@ -41,16 +42,18 @@ pub(crate) struct Target {
     pub(crate) transaction_id: String,
 }
 
-/// Checks the Arguments and every TransactionId before anything is sent.
+/// Checks the Arguments, and every target's ids (`ids`), before anything is sent. `source` names
+/// where the targets came from (`TRANSACTION_ID`, `stdin`, `the journal`).
 pub(crate) fn check(
     targets: &[Target],
     arguments: &BTreeMap<String, String>,
+    source: &str,
 ) -> Result<(), Failure> {
     rules::check_map_size("Arguments", arguments)
         .map_err(|v| Failure::usage(format!("--arg: {v}")))?;
     for target in targets {
-        rules::check_path_id("TransactionId", &target.transaction_id)
-            .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
+        ids::check_sma_id(&target.sma_id, source)?;
+        ids::check_transaction_id(&target.transaction_id, source)?;
     }
     Ok(())
 }
@@ -259,11 +262,14 @@ pub(crate) fn interrupted(not_sent: &[Target], total: usize, what: &str, json: b
     let message = match not_sent.len() {
         0 => "interrupted".to_string(),
         count if json => format!(
-            "interrupted: {count} of {total} calls not reached (no {what} sent; \"result\":\"not_sent\" on stdout)"
+            "interrupted: {count} of {} not reached (no {what} sent; \"result\":\"not_sent\" on stdout)",
+            crate::text::count(total, "call", "calls")
         ),
         count => {
-            let mut message =
-                format!("interrupted: {count} of {total} calls not reached (no {what} sent):");
+            let mut message = format!(
+                "interrupted: {count} of {} not reached (no {what} sent):",
+                crate::text::count(total, "call", "calls")
+            );
             for target in not_sent {
                 message.push('\n');
                 message.push_str(&target.transaction_id);

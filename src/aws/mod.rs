@@ -50,13 +50,17 @@ pub(crate) struct Timeouts {
 }
 
 pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Failure> {
-    let parsed: http::Uri = url
-        .parse()
-        .map_err(|e| Failure::usage(format!("--endpoint-url {url:?} is not a URL: {e}")))?;
+    let parsed: http::Uri = url.parse().map_err(|e| {
+        Failure::usage(format!(
+            "--endpoint-url {} is not a URL: {e}",
+            chimecall_model::rules::quoted(url)
+        ))
+    })?;
     match parsed.scheme_str() {
         Some("http") | Some("https") if parsed.host().is_some() => Ok(()),
         _ => Err(Failure::usage(format!(
-            "--endpoint-url {url:?} must be an http:// or https:// URL with a host"
+            "--endpoint-url {} must be an http:// or https:// URL with a host",
+            chimecall_model::rules::quoted(url)
         ))),
     }
 }

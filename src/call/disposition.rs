@@ -158,13 +158,32 @@ impl Success {
                     .size_limit(1 << 20)
                     .build()
                     .map(Success::Digits)
-                    .map_err(|e| format!("{pattern:?} is not a regular expression: {e}")),
+                    .map_err(|e| {
+                        format!(
+                            "{} is not a regular expression: {}",
+                            chimecall_model::rules::quoted(pattern),
+                            regex_problem(&e)
+                        )
+                    }),
                 None => Err(format!(
-                    "{text:?}: expected answered or digits:REGEX (e.g. digits:1)"
+                    "{}: expected answered or digits:REGEX (e.g. digits:1)",
+                    chimecall_model::rules::quoted(text)
                 )),
             },
         }
     }
+}
+
+/// What is wrong with a regex, without the pattern it quotes whole: the last line of its error
+/// (the reason), cut short.
+fn regex_problem(error: &regex::Error) -> String {
+    let text = error.to_string();
+    let reason = text
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("");
+    crate::text::cell(reason.trim().trim_start_matches("error: "))
 }
 
 /// How one call ended, for people and programs.

@@ -30,8 +30,7 @@ impl DialRequest {
             "ArgumentsMap" => "--arg",
             _ => "--sip-header",
         };
-        rules::check_path_id("SipMediaApplicationId", &self.sma_id)
-            .map_err(|v| Failure::usage(format!("--sma-id: {}", v.problem)))?;
+        crate::ids::check_sma_id(&self.sma_id, "--sma-id")?;
         rules::check_create_call(&self.from, &self.to, &self.arguments, &self.sip_headers).map_err(
             |v| {
                 let flag = flag_of(v.field.split('[').next().unwrap_or(""));
@@ -90,15 +89,20 @@ pub(crate) fn parse_pairs(
     for item in items {
         let Some((key, value)) = item.split_once('=') else {
             return Err(Failure::usage(format!(
-                "{flag} {item:?}: expected KEY=VALUE"
+                "{flag} {}: expected KEY=VALUE",
+                rules::quoted(item)
             )));
         };
         if key.is_empty() {
-            return Err(Failure::usage(format!("{flag} {item:?}: the key is empty")));
+            return Err(Failure::usage(format!(
+                "{flag} {}: the key is empty",
+                rules::quoted(item)
+            )));
         }
         if map.insert(key.to_string(), value.to_string()).is_some() {
             return Err(Failure::usage(format!(
-                "{flag}: key {key:?} is given more than once"
+                "{flag}: key {} is given more than once",
+                rules::quoted(key)
             )));
         }
     }

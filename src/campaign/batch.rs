@@ -47,11 +47,11 @@ pub(crate) fn refuse_rerun(batch: &BatchLedger) -> Failure {
     Failure::new(
         Exit::Usage,
         format!(
-            "{} was dialed before: the journal shows {} rows dialed between {first} and {last}. \
+            "{} was dialed before: the journal shows {} dialed between {first} and {last}. \
              Nothing was dialed now. Run the same command with --resume to continue that run, or \
              with --again to dial every row anew as a new batch.",
             batch.name,
-            batch.rows_dialed()
+            crate::text::count(batch.rows_dialed(), "row", "rows")
         ),
     )
 }
@@ -91,7 +91,8 @@ pub(crate) fn lock_batch(journal_path: &Path, batch: &str) -> Result<BatchLock, 
         Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
             Exit::Config,
             format!(
-                "another chimecall is dialing {batch} now (lock {}): wait for it to finish",
+                "another chimecall is dialing {} now (lock {}): wait for it to finish",
+                crate::text::printable(batch),
                 path.display()
             ),
         )),

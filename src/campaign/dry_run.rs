@@ -32,8 +32,11 @@ impl fmt::Display for DryRunSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "# dry run: nothing was dialed. {} rows: {} would be dialed, {} are invalid",
-            self.rows, self.would_dial, self.invalid
+            "# dry run: nothing was dialed. {}: {} would be dialed, {} {} invalid",
+            crate::text::count(self.rows as usize, "row", "rows"),
+            self.would_dial,
+            self.invalid,
+            crate::text::one_or_many(self.invalid as usize, "is", "are")
         )?;
         match (self.rate, self.expected_seconds) {
             (Some(rate), Some(seconds)) => write!(
@@ -119,7 +122,12 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
         return Err(failure.into());
     }
     if bad > 0 {
-        return Err(Failure::new(Exit::Usage, format!("{bad} of {total} rows are invalid")).into());
+        let message = format!(
+            "{bad} of {} {} invalid",
+            crate::text::count(total as usize, "row", "rows"),
+            crate::text::one_or_many(bad as usize, "is", "are")
+        );
+        return Err(Failure::new(Exit::Usage, message).into());
     }
     Ok(())
 }

@@ -4,11 +4,15 @@
 
 use std::fmt::Write;
 
-use html_escape::encode_text as escape;
-
 use super::ledger::BatchLedger;
 use super::summary::{BatchSummary, RowSummary};
 use crate::call::DispositionKind;
+
+/// Text from the journal as page text: HTML-escaped, and every control character (ESC, BEL, CR)
+/// and bidirectional control (U+202E) shown as a visible `\u{..}` escape, never written raw.
+fn escape(text: &str) -> String {
+    html_escape::encode_text(&crate::text::printable(text)).into_owned()
+}
 
 /// The colour of each disposition, in the charts and the legend.
 fn colour(kind: DispositionKind) -> &'static str {
@@ -63,12 +67,12 @@ fn section(html: &mut String, batch: &BatchLedger) {
     let summary = BatchSummary::of(batch);
     let _ = write!(
         html,
-        "<section class=\"batch\">\n<h1>{}</h1>\n<p class=\"meta\">{} to {} · {} rows · {} attempts</p>\n",
+        "<section class=\"batch\">\n<h1>{}</h1>\n<p class=\"meta\">{} to {} · {} · {}</p>\n",
         escape(&summary.batch),
         escape(summary.first.as_deref().unwrap_or("?")),
         escape(summary.last.as_deref().unwrap_or("?")),
-        summary.rows,
-        summary.attempts
+        crate::text::count(summary.rows, "row", "rows"),
+        crate::text::count(summary.attempts, "attempt", "attempts")
     );
     figures(html, &summary);
     html.push_str("<h2>How the rows ended</h2>\n");
@@ -261,5 +265,39 @@ fn truncate(text: &str, chars: usize) -> String {
     match text.char_indices().nth(chars) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::campaign::ledger::RowLedger;
+
+    #[test]
+    fn control_and_bidi_characters_never_reach_the_page_raw() {
+        let hostile = "INC\u{1b}[2J\u{7}\r<b>\u{202e}gnp.exe";
+        let mut batch = BatchLedger {
+            name: hostile.to_string(),
+            ..BatchLedger::default()
+        };
+        batch.rows.insert(
+            hostile.to_string(),
+            RowLedger {
+                key: hostile.to_string(),
+                line: 2,
+                to: hostile.to_string(),
+                attempts: Vec::new(),
+                redial: None,
+            },
+        );
+        let page = page(&[&batch], hostile);
+        for raw in ['\u{1b}', '\u{7}', '\r', '\u{202e}'] {
+            assert!(!page.contains(raw), "{raw:?} in the page");
+        }
+        assert!(page.contains("INC\\u{1b}[2J"), "escaped visibly");
+        assert!(
+            page.contains("&lt;b&gt;\\u{202e}gnp.exe"),
+            "HTML-escaped too"
+        );
     }
 }

@@ -34,8 +34,13 @@ pub(crate) struct RowLedger {
 
 impl Ledger {
     pub(crate) fn of(contents: &Contents) -> Ledger {
+        Ledger::of_dials(contents, journal::dials(contents))
+    }
+
+    /// The ledger of `dials` (some of the journal's), with the redials `contents` decided.
+    pub(crate) fn of_dials(contents: &Contents, dials: Vec<DialEntry>) -> Ledger {
         let mut ledger = Ledger::default();
-        for entry in journal::dials(contents) {
+        for entry in dials {
             let (Some(batch), Some(row)) = (entry.batch.clone(), entry.row.clone()) else {
                 continue;
             };

@@ -61,14 +61,25 @@ pub(crate) const DEFAULT_REDIAL: &str = "busy,no_answer,not_placed";
 
 pub(crate) use dry_run::run as dry_run;
 
-/// The `--redial` classes: comma-separated disposition names; `answered` never is redialed.
+/// The `--redial` classes: comma-separated disposition names; `answered` never is redialed. An
+/// empty value redials nothing; an empty name between commas is a typo, refused.
 pub(crate) fn parse_redial_classes(text: &str) -> Result<BTreeSet<DispositionKind>, Failure> {
     let mut classes = BTreeSet::new();
-    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+    if text.trim().is_empty() {
+        return Ok(classes);
+    }
+    for name in text.split(',').map(str::trim) {
+        if name.is_empty() {
+            return Err(Failure::usage(format!(
+                "--redial {}: an empty class between commas (or at an end); name each, comma-separated",
+                chimecall_model::rules::quoted(text)
+            )));
+        }
         let kind = DispositionKind::parse(name).ok_or_else(|| {
             Failure::usage(format!(
-                "--redial: {name:?} is not a disposition (busy, no_answer, rejected, not_placed, \
-                 unacknowledged, unknown, live, failed)"
+                "--redial: {} is not a disposition (busy, no_answer, rejected, not_placed, \
+                 unacknowledged, unknown, live, failed)",
+                chimecall_model::rules::quoted(name)
             ))
         })?;
         if kind.is_success() {
@@ -100,7 +111,8 @@ pub(crate) async fn run(
         output,
     )?;
     // Named at the start, so a runbook can resume or report it.
-    output.note(format!("batch: {batch}"));
+    // A batch name is the user's: a line feed in it must not start a forged line.
+    output.note(format!("batch: {}", crate::text::printable(&batch)));
     let started = Instant::now();
     let bytes_read = Arc::new(AtomicU64::new(0));
     let concurrency = options.policy.concurrency.max(1);
@@ -143,15 +155,18 @@ pub(crate) async fn run(
     }
     let elapsed = started.elapsed().as_secs_f64();
     output.note(format!(
-        "{} dials in {elapsed:.2} s ({:.1} calls/s): {}",
-        outcome.dials(),
+        "{} in {elapsed:.2} s ({:.1} calls/s): {}",
+        crate::text::count(outcome.dials() as usize, "dial", "dials"),
         outcome.dials() as f64 / elapsed.max(1e-9),
         outcome.tally
     ));
     if outcome.over_quota > 0 {
         output.note(format!(
-            "{} dials were refused over the account's active-call quota (ResourceLimitExceededException) and sent again",
-            outcome.over_quota
+            "{} refused over the account's active-call quota (ResourceLimitExceededException) and sent again",
+            match outcome.over_quota {
+                1 => "1 dial was".to_string(),
+                n => format!("{n} dials were"),
+            }
         ));
     }
     outcome.exit(waits, &batch).map_err(Into::into)

@@ -111,6 +111,22 @@ impl RowReport {
         RowReport::of_row(row, line, Some(to), RowOutcome::Skipped)
     }
 
+    /// `--resume`: a row whose call from before is still live, followed rather than dialed (its
+    /// TransactionId and attempt said, as docs/runbooks.md promises).
+    pub(crate) fn skipped_live(
+        row: &str,
+        line: u64,
+        to: &str,
+        transaction_id: &str,
+        attempt: u32,
+    ) -> RowReport {
+        RowReport {
+            transaction_id: Some(transaction_id.to_string()),
+            attempt: Some(attempt),
+            ..RowReport::of_row(row, line, Some(to), RowOutcome::Skipped)
+        }
+    }
+
     /// An attempt's dial, as the service answered it.
     pub(crate) fn dialed(
         row: &str,

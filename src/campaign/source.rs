@@ -1,6 +1,6 @@
 //! Where a run's rows come from (a file, a pipe, stdin), and `--strict`'s first pass over them.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom, Write};
 
 use super::rows::{Row, RowDefaults, RowReader};
 use crate::exit::Failure;
@@ -11,8 +11,6 @@ pub(crate) struct Rows {
     pub(crate) reader: RowReader<Box<dyn Read + Send>>,
     /// The file's size, when it is a file: the progress bar's end.
     pub(crate) file_size: Option<u64>,
-    /// Stdin or a pipe spooled for `--strict`, kept until the run ends.
-    _spool: Option<tempfile::NamedTempFile>,
 }
 
 /// Where the rows come from and how they are read.
@@ -25,26 +23,50 @@ pub(crate) struct RowSource<'a> {
 }
 
 /// Opens the rows; under `--strict` every row is checked first, and nothing is dialed if any is
-/// invalid.
+/// invalid. Stdin or a pipe (a FIFO, `<(...)`, a device) is read once: under `--strict` what the
+/// check reads is copied as it goes into an anonymous temporary file (no name in `$TMPDIR`, so
+/// nothing is left behind on any exit, a signal's included), and the run reads that copy. The row
+/// and header limits apply while the check reads, so endless input stops at the first row too
+/// long, before more than a row's worth is spooled.
 pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows, Failure> {
-    let (source, spool) = open_source(options)?;
-    let source = if options.strict {
-        let rows = check_all_rows(source, options.defaults, output)?;
-        output.note(format!("--strict: all {rows} rows are valid"));
-        match (&options.file, &spool) {
-            (_, Some(spool)) => {
-                Box::new(std::io::BufReader::new(spool.reopen().map_err(|e| {
-                    Failure::usage(format!("cannot read the spooled rows: {e}"))
-                })?)) as Box<dyn Read + Send>
-            }
-            (Some(path), None) => Box::new(std::io::BufReader::new(
-                std::fs::File::open(path)
-                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?,
-            )) as Box<dyn Read + Send>,
-            (None, None) => unreachable!("stdin under --strict is spooled"),
+    let cannot = |what: &str, e: std::io::Error| Failure::usage(format!("cannot read {what}: {e}"));
+    let (source, what, regular): (Box<dyn Read + Send>, String, bool) = match &options.file {
+        Some(path) => {
+            let what = crate::text::path(path);
+            let file = std::fs::File::open(path).map_err(|e| cannot(&what, e))?;
+            let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
+            (Box::new(std::io::BufReader::new(file)), what, regular)
         }
-    } else {
-        source
+        None => (
+            Box::new(std::io::BufReader::new(std::io::stdin())),
+            "stdin".to_string(),
+            false,
+        ),
+    };
+    let source = match (options.strict, regular) {
+        (false, _) => source,
+        (true, true) => {
+            let rows = check_all_rows(source, options.defaults, output)?;
+            output.note(strict_note(rows));
+            let path = options.file.as_ref().expect("a regular file has a path");
+            Box::new(std::io::BufReader::new(
+                std::fs::File::open(path).map_err(|e| cannot(&what, e))?,
+            ))
+        }
+        (true, false) => {
+            let mut spool = tempfile::tempfile().map_err(|e| cannot(&what, e))?;
+            let copy = spool.try_clone().map_err(|e| cannot(&what, e))?;
+            let spooling = Box::new(Spooling {
+                inner: source,
+                spool: copy,
+            });
+            let rows = check_all_rows(spooling, options.defaults, output)?;
+            output.note(strict_note(rows));
+            spool
+                .seek(SeekFrom::Start(0))
+                .map_err(|e| Failure::usage(format!("cannot read the spooled rows: {e}")))?;
+            Box::new(std::io::BufReader::new(spool))
+        }
     };
     let file_size = options
         .file
@@ -55,37 +77,20 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
     Ok(Rows {
         reader: RowReader::new(source, options.defaults.clone())?,
         file_size,
-        _spool: spool,
     })
 }
 
-/// Opens the rows' source. Stdin under --strict is spooled to a temporary file so it can be read twice.
-fn open_source(
-    options: &RowSource<'_>,
-) -> Result<(Box<dyn Read + Send>, Option<tempfile::NamedTempFile>), Failure> {
-    let cannot = |what: &str, e: std::io::Error| Failure::usage(format!("cannot read {what}: {e}"));
-    match &options.file {
-        Some(path) => {
-            let mut file =
-                std::fs::File::open(path).map_err(|e| cannot(&path.display().to_string(), e))?;
-            let regular = file.metadata().map(|m| m.is_file()).unwrap_or(false);
-            if options.strict && !regular {
-                // A pipe (`<(...)`) cannot be read twice: spool it, like stdin.
-                let mut spool = tempfile::NamedTempFile::new().map_err(|e| cannot("a pipe", e))?;
-                std::io::copy(&mut file, &mut spool).map_err(|e| cannot("a pipe", e))?;
-                let reopened = spool.reopen().map_err(|e| cannot("a pipe", e))?;
-                return Ok((Box::new(std::io::BufReader::new(reopened)), Some(spool)));
-            }
-            Ok((Box::new(std::io::BufReader::new(file)), None))
-        }
-        None if options.strict => {
-            let mut spool = tempfile::NamedTempFile::new().map_err(|e| cannot("stdin", e))?;
-            std::io::copy(&mut std::io::stdin().lock(), &mut spool)
-                .map_err(|e| cannot("stdin", e))?;
-            let reopened = spool.reopen().map_err(|e| cannot("stdin", e))?;
-            Ok((Box::new(std::io::BufReader::new(reopened)), Some(spool)))
-        }
-        None => Ok((Box::new(std::io::BufReader::new(std::io::stdin())), None)),
+/// A source that copies what is read from it into the spool, as it is read.
+struct Spooling {
+    inner: Box<dyn Read + Send>,
+    spool: std::fs::File,
+}
+
+impl Read for Spooling {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.spool.write_all(&buf[..read])?;
+        Ok(read)
     }
 }
 
@@ -107,8 +112,18 @@ fn check_all_rows(
     }
     if bad > 0 {
         return Err(Failure::usage(format!(
-            "--strict: {bad} of {rows} rows are invalid; nothing was dialed"
+            "--strict: {bad} of {} {} invalid; nothing was dialed",
+            crate::text::count(rows as usize, "row", "rows"),
+            crate::text::one_or_many(bad as usize, "is", "are")
         )));
     }
     Ok(rows)
+}
+
+/// What `--strict` says once every row was checked.
+fn strict_note(rows: u64) -> String {
+    match rows {
+        1 => "--strict: the 1 row is valid".to_string(),
+        rows => format!("--strict: all {rows} rows are valid"),
+    }
 }

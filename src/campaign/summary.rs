@@ -149,9 +149,9 @@ impl fmt::Display for BatchSummary {
             .collect();
         writeln!(
             f,
-            "  {} rows, {} attempts: {}",
-            self.rows,
-            self.attempts,
+            "  {}, {}: {}",
+            crate::text::count(self.rows, "row", "rows"),
+            crate::text::count(self.attempts, "attempt", "attempts"),
             counts.join(", ")
         )?;
         let mut rates = Vec::new();

@@ -24,8 +24,9 @@ pub(crate) async fn look_for_calls(
         .map(|dial| entry_of(dial, batch))
         .collect();
     output.note(format!(
-        "{} outcomes unknown: looking for their calls in the handler's logs...",
-        pending.len()
+        "{} unknown: looking for {} in the handler's logs...",
+        crate::text::count(pending.len(), "outcome", "outcomes"),
+        crate::text::one_or_many(pending.len(), "its call", "their calls")
     ));
     for (entry, resolution) in
         settle::quick_look(logs, pending, settle::BULK_QUICK_LOOK, journal).await

@@ -8,7 +8,10 @@ use serde::Serialize;
 
 use std::time::Duration;
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use super::Context;
+use crate::bad_records::Skipped;
 use crate::call::{Disposition, Success};
 use crate::cli::CallsArgs;
 use crate::exit::Failure;
@@ -21,6 +24,52 @@ use crate::settings::Setting;
 #[serde(transparent)]
 struct Listed<'a>(&'a DialEntry);
 
+/// The text table's columns, by display width: each cell is cut to its width (an ellipsis says
+/// so) and padded to it, so the columns line up whatever the journal holds. JSON stays exact.
+const COLUMNS: [(&str, usize); 7] = [
+    ("TIME", 24),
+    ("TO", 16),
+    ("OUTCOME", 8),
+    ("STATE", 16),
+    ("DISPOSITION", 14),
+    ("TRANSACTION_ID", 36),
+    ("ROW", 40),
+];
+
+/// One table line of `cells` (one per column), each made printable, cut and padded to its width.
+fn table_line(cells: [&str; 7]) -> String {
+    let mut line = String::new();
+    for (index, (cell, (_, width))) in cells.iter().zip(COLUMNS).enumerate() {
+        let last = index == COLUMNS.len() - 1;
+        let fitted = fit(&crate::text::printable(cell), width);
+        line.push_str(&fitted);
+        if !last {
+            let shown = UnicodeWidthStr::width(fitted.as_str());
+            line.extend(std::iter::repeat_n(' ', width.saturating_sub(shown) + 2));
+        }
+    }
+    line
+}
+
+/// `text` cut to at most `width` columns of a terminal, ending in `…` when it was cut.
+fn fit(text: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let mut fitted = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        fitted.push(c);
+        used += w;
+    }
+    fitted.push('…');
+    fitted
+}
+
 impl fmt::Display for Listed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let entry = self.0;
@@ -29,23 +78,20 @@ impl fmt::Display for Listed<'_> {
             OutcomeKind::Failed => "failed",
             OutcomeKind::Unknown => "unknown",
         };
-        // The journal is a file anyone can edit: each field stays on its line.
-        let cell = |text: &str| crate::text::printable(text).into_owned();
-        write!(
-            f,
-            "{:<24}  {:<16}  {:<8}  {:<16}  {:<14}  {:<36}  {}",
-            cell(&entry.time),
-            cell(&entry.to),
+        // The journal is a file anyone can edit: each field stays on its line and in its column.
+        f.write_str(&table_line([
+            &entry.time,
+            &entry.to,
             outcome,
-            cell(entry.state.as_deref().unwrap_or(match entry.outcome {
+            entry.state.as_deref().unwrap_or(match entry.outcome {
                 // Placed, and nothing heard of it since: it is ringing.
                 OutcomeKind::Placed => "ringing",
                 _ => "-",
-            })),
-            entry.disposition(),
-            cell(entry.transaction_id.as_deref().unwrap_or("-")),
-            cell(entry.row.as_deref().unwrap_or(""))
-        )
+            }),
+            &entry.disposition().to_string(),
+            entry.transaction_id.as_deref().unwrap_or("-"),
+            entry.row.as_deref().unwrap_or(""),
+        ]))
     }
 }
 
@@ -54,6 +100,9 @@ pub(crate) async fn run(args: CallsArgs, context: &Context) -> anyhow::Result<()
     let active = args.active;
     let since_ms = args.since.map(|since| since.start_ms());
     let mut entries = journal::load_dials(since_ms, output)?;
+    // A bad record is reported and skipped (exit 9 at the end); the others are listed.
+    let mut skipped = Skipped::default();
+    entries = skipped.good_dials(entries, output);
     if !args.offline && entries.iter().any(DialEntry::is_active) {
         let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
         learn_ends(&mut entries, log_group.as_deref(), context).await?;
@@ -63,11 +112,7 @@ pub(crate) async fn run(args: CallsArgs, context: &Context) -> anyhow::Result<()
         .filter(|entry| !active || entry.is_active())
         .collect();
     if !output.is_json() && !entries.is_empty() {
-        let header = format!(
-            "{:<24}  {:<16}  {:<8}  {:<16}  {:<14}  {:<36}  {}",
-            "TIME", "TO", "OUTCOME", "STATE", "DISPOSITION", "TRANSACTION_ID", "ROW"
-        );
-        output.result(&header)?;
+        output.result(&table_line(COLUMNS.map(|(name, _)| name)))?;
     }
     for entry in &entries {
         output.result(&Listed(entry))?;
@@ -78,10 +123,11 @@ pub(crate) async fn run(args: CallsArgs, context: &Context) -> anyhow::Result<()
         .count();
     if unknown > 0 && !active {
         output.note(format!(
-            "{unknown} dials have an unknown outcome: a call may have been placed for each"
+            "{} an unknown outcome: a call may have been placed for each",
+            crate::text::count(unknown, "dial has", "dials have")
         ));
     }
-    Ok(())
+    skipped.after(Ok(()))
 }
 
 /// How long `calls` reads the logs before it lists the journal as it is.
@@ -149,4 +195,44 @@ async fn learn_ends(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_whatever_the_values() {
+        let header = table_line(COLUMNS.map(|(name, _)| name));
+        let long = "9".repeat(500);
+        let wide = "電話".repeat(40);
+        let hostile = "tx\u{1b}[2J\u{202e}\n";
+        let line = table_line([&long, &wide, "placed", hostile, "live", &long, &wide]);
+        let starts = |line: &str| -> Vec<usize> {
+            // The display column where each of the first six cells' padding ends.
+            let mut starts = Vec::new();
+            let mut column = 0;
+            let mut spaces = 0;
+            for c in line.chars() {
+                if c == ' ' {
+                    spaces += 1;
+                } else {
+                    if spaces >= 2 {
+                        starts.push(column);
+                    }
+                    spaces = 0;
+                }
+                column += UnicodeWidthChar::width(c).unwrap_or(0);
+            }
+            starts
+        };
+        assert_eq!(starts(&header), starts(&line), "{header}\n{line}");
+        assert!(line.contains('…'));
+        assert!(
+            !line.chars().any(chimecall_model::rules::is_unprintable),
+            "{line:?}"
+        );
+        assert_eq!(fit("short", 8), "short");
+        assert_eq!(fit("abcdefghij", 5), "abcd…");
+    }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use super::Context;
+use crate::bad_records::{self, Skipped};
 use crate::call::{parse_pairs, CallPhase, Disposition, Success};
 use crate::cli::HangupArgs;
 use crate::exit::{Exit, Failure};
@@ -17,6 +18,7 @@ use crate::output::Output;
 use crate::settings::Setting;
 use crate::signals::StopWatch;
 use crate::updates::{self, Sent, Target, UpdateResult, Updated};
+use chimecall_model::rules::quoted;
 
 /// What to send, to which calls, how fast, and whether to wait for their ends.
 struct HangupPlan {
@@ -45,28 +47,44 @@ struct Session<'a> {
 }
 
 pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<()> {
-    let output = &context.output;
     let arguments = if args.args.is_empty() {
         updates::hangup_arguments()
     } else {
         parse_pairs("--arg", &args.args)?
     };
-    let targets = if args.all {
+    // A bad journal record or stdin line is reported and skipped: the rest are still ended.
+    let mut skipped = Skipped::default();
+    let result = hang_up_targets(args, arguments, context, &mut skipped).await;
+    skipped.after(result)
+}
+
+async fn hang_up_targets(
+    args: HangupArgs,
+    arguments: BTreeMap<String, String>,
+    context: &Context,
+    skipped: &mut Skipped,
+) -> anyhow::Result<()> {
+    let output = &context.output;
+    let (targets, source) = if args.all {
         let batch = args.batch.as_deref().map(crate::campaign::batch_named);
-        journal_targets(args.since.map(|since| since.start_ms()), batch, output)?
+        let since_ms = args.since.map(|since| since.start_ms());
+        let targets = journal_targets(since_ms, batch, output, skipped)?;
+        (targets, "the journal")
     } else {
         let sma_id = context.sma_id(args.target.sma_id).await?;
-        let ids = if args.transaction_ids == ["-"] {
-            read_ids_from_stdin()?
+        let (ids, source) = if args.transaction_ids == ["-"] {
+            (read_ids_from_stdin(output, skipped)?, "stdin")
         } else {
-            args.transaction_ids
+            (args.transaction_ids, "TRANSACTION_ID")
         };
-        ids.into_iter()
+        let targets = ids
+            .into_iter()
             .map(|transaction_id| Target {
                 sma_id: sma_id.clone(),
                 transaction_id,
             })
-            .collect()
+            .collect();
+        (targets, source)
     };
     if targets.is_empty() {
         output.note(if args.all {
@@ -76,7 +94,7 @@ pub(crate) async fn run(args: HangupArgs, context: &Context) -> anyhow::Result<(
         });
         return Ok(());
     }
-    updates::check(&targets, &arguments)?;
+    updates::check(&targets, &arguments, source)?;
     let wait = match args.wait {
         false => None,
         true => Some(HangupWait {
@@ -111,19 +129,22 @@ fn journal_targets(
     since_ms: Option<i64>,
     batch: Option<String>,
     output: &Output,
+    skipped: &mut Skipped,
 ) -> Result<Vec<Target>, Failure> {
     let entries: Vec<_> = journal::load_dials(since_ms, output)?
         .into_iter()
         .filter(|entry| batch.is_none() || entry.batch == batch)
         .collect();
+    let entries = skipped.good_dials(entries, output);
     let unknown = entries
         .iter()
         .filter(|e| e.outcome == OutcomeKind::Unknown)
         .count();
     if unknown > 0 {
         output.note(format!(
-            "warning: {unknown} dials have an unknown outcome: a call may be live for each, with no \
-             TransactionId to hang it up by; `chimecall resolve` finds them"
+            "warning: {} an unknown outcome: a call may be live for each, with no \
+             TransactionId to hang it up by; `chimecall resolve` finds them",
+            crate::text::count(unknown, "dial has", "dials have")
         ));
     }
     Ok(entries
@@ -165,7 +186,8 @@ async fn hang_up(plan: HangupPlan, session: &Session<'_>) -> anyhow::Result<()> 
     let mut not_sent: Vec<Target> = Vec::new();
     if plan.rate > 0.0 && total as f64 > plan.rate {
         output.note(format!(
-            "ending {total} calls at {} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            "ending {} at {} a second (--rate: a fresh account's UpdateSipMediaApplicationCall quota is {} a second)",
+            crate::text::count(total, "call", "calls"),
             plan.rate,
             updates::DEFAULT_UPDATE_RATE
         ));
@@ -294,16 +316,105 @@ async fn confirm_hangups(
     first_failure.map_or(Ok(()), Err)
 }
 
-/// `hangup -`: one TransactionId per line; blank lines and surrounding quotes (jq without -r) are ignored.
-fn read_ids_from_stdin() -> Result<Vec<String>, Failure> {
-    use std::io::BufRead;
+/// `hangup -`: one TransactionId per line; blank lines and surrounding quotes (jq without -r) are
+/// ignored. A line that is not an id (not UTF-8, a control character, longer than any id) is
+/// reported by its number and skipped; a line is read only up to a bound, however long it is.
+fn read_ids_from_stdin(output: &Output, skipped: &mut Skipped) -> Result<Vec<String>, Failure> {
+    let mut stdin = std::io::stdin().lock();
     let mut ids = Vec::new();
-    for (number, line) in std::io::stdin().lock().lines().enumerate() {
-        let line = line.map_err(|e| Failure::usage(format!("stdin line {}: {e}", number + 1)))?;
-        let id = line.trim().trim_matches('"');
-        if !id.is_empty() {
-            ids.push(id.to_string());
-        }
+    let mut number = 0;
+    while let Some(line) = bounded_line(&mut stdin, MAX_STDIN_LINE)
+        .map_err(|e| Failure::usage(format!("stdin line {}: {e}", number + 1)))?
+    {
+        number += 1;
+        let problem = match line {
+            StdinLine::TooLong(length) => format!("{length} bytes or more, longer than any id"),
+            StdinLine::Text(bytes) => match String::from_utf8(bytes) {
+                Err(error) => format!(
+                    "not UTF-8 text (starts {})",
+                    quoted(&String::from_utf8_lossy(error.as_bytes()))
+                ),
+                Ok(text) => {
+                    let id = text.trim().trim_matches('"');
+                    if id.is_empty() {
+                        continue;
+                    }
+                    match bad_records::id_problem("TransactionId", id) {
+                        None => {
+                            ids.push(id.to_string());
+                            continue;
+                        }
+                        Some(problem) => problem,
+                    }
+                }
+            },
+        };
+        skipped.bad_line("stdin", number, &problem, output);
     }
     Ok(ids)
+}
+
+/// `hangup -` keeps at most this much of one stdin line (an id is far shorter).
+const MAX_STDIN_LINE: usize = 4_096;
+
+enum StdinLine {
+    Text(Vec<u8>),
+    /// Longer than the bound: the bytes read of it (at least the bound); the rest was skipped.
+    TooLong(usize),
+}
+
+/// The next line of `input` (without its line feed), holding at most `limit` bytes of it.
+fn bounded_line(
+    input: &mut impl std::io::BufRead,
+    limit: usize,
+) -> std::io::Result<Option<StdinLine>> {
+    let mut line = Vec::new();
+    let mut length = 0usize;
+    let mut any = false;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, ends) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => (&buffer[..end], true),
+            None => (buffer, false),
+        };
+        length = length.saturating_add(chunk.len());
+        if line.len() < limit {
+            let room = limit - line.len();
+            line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        let used = chunk.len() + usize::from(ends);
+        input.consume(used);
+        if ends {
+            break;
+        }
+    }
+    Ok(match (any, length > limit) {
+        (false, _) => None,
+        (true, true) => Some(StdinLine::TooLong(length)),
+        (true, false) => Some(StdinLine::Text(line)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_lines_are_bounded() {
+        let long = "x".repeat(10_000);
+        let text = format!("a\n{long}\nb");
+        let mut input = std::io::Cursor::new(text.into_bytes());
+        let mut lines = Vec::new();
+        while let Some(line) = bounded_line(&mut input, 100).unwrap() {
+            lines.push(match line {
+                StdinLine::Text(bytes) => String::from_utf8(bytes).unwrap(),
+                StdinLine::TooLong(length) => format!("too long: {length}"),
+            });
+        }
+        assert_eq!(lines, ["a", "too long: 10000", "b"]);
+    }
 }

@@ -19,6 +19,7 @@ use tokio::sync::OnceCell;
 use crate::aws::{self, AwsSettings, Timeouts};
 use crate::cli::GlobalArgs;
 use crate::exit::Failure;
+use crate::ids;
 use crate::output::{self, Output};
 use crate::settings::{self, ProfileSettings, Setting};
 
@@ -60,20 +61,28 @@ impl Context {
         setting: Setting,
         flag: Option<String>,
     ) -> Result<Option<String>, Failure> {
-        if let Some(value) = settings::from_flag_or_environment(setting, flag) {
-            return Ok(Some(value));
+        let source = source_of(setting, flag.is_some());
+        let value = match settings::from_flag_or_environment(setting, flag) {
+            Some(value) => Some(value),
+            None => {
+                let profile = self
+                    .profile
+                    .get_or_try_init(|| {
+                        settings::load_profile(self.aws.profile.as_deref(), &self.output)
+                    })
+                    .await?;
+                profile.get(setting).map(str::to_string)
+            }
+        };
+        if let (Setting::LogGroup, Some(name)) = (setting, &value) {
+            ids::check_log_group(name, source)?;
         }
-        let profile = self
-            .profile
-            .get_or_try_init(|| settings::load_profile(self.aws.profile.as_deref(), &self.output))
-            .await?;
-        Ok(profile.get(setting).map(str::to_string))
+        Ok(value)
     }
 
     /// The SIP media application, required by every call operation.
     pub(crate) async fn sma_id(&self, flag: Option<String>) -> Result<String, Failure> {
-        let sma_id = self.setting(Setting::SmaId, flag).await?;
-        sma_id.filter(|id| !id.is_empty()).ok_or_else(|| {
+        self.optional_sma_id(flag).await?.ok_or_else(|| {
             Failure::usage(
                 "no SIP media application: pass --sma-id, set CHIMECALL_SMA_ID, or set \
                  chimecall_sma_id in your AWS profile (`chimecall sandbox` prints one)",
@@ -81,8 +90,35 @@ impl Context {
         })
     }
 
+    /// The SIP media application if one is set, checked as a path id (`ids`) and refused by the
+    /// name of the place it came from: the flag, the variable or the profile key. An empty
+    /// profile or variable value counts as unset; an empty flag is refused.
+    pub(crate) async fn optional_sma_id(
+        &self,
+        flag: Option<String>,
+    ) -> Result<Option<String>, Failure> {
+        let source = source_of(Setting::SmaId, flag.is_some());
+        let Some(sma_id) = self.setting(Setting::SmaId, flag).await? else {
+            return Ok(None);
+        };
+        ids::check_sma_id(&sma_id, source)?;
+        Ok(Some(sma_id))
+    }
+
     /// The SDK configuration, through aws-config's standard chain overridden by the flags.
     pub(crate) async fn sdk_config(&self) -> Result<SdkConfig, Failure> {
         aws::load_config(&self.aws).await
+    }
+}
+
+/// Where a setting's value comes from, as a message names it: the flag, its variable, or the
+/// profile key (the same precedence as [`Context::setting`]).
+fn source_of(setting: Setting, from_flag: bool) -> &'static str {
+    if from_flag {
+        setting.flag()
+    } else if std::env::var(setting.variable()).is_ok_and(|v| !v.is_empty()) {
+        setting.variable()
+    } else {
+        setting.profile_key()
     }
 }

@@ -3,6 +3,7 @@
 //! row with `--rows`; a page to look at with `--html`.
 
 use super::Context;
+use crate::bad_records::Skipped;
 use crate::campaign::{self, BatchLedger, BatchSummary, Ledger, RowSummary};
 use crate::cli::ReportArgs;
 use crate::exit::{Exit, Failure};
@@ -14,7 +15,10 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
     for problem in &contents.problems {
         output.note(format!("warning: {problem}"));
     }
-    let ledger = Ledger::of(&contents);
+    // A bad record is reported and skipped (exit 9 at the end); the rest is reported.
+    let mut skipped = Skipped::default();
+    let dials = skipped.good_dials(journal::dials(&contents), output);
+    let ledger = Ledger::of_dials(&contents, dials);
     let since_ms = args.since.map(|since| since.start_ms());
     let wanted = args.batch.as_deref().map(campaign::batch_named);
     let batches: Vec<&BatchLedger> = ledger
@@ -32,7 +36,10 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
     if let (Some(name), true) = (&wanted, batches.is_empty()) {
         return Err(Failure::new(
             Exit::Usage,
-            format!("the journal has no batch {name:?} (`chimecall report` lists them all)"),
+            format!(
+                "the journal has no batch {} (`chimecall report` lists them all)",
+                chimecall_model::rules::quoted(name)
+            ),
         )
         .into());
     }
@@ -52,10 +59,10 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
         std::fs::write(path, page).map_err(|e| {
             Failure::new(
                 Exit::Config,
-                format!("cannot write {}: {e}", path.display()),
+                format!("cannot write {}: {e}", crate::text::path(path)),
             )
         })?;
         output.note(format!("wrote {}", path.display()));
     }
-    Ok(())
+    skipped.after(Ok(()))
 }

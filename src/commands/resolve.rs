@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::Context;
+use crate::bad_records::Skipped;
 use crate::cli::ResolveArgs;
 use crate::exit::{Exit, Failure};
 use crate::follow::LogReader;
@@ -40,9 +41,21 @@ impl fmt::Display for Resolved {
 }
 
 pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<()> {
+    // A bad record is reported and skipped (exit 9 when nothing else failed); the rest settled.
+    let mut skipped = Skipped::default();
+    let result = resolve(args, context, &mut skipped).await;
+    skipped.after(result)
+}
+
+async fn resolve(
+    args: ResolveArgs,
+    context: &Context,
+    skipped: &mut Skipped,
+) -> anyhow::Result<()> {
     let output = &context.output;
     let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
     let all = journal::load_dials(args.since.map(|since| since.start_ms()), output)?;
+    let all = skipped.good_dials(all, output);
     let known: HashSet<String> = all
         .iter()
         .filter_map(|e| e.transaction_id.clone())
@@ -55,8 +68,8 @@ pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<
         .partition(|entry| entry.time_ms().is_none_or(|t| t <= settled_after));
     if !too_young.is_empty() {
         output.note(format!(
-            "{} dials are younger than --min-age (maybe still in flight): left for a later resolve",
-            too_young.len()
+            "{} younger than --min-age (maybe still in flight): left for a later resolve",
+            crate::text::count(too_young.len(), "dial is", "dials are")
         ));
     }
     if entries.is_empty() {

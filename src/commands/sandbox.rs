@@ -196,7 +196,9 @@ async fn serve(config: SandboxConfig, output: &Output) -> anyhow::Result<()> {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| Failure::usage(format!("--access-log {}: {e}", path.display())))?;
+            .map_err(|e| {
+                Failure::usage(format!("--access-log {}: {e}", crate::text::path(path)))
+            })?;
     }
     let sandbox = RunningSandbox::start(config.clone()).await.map_err(|e| {
         crate::exit::Failure::new(

@@ -13,11 +13,11 @@ use crate::cli::TailArgs;
 use crate::event;
 use crate::exit::{Exit, Failure};
 use crate::follow::{self, CallWatch, LogSource, ObservedEvent, Pollers, Update};
+use crate::ids;
 use crate::journal::{self, Journal};
 use crate::output::Output;
 use crate::settings::Setting;
 use crate::signals::StopWatch;
-use chimecall_model::rules;
 
 struct TailOptions {
     transaction_id: String,
@@ -28,8 +28,7 @@ struct TailOptions {
 }
 
 pub(crate) async fn run(args: TailArgs, context: &Context) -> anyhow::Result<()> {
-    rules::check_path_id("TransactionId", &args.transaction_id)
-        .map_err(|v| Failure::usage(format!("TRANSACTION_ID: {}", v.problem)))?;
+    ids::check_transaction_id(&args.transaction_id, "TRANSACTION_ID")?;
     if args.transaction_id.contains('"') {
         return Err(Failure::usage("TRANSACTION_ID: a TransactionId has no quotes").into());
     }
@@ -37,7 +36,7 @@ pub(crate) async fn run(args: TailArgs, context: &Context) -> anyhow::Result<()>
     // The SMA is only needed to find the log group.
     let sma_id = match log_group {
         Some(_) => None,
-        None => context.setting(Setting::SmaId, args.target.sma_id).await?,
+        None => context.optional_sma_id(args.target.sma_id).await?,
     };
     let options = TailOptions {
         transaction_id: args.transaction_id,
@@ -251,7 +250,9 @@ fn print_summary(disposition: &Disposition, output: &Output) -> std::io::Result<
 
 fn warn_unreadable(count: usize, output: &Output) {
     output.note(format!(
-        "warning: {count} log lines held an event that could not be read; they were skipped"
+        "warning: {} an event that could not be read; {} skipped",
+        crate::text::count(count, "log line held", "log lines held"),
+        crate::text::one_or_many(count, "it was", "they were")
     ));
 }
 

@@ -15,7 +15,7 @@ pub(crate) async fn run(args: UpdateArgs, context: &Context) -> anyhow::Result<(
         transaction_id: args.transaction_id,
     };
     let arguments = parse_pairs("--arg", &args.args)?;
-    updates::check(std::slice::from_ref(&target), &arguments)?;
+    updates::check(std::slice::from_ref(&target), &arguments, "TRANSACTION_ID")?;
     let config = context.sdk_config().await?;
     // A first Ctrl-C or SIGTERM before the update leaves sends nothing; one in flight finishes
     // and is reported. A second exits at once.

@@ -62,6 +62,8 @@ impl LogGroups {
         match (&source.log_group, &source.sma_id) {
             (Some(group), _) => Ok(group.clone()),
             (None, Some(sma_id)) => {
+                // An SMA id from the journal has not been checked on its way here.
+                crate::ids::check_sma_id(sma_id, "cannot find the handler's logs")?;
                 let key = SmaKey {
                     endpoint: config.endpoint_url().map(str::to_string),
                     region: config.region().map(|region| region.to_string()),

@@ -9,8 +9,10 @@
 //! ([`budget`]) and finds log groups through the one resolver ([`log_groups`]).
 
 mod budget;
+mod handout;
 mod log_groups;
 mod lookup;
+mod pattern;
 mod poller;
 mod reader;
 mod schedule;
@@ -30,6 +32,7 @@ use crate::event::InvocationEvent;
 
 pub(crate) use log_groups::{log_group_of, LogSource};
 pub(crate) use lookup::{look_up, CallToLookUp};
+pub(crate) use pattern::{all_of, any_of, quoted_term};
 pub(crate) use poller::News;
 pub(crate) use reader::LogReader;
 pub(crate) use schedule::PollSchedule;

@@ -16,11 +16,11 @@ use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 
+use super::handout::{HandOut, LogLine};
 use super::reader::LogReader;
 use super::schedule::PollSchedule;
 use super::ObservedEvent;
 use crate::aws::{ApiError, LogWindow};
-use crate::event;
 
 /// Log events can be ingested late, with an earlier timestamp than events already seen: a round
 /// starts this far before the newest event seen...
@@ -112,7 +112,7 @@ impl GroupPoller {
             shared: Arc::downgrade(&shared),
             schedule,
             window: Window::new(),
-            seen: HashMap::new(),
+            hand_out: HandOut::default(),
         };
         tokio::spawn(run.run());
         GroupPoller { shared }
@@ -208,8 +208,9 @@ struct Run {
     shared: Weak<Shared>,
     schedule: PollSchedule,
     window: Window,
-    /// Event ids already handed out, with their timestamps (pruned as the window moves on).
-    seen: HashMap<String, i64>,
+    /// The events already read, and those held for a call not yet followed (pruned as the
+    /// window moves on).
+    hand_out: HandOut,
 }
 
 /// How a round ended.
@@ -321,7 +322,7 @@ impl Run {
             }
         }
         let prune_before = plan.start_ms - LATE_WINDOW_MS;
-        self.seen.retain(|_, timestamp| *timestamp >= prune_before);
+        self.hand_out.prune(prune_before);
         (RoundEnd::Complete { found }, pages)
     }
 
@@ -332,52 +333,24 @@ impl Run {
         transaction_ids: &HashSet<String>,
         log_events: Vec<aws_sdk_cloudwatchlogs::types::FilteredLogEvent>,
     ) -> bool {
-        let mut by_call: HashMap<String, Vec<ObservedEvent>> = HashMap::new();
-        let mut unreadable = 0;
-        for log_event in log_events {
-            let timestamp_ms = log_event.timestamp().unwrap_or_default();
-            let event_id = log_event.event_id().unwrap_or_default().to_string();
-            if !event_id.is_empty() {
-                if self.seen.contains_key(&event_id) {
-                    continue;
-                }
-                self.seen.insert(event_id.clone(), timestamp_ms);
-            }
-            self.window.saw(timestamp_ms);
-            let Some(message) = log_event.message() else {
-                continue;
-            };
-            let event = match event::read_event(message) {
-                None => continue,
-                Some(Err(error)) => {
-                    tracing::debug!(%error, "unreadable event in the logs");
-                    unreadable += 1;
-                    continue;
-                }
-                Some(Ok(event)) => event,
-            };
-            let Some(transaction_id) = event.transaction_id.clone() else {
-                continue;
-            };
-            if !transaction_ids.contains(&transaction_id) {
-                continue;
-            }
-            by_call
-                .entry(transaction_id)
-                .or_default()
-                .push(ObservedEvent {
-                    event,
-                    timestamp_ms,
-                    event_id,
-                });
+        for log_event in &log_events {
+            self.window.saw(log_event.timestamp().unwrap_or_default());
         }
+        let sorted = self.hand_out.sort(
+            transaction_ids,
+            log_events.iter().map(|log_event| LogLine {
+                event_id: log_event.event_id().unwrap_or_default(),
+                timestamp_ms: log_event.timestamp().unwrap_or_default(),
+                message: log_event.message(),
+            }),
+        );
         let Ok(mut registry) = shared.registry.lock() else {
             return false;
         };
-        registry.unreadable_lines += unreadable;
-        let found = !by_call.is_empty();
+        registry.unreadable_lines += sorted.unreadable;
+        let found = !sorted.by_call.is_empty();
         for watch in registry.watches.values() {
-            if let Some(events) = by_call.get(&watch.transaction_id) {
+            if let Some(events) = sorted.by_call.get(&watch.transaction_id) {
                 let _ = watch.sender.send(News::Events(events.clone()));
             }
         }
@@ -406,22 +379,16 @@ fn broadcast(shared: &Shared, news: impl Fn() -> News) {
     }
 }
 
-/// The filter pattern of a round: the calls' TransactionIds when there are a few (quoted: an
-/// exact-text term, which their dashes need; `?` makes any one match), else every line that
-/// holds an invocation event, however it was logged.
+/// The filter pattern of a round: the calls' TransactionIds when there are a few (each a quoted
+/// term, `?` making any one match), else (or when the ids would make the pattern too long) every
+/// line that holds an invocation event, however it was logged.
 fn filter_pattern(transaction_ids: &HashSet<String>) -> String {
-    if transaction_ids.len() == 1 {
-        let id = transaction_ids.iter().next().expect("one id");
-        return format!("\"{id}\"");
-    }
     if transaction_ids.len() <= NAMED_IN_PATTERN {
-        let mut ids: Vec<&String> = transaction_ids.iter().collect();
-        ids.sort();
-        return ids
-            .iter()
-            .map(|id| format!("?\"{id}\""))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let mut ids: Vec<&str> = transaction_ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        if let Some(pattern) = super::any_of(ids) {
+            return pattern;
+        }
     }
     "InvocationEventType".to_string()
 }
@@ -437,6 +404,12 @@ mod tests {
         assert_eq!(filter_pattern(&ids(2)), "?\"tx-0\" ?\"tx-1\"");
         assert!(filter_pattern(&ids(8)).len() < 1024);
         assert_eq!(filter_pattern(&ids(9)), "InvocationEventType");
+        // A quote or backslash in one id is escaped inside its quotes; an id too long to name
+        // makes the round read every event rather than send a pattern CloudWatch refuses.
+        let odd: HashSet<String> = ["tx-0".to_string(), r#"a"b\c"#.to_string()].into();
+        assert_eq!(filter_pattern(&odd), r#"?"a\"b\\c" ?"tx-0""#);
+        let long: HashSet<String> = ["x".repeat(70_000)].into();
+        assert_eq!(filter_pattern(&long), "InvocationEventType");
     }
 
     #[tokio::test(start_paused = true)]

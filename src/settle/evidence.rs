@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::aws::{ApiError, LogWindow};
 use crate::call::REQUEST_ID_KEY;
 use crate::event::{self, event_types};
-use crate::follow::LogReader;
+use crate::follow::{self, LogReader};
 use crate::journal::DialEntry;
 
 /// Look this far before the dial's journal time (clocks differ) and this far after it.
@@ -141,15 +141,12 @@ fn stretches(mut sought: Vec<Sought>) -> Vec<Vec<Sought>> {
 /// The filter pattern that finds the NEW_OUTBOUND_CALLs of `request_ids`: each named when they
 /// are a few (quoted, an exact-text term; `?` makes any one match), else every NEW_OUTBOUND_CALL.
 fn pattern_for(request_ids: &[&str]) -> String {
-    match request_ids {
-        [only] => format!("\"{only}\""),
-        few if few.len() <= NAMED_IN_PATTERN => few
-            .iter()
-            .map(|id| format!("?\"{id}\""))
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => format!("\"{}\"", event_types::NEW_OUTBOUND_CALL),
+    if request_ids.len() <= NAMED_IN_PATTERN {
+        if let Some(pattern) = follow::any_of(request_ids.iter().copied()) {
+            return pattern;
+        }
     }
+    follow::quoted_term(event_types::NEW_OUTBOUND_CALL)
 }
 
 /// The calls of one stretch's dials found by their request ids: (index, TransactionId).
@@ -210,7 +207,7 @@ async fn find_by_destination(
         end_ms: Some(dial_ms + LOOK_AFTER_MS),
         limit: None,
     };
-    let pattern = format!("\"{}\" \"{}\"", event_types::NEW_OUTBOUND_CALL, entry.to);
+    let pattern = follow::all_of([event_types::NEW_OUTBOUND_CALL, entry.to.as_str()]);
     let candidates: Vec<String> = new_outbound_calls(reader, group, &pattern, window)
         .await?
         .into_iter()
@@ -244,7 +241,7 @@ async fn logged_new_call_since(
         end_ms: None,
         limit: Some(1),
     };
-    let pattern = format!("\"{}\"", event_types::NEW_OUTBOUND_CALL);
+    let pattern = follow::quoted_term(event_types::NEW_OUTBOUND_CALL);
     match reader.events(group, &pattern, later).await {
         Ok(events) => Ok(!events.is_empty()),
         Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => Ok(false),

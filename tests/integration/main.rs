@@ -1,6 +1,9 @@
 //! Integration tests: the real `chimecall` binary against a real sandbox (or a fake endpoint),
 //! always in a hermetic environment.
 
+mod bad_records;
+mod batch_names;
+mod bounded_reads;
 mod call_flows;
 mod call_state;
 mod campaigns;
@@ -11,6 +14,7 @@ mod hostile;
 mod independent_client;
 mod interrupts;
 mod logs_api;
+mod lost_events;
 mod policy;
 mod profile;
 mod quotas;

@@ -676,7 +676,7 @@ fn an_unterminated_quote_takes_only_its_own_row() {
     assert_eq!(strict.code, 2, "{}", strict.stderr);
     assert!(strict.stderr.contains(never), "{}", strict.stderr);
     assert!(
-        strict.stderr.contains("--strict: 1 of 4 rows are invalid"),
+        strict.stderr.contains("--strict: 1 of 4 rows is invalid"),
         "{}",
         strict.stderr
     );

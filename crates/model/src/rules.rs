@@ -184,11 +184,30 @@ pub fn check_create_call(
     check_sip_headers(sip_headers)
 }
 
-/// Path parameters (SMA id, transaction id) must be non-empty and free of whitespace-only values
-/// (the model's NonEmptyString); a `/` would change the path, so it is refused too.
+/// The longest id chimecall puts in a request path or a log filter pattern. The model's ids
+/// (SipMediaApplicationId, TransactionId) are NonEmptyString, with no length of their own; the
+/// service's are 36-character GUIDs. The wire has limits: the HTTP stack refuses a request URI
+/// over 65,534 bytes (an id is percent-encoded there, up to 12 bytes a character), and a
+/// FilterLogEvents pattern holds at most 1,024 characters (eight quoted TransactionIds when a
+/// poller names them). 64 characters keeps every id well inside both.
+pub const MAX_PATH_ID_CHARS: usize = 64;
+
+/// Path parameters (SMA id, transaction id): the model's NonEmptyString (`.*\S.*`: not empty,
+/// not whitespace only), at most [`MAX_PATH_ID_CHARS`] characters, and no character that would
+/// change the path (`/`) or a terminal (controls, bidirectional formatting).
 pub fn check_path_id(field: &str, id: &str) -> Result<(), RuleViolation> {
     if id.trim().is_empty() {
         return Err(RuleViolation::new(field, "must not be empty"));
+    }
+    let chars = id.chars().count();
+    if chars > MAX_PATH_ID_CHARS {
+        return Err(RuleViolation::new(
+            field,
+            format!(
+                "{} is longer than {MAX_PATH_ID_CHARS} characters, the most an id can be",
+                quoted(id)
+            ),
+        ));
     }
     if id.contains('/') || id.chars().any(is_unprintable) {
         return Err(RuleViolation::new(
@@ -279,6 +298,25 @@ mod tests {
             assert!(!is_unprintable(c), "{c:?}");
         }
         assert!(check_path_id("TransactionId", "tx\u{202e}").is_err());
+    }
+
+    #[test]
+    fn path_ids_are_short_non_empty_and_one_segment() {
+        let guid = "5e2a9c3e-7d1b-4c8a-9f00-2b6f4a1d9e11";
+        assert!(check_path_id("TransactionId", guid).is_ok());
+        assert!(check_path_id("TransactionId", &"a".repeat(MAX_PATH_ID_CHARS)).is_ok());
+        assert!(check_path_id("TransactionId", &"é".repeat(MAX_PATH_ID_CHARS)).is_ok());
+        for bad in ["", "  ", "a/b", "a\nb"] {
+            assert!(check_path_id("TransactionId", bad).is_err(), "{bad:?}");
+        }
+        let long = "a".repeat(70_000);
+        let err = check_path_id("SipMediaApplicationId", &long).unwrap_err();
+        assert_eq!(err.field, "SipMediaApplicationId");
+        assert!(
+            err.problem.contains("(70000 characters) is longer than 64"),
+            "{err}"
+        );
+        assert!(err.problem.len() < 200, "{err}");
     }
 
     #[test]

@@ -59,7 +59,14 @@ struct PressEntry {
 impl CalleeBook {
     /// Reads and checks a callee file. The error names the file, the line and the key.
     pub fn load(path: &Path) -> Result<CalleeBook, String> {
-        let named = |e: String| format!("--callees {}: {e}", path.display());
+        let shown = path.display().to_string();
+        // A path longer than any file's can be is a value like any other: a short prefix.
+        let shown = if shown.chars().count() > 1024 {
+            quoted(&shown)
+        } else {
+            shown
+        };
+        let named = |e: String| format!("--callees {shown}: {e}");
         let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(named)?;
         let source = String::from_utf8(bytes).map_err(|e| {
             let (line, column) = place_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
@@ -358,11 +365,22 @@ fn duration(value: &Spanned<toml::Value>, key: &str) -> Result<Duration, FileErr
         toml::Value::Float(seconds) if seconds.is_finite() && *seconds >= 0.0 => {
             Duration::from_secs_f64(seconds.min(MAX_DURATION.as_secs_f64() + 1.0))
         }
+        toml::Value::Integer(seconds) => {
+            return refuse(format!("{seconds} is not a duration: it is negative"))
+        }
+        toml::Value::Float(seconds) if seconds.is_finite() => {
+            return refuse(format!("{seconds} is not a duration: it is negative"))
+        }
         other => {
+            let kind = other.type_str();
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
             return refuse(format!(
-                "a {} is not a duration; use e.g. \"3s\", \"300ms\" or a number of seconds",
-                other.type_str()
-            ))
+                "{article} {kind} is not a duration; use e.g. \"3s\", \"300ms\" or a number of seconds"
+            ));
         }
     };
     if parsed > MAX_DURATION {
@@ -578,6 +596,14 @@ no_answer = true
             (
                 "[[callee]]\nnumber = \"+12065550111\"\nanswer_after = \"soon\"\n",
                 "line 3: answer_after: \"soon\" is not a duration",
+            ),
+            (
+                "[[callee]]\nnumber = \"+12065550111\"\nanswer_after = -1\n",
+                "line 3: answer_after: -1 is not a duration: it is negative",
+            ),
+            (
+                "[[callee]]\nnumber = \"+12065550111\"\nanswer_after = [1]\n",
+                "line 3: answer_after: an array is not a duration",
             ),
             (
                 "[[callee]]\nnumber = \"+12065550111\"\n\npress = [{ after = \"1s\", digits = \"1x\" }]\n",

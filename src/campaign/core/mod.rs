@@ -278,6 +278,8 @@ impl RunState {
                 self.note(format!(
                     "row {key}: following its call {transaction_id} from before"
                 ));
+                let report = RowReport::skipped_live(key, line, &to, &transaction_id, attempt);
+                self.print(Line::Placement(report));
                 self.follow(job, transaction_id, since_ms);
             }
             RowPlan::Skip { unknown } => {
@@ -288,7 +290,8 @@ impl RunState {
             }
             RowPlan::Conflict { called } => {
                 let problem = format!(
-                    "line {line}: row key {key:?} called {called} before; give this row its own id"
+                    "line {line}: row key {} called {called} before; give this row its own id",
+                    chimecall_model::rules::quoted(key)
                 );
                 let report = RowReport::invalid(key, line, Some(&to), problem);
                 self.print(Line::Placement(report));

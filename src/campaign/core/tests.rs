@@ -789,9 +789,22 @@ fn resume_skips_what_stands_follows_what_is_live_and_refuses_a_changed_row() {
         placements(&effects),
         vec![
             ("r1".into(), RowOutcome::Skipped),
+            // r2's call is still live: followed, and said with a `skipped` line.
+            ("r2".into(), RowOutcome::Skipped),
             ("r3".into(), RowOutcome::Skipped),
             ("r1".into(), RowOutcome::Invalid),
         ]
+    );
+    let live_line = effects.iter().find_map(|effect| match effect {
+        Effect::Print(Line::Placement(report)) if report.row == "r2" => {
+            Some(report.transaction_id.clone())
+        }
+        _ => None,
+    });
+    assert_eq!(
+        live_line,
+        Some(Some("tx-r2".to_string())),
+        "a skipped line for the live row"
     );
     let dialed_ms = chimecall_model::clock::parse_rfc3339_ms("2027-01-15T08:00:00.000Z").unwrap();
     let since_ms = dialed_ms - crate::follow::CLOCK_SKEW_MS;

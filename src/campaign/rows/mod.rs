@@ -323,8 +323,8 @@ impl<R: Read> RowReader<R> {
             let span =
                 quoted_span(&self.record, line).map_or(String::new(), |span| format!(" ({span})"));
             return invalid(format!(
-                "has {} fields; the header has {}{span}",
-                self.record.len(),
+                "has {}; the header has {}{span}",
+                crate::text::count(self.record.len(), "field", "fields"),
                 self.header.width
             ));
         }

@@ -50,7 +50,7 @@ fn malformed_files_are_reported_by_line_and_column() {
             vec![
                 "line 3: column 1 opens a quote that never closes: it runs to the end of the \
                  file (line 4), taking in 1 more line",
-                "1 of 3 rows are invalid",
+                "1 of 3 rows is invalid",
             ],
         ),
         (
@@ -59,7 +59,7 @@ fn malformed_files_are_reported_by_line_and_column() {
             2,
             vec![
                 "line 2: has 3 fields; the header has 2",
-                "line 3: has 1 fields; the header has 2",
+                "line 3: has 1 field; the header has 2",
             ],
         ),
         ("an empty file", b"".to_vec(), 2, vec!["empty"]),

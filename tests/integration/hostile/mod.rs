@@ -22,6 +22,7 @@ use crate::support::{json_lines, put_log_lines, run, Journal, Sandbox};
 mod arguments;
 mod config_files;
 mod files;
+mod limits;
 mod terminal;
 
 /// Everything a terminal acts on, in one value: erase the screen, set the window title (OSC,
@@ -34,7 +35,7 @@ const HOSTILE: &str =
 const HOSTILE_ARG: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\rforged\u{8}\u{7f}\u{202e}gnp.exe";
 
 /// The README's exit codes.
-const DOCUMENTED_EXITS: [i32; 10] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 130];
+const DOCUMENTED_EXITS: [i32; 11] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130];
 
 /// The destination of the control call that proves the sandbox's logs are current.
 const CONTROL: &str = "+12065550199";

@@ -397,12 +397,14 @@ fn command_line_values_echoed_in_errors_cannot_drive_the_terminal() {
         assert_eq!(out.code, 2, "{place}: {}", out.stderr);
         assert!(out.stderr.contains(place), "{place}: {}", out.stderr);
     }
-    // A hostile log group name is refused by the service (or not found), and shown safely.
+    // A hostile log group name is refused before it is sent (CloudWatch Logs' name rules), and
+    // shown safely.
     let out = ran(sandbox
         .chimecall()
         .args(["tail", "tx", "--log-group", HOSTILE_ARG]));
     assert_sane(&out, "--log-group");
-    assert_eq!(out.code, 1, "the service refused it: {}", out.stderr);
+    assert_eq!(out.code, 2, "refused before it is sent: {}", out.stderr);
+    assert!(out.stderr.contains("--log-group: "), "{}", out.stderr);
     assert_no_controls(&out, "--log-group");
     assert_placed_exactly(&sandbox, &[]);
 }
@@ -551,7 +553,13 @@ fn journal_fields_shown_by_calls_cannot_drive_the_terminal() {
         let out = ran(sandbox.chimecall().args(args));
         let what = format!("{args:?}");
         assert_sane(&out, &what);
-        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        // d1's ids are not ids: its record is reported and skipped, d2 is listed (exit 9).
+        assert_eq!(out.code, 9, "{what}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("dial \"d1\" is skipped"),
+            "{what}: {}",
+            out.stderr
+        );
         assert_no_controls(&out, &what);
         assert!(
             out.stderr.contains("is not a journal record"),
@@ -559,12 +567,17 @@ fn journal_fields_shown_by_calls_cannot_drive_the_terminal() {
             out.stderr
         );
     }
-    // hangup --all reads the same journal: the hostile TransactionId is refused by name.
+    // hangup --all reads the same journal: the hostile record is skipped by its dial id, with an
+    // escaped prefix of its TransactionId, and nothing is sent for it.
     let out = ran(sandbox.chimecall().args(["hangup", "--all"]));
     assert_sane(&out, "hangup --all");
     assert_no_controls(&out, "hangup --all");
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("TRANSACTION_ID"), "{}", out.stderr);
+    assert_eq!(out.code, 9, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("dial \"d1\" is skipped"),
+        "{}",
+        out.stderr
+    );
     assert_placed_exactly(&sandbox, &[]);
 }
 
@@ -702,9 +715,10 @@ fn a_journal_field_cannot_forge_a_row_of_calls() {
     let sandbox = Sandbox::start();
     hostile_journal(&sandbox.journal(), true);
     let out = ran(sandbox.chimecall().args(["calls"]));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    // A header and two dials: three lines.
-    assert_eq!(out.stdout.lines().count(), 3, "{}", out.stdout);
+    // d1's ids are not ids: its record is skipped (exit 9).
+    assert_eq!(out.code, 9, "{}", out.stderr);
+    // A header and the one good dial: two lines.
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
 }
 
 #[test]
