@@ -49,10 +49,13 @@ _arguments "${_arguments_options[@]}" : \
 '--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '*--arg=[Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)]:KEY=VALUE:_default' \
 '*--sip-header=[SIP header for the outbound leg\: x-..., User-to-User or Diversion (repeatable, at most 20)]:NAME=VALUE:_default' \
+'(--say-ssml)--say=[The message the call-out handler speaks when the call is answered, plain text of at most 1,000 characters (976 with --ack); a CSV column \`say\` wins over it (docs/callout.md)]:TEXT:_default' \
+'--say-ssml=[The message as SSML\: one well-formed <speak> document; a CSV column \`say_ssml\` wins]:SSML:_default' \
+'(--success)--ack=[The key that acknowledges the message (0-9 or *)\: a call whose callee presses it is \`acknowledged\` and its row succeeds; one answered without it is \`unacknowledged\`]:KEY:_default' \
 '--wait=[After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)]:STATE:(answered ended)' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
 '--log-group=[Handler log group to follow (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
-'--file=[Dial every row of this CSV file (- for stdin)\: columns to, from, id, arg.KEY, sip.NAME]:PATH:_files' \
+'--file=[Dial every row of this CSV file (- for stdin)\: columns to, from, id, say, say_ssml, arg.KEY, sip.NAME]:PATH:_files' \
 '--batch=[Name the run (the batch --resume, report --batch and hangup --all --batch refer to); default\: the file'\''s absolute path, or a new name for each run from stdin]:NAME:_default' \
 '--max-active=[Calls of the run live at once, at most (0\: no cap of chimecall'\''s own); a row starts when a call ends, as its HANGUP shows]:N:_default' \
 '--attempts=[With --wait ended\: dial a row up to N times in all, while it ends in a --redial class]:N:_default' \

@@ -55,11 +55,14 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l from -d 'Ca
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l arg -d 'Entry of ArgumentsMap, given to the handler in NEW_OUTBOUND_CALL (repeatable, at most 20)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sip-header -d 'SIP header for the outbound leg: x-..., User-to-User or Diversion (repeatable, at most 20)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l say -d 'The message the call-out handler speaks when the call is answered, plain text of at most 1,000 characters (976 with --ack); a CSV column `say` wins over it (docs/callout.md)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l say-ssml -d 'The message as SSML: one well-formed <speak> document; a CSV column `say_ssml` wins' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l ack -d 'The key that acknowledges the message (0-9 or *): a call whose callee presses it is `acknowledged` and its row succeeds; one answered without it is `unacknowledged`' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l wait -d 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)' -r -f -a "answered\t''
 ended\t''"
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l timeout -d 'How long --wait waits' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l log-group -d 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l file -d 'Dial every row of this CSV file (- for stdin): columns to, from, id, arg.KEY, sip.NAME' -r -F
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l file -d 'Dial every row of this CSV file (- for stdin): columns to, from, id, say, say_ssml, arg.KEY, sip.NAME' -r -F
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l batch -d 'Name the run (the batch --resume, report --batch and hangup --all --batch refer to); default: the file\'s absolute path, or a new name for each run from stdin' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l max-active -d 'Calls of the run live at once, at most (0: no cap of chimecall\'s own); a row starts when a call ends, as its HANGUP shows' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l attempts -d 'With --wait ended: dial a row up to N times in all, while it ends in a --redial class' -r

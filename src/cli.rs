@@ -153,7 +153,7 @@ pub(crate) struct DialArgs {
     #[arg(long, value_name = "SSML")]
     pub(crate) say_ssml: Option<String>,
 
-    /// The key that acknowledges the message (0-9, * or #): a call whose callee presses it is
+    /// The key that acknowledges the message (0-9 or *): a call whose callee presses it is
     /// `acknowledged` and its row succeeds; one answered without it is `unacknowledged`
     #[arg(long, value_name = "KEY", conflicts_with = "success")]
     pub(crate) ack: Option<String>,

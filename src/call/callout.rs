@@ -100,13 +100,19 @@ impl CallOut {
     }
 }
 
-/// `--ack KEY`: one of 0-9, `*`, `#`.
+/// `--ack KEY`: one of 0-9 or `*`. Not `#`: SpeakAndGetDigits takes `#` as the key that ends
+/// the digits (its default TerminatorDigits), so a callee pressing it would enter nothing.
 pub(crate) fn parse_ack(text: &str) -> Result<char, String> {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
+        (Some('#'), None) => Err(
+            "# ends digit entry on a phone prompt (SpeakAndGetDigits' terminator key), so it \
+             cannot acknowledge: choose 0-9 or *"
+                .to_string(),
+        ),
         (Some(key), None) if DTMF_KEYS.contains(key) => Ok(key),
         _ => Err(format!(
-            "{} is not a key of a phone's keypad: one of 0-9, * or #",
+            "{} is not a key of a phone's keypad: one of 0-9 or *",
             chimecall_model::rules::quoted(text)
         )),
     }
@@ -170,25 +176,26 @@ mod tests {
 
     #[test]
     fn only_keypad_keys_acknowledge() {
-        for key in ["0", "9", "*", "#"] {
+        for key in ["0", "9", "*"] {
             assert!(parse_ack(key).is_ok(), "{key}");
         }
         for bad in ["11", "", "a", "10", " 1", "\u{1b}"] {
             let problem = parse_ack(bad).unwrap_err();
-            assert!(problem.contains("0-9, * or #"), "{problem}");
+            assert!(problem.contains("one of 0-9 or *"), "{problem}");
         }
+        assert!(parse_ack("#").unwrap_err().contains("terminator"));
     }
 
     #[test]
     fn the_arguments_carry_what_is_set() {
         let callout = CallOut {
             message: Some(Message::Ssml("<speak>x</speak>".into())),
-            ack: Some('#'),
+            ack: Some('*'),
         };
         let entries = callout.arguments();
         assert_eq!(entries[SAY_KEY], "<speak>x</speak>");
         assert_eq!(entries[SAY_TYPE_KEY], "ssml");
-        assert_eq!(entries[ACK_KEY], "#");
+        assert_eq!(entries[ACK_KEY], "*");
         let plain = text("hello", None).arguments();
         assert_eq!(plain.len(), 1, "plain text needs no type: {plain:?}");
         assert!(CallOut::default().arguments().is_empty());

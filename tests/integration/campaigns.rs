@@ -70,6 +70,13 @@ fn a_thirty_row_campaign_learns_how_every_call_ended() {
         let row = end["row"].as_str().unwrap();
         assert_eq!(end["transaction_id"], placed_tx[row], "{end}");
         assert_eq!(end["attempt"], 1, "{end}");
+        // A row succeeds on its answer: the run does not wait for that call to end, so one still
+        // up when the last row settles is reported with its success and `live`.
+        if end["live"] == true {
+            assert_eq!(class_of(end["to"].as_str().unwrap()), Callee::Presses1, "{end}");
+            assert_eq!(end["disposition"], "answered", "{end}");
+            continue;
+        }
         let expected = match class_of(end["to"].as_str().unwrap()) {
             Callee::Presses1 => json!(["answered", true, "1", "callee"]),
             Callee::Busy => json!(["busy", false, "", "callee"]),
