@@ -3,6 +3,7 @@
 
 mod call_flows;
 mod call_state;
+mod callout;
 mod campaigns;
 mod cli;
 mod dial_hangup;
