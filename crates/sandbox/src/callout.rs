@@ -123,7 +123,11 @@ fn speak_and_get_digits(call_id: &str, message: &str, text_type: &str, key: &str
             "CallId": call_id,
             "InputDigitsRegex": format!("^{}$", escape_key(key)),
             "SpeechParameters": voice(&prompt, text_type),
-            "FailureSpeechParameters": voice(&format!("That was not {key}. {ask}"), "text"),
+            // The voice fields default to SpeechParameters' (the guide's defaults).
+            "FailureSpeechParameters": {
+                "Text": format!("That was not {key}. {ask}"),
+                "TextType": "text",
+            },
             "MinNumberOfDigits": 1,
             "MaxNumberOfDigits": 1,
             "Repeat": 3,
@@ -220,7 +224,7 @@ mod tests {
                 "CallId": "leg-a",
                 "InputDigitsRegex": "^1$",
                 "SpeechParameters": voice("INC-42: payments database down. Press 1 to acknowledge.", "text"),
-                "FailureSpeechParameters": voice("That was not 1. Press 1 to acknowledge.", "text"),
+                "FailureSpeechParameters": {"Text": "That was not 1. Press 1 to acknowledge.", "TextType": "text"},
                 "MinNumberOfDigits": 1,
                 "MaxNumberOfDigits": 1,
                 "Repeat": 3,

@@ -74,7 +74,10 @@ fn prompt(spoken: &str, kind: &str, key: &str, regex: &str) -> Value {
         "CallId": "LEG-A",
         "InputDigitsRegex": regex,
         "SpeechParameters": voice(spoken, kind),
-        "FailureSpeechParameters": voice(&format!("That was not {key}. Press {key} to acknowledge."), "text"),
+        "FailureSpeechParameters": {
+            "Text": format!("That was not {key}. Press {key} to acknowledge."),
+            "TextType": "text",
+        },
         "MinNumberOfDigits": 1,
         "MaxNumberOfDigits": 1,
         "Repeat": 3,
@@ -674,4 +677,20 @@ fn render(exchanges: &[(String, Value)]) -> String {
 #[test]
 fn the_built_in_handler_runs_the_call_out_flow() {
     run_scenarios(&[]);
+}
+
+/// The table against a handler already served behind the Lambda Invoke API, named by
+/// `CHIMECALL_CALLOUT_HANDLER` = `URL NAME` (e.g. `python3 deploy/local_runner.py
+/// --function-name chimecall-callout` prints the port to put in URL):
+/// `CHIMECALL_CALLOUT_HANDLER="http://127.0.0.1:PORT chimecall-callout" cargo test --test
+/// integration callout -- --ignored`.
+#[test]
+#[ignore = "needs CHIMECALL_CALLOUT_HANDLER=\"URL NAME\": a handler behind the Lambda Invoke API"]
+fn a_handler_behind_the_lambda_invoke_api_runs_the_call_out_flow() {
+    let named =
+        std::env::var("CHIMECALL_CALLOUT_HANDLER").expect("CHIMECALL_CALLOUT_HANDLER=\"URL NAME\"");
+    let (url, name) = named
+        .split_once(' ')
+        .expect("CHIMECALL_CALLOUT_HANDLER=\"URL NAME\"");
+    run_scenarios(&["--handler", url, "--function-name", name]);
 }
