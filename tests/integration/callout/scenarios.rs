@@ -118,16 +118,14 @@ fn canonical_hangup(action: &Value) -> Value {
     json!({"Type": "Hangup", "Leg": leg, "SipResponseCode": code})
 }
 
-const START: [(&str, fn() -> Value); 2] = [("NEW_OUTBOUND_CALL", none), ("RINGING", none)];
-
 fn none() -> Value {
     json!([])
 }
 
+/// NEW_OUTBOUND_CALL and RINGING, answered with no actions, then `after_ringing`.
 fn exchanges(after_ringing: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
-    START
-        .iter()
-        .map(|(event, actions)| (*event, actions()))
+    [("NEW_OUTBOUND_CALL", none()), ("RINGING", none())]
+        .into_iter()
         .chain(after_ringing)
         .collect()
 }
