@@ -6,6 +6,7 @@ mod batch_names;
 mod bounded_reads;
 mod call_flows;
 mod call_state;
+mod callout;
 mod campaigns;
 mod cli;
 mod dial_hangup;

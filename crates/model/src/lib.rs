@@ -6,3 +6,4 @@
 pub mod clock;
 pub mod quotas;
 pub mod rules;
+pub mod ssml;

@@ -16,6 +16,8 @@ use std::time::Duration;
 use regex::Regex;
 use serde_json::Value;
 
+use chimecall_model::ssml::check_speak_document;
+
 use super::digits::{compile_regex, GetDigitsRules};
 use super::time_scale::TimeScale;
 
@@ -150,12 +152,14 @@ pub(crate) fn plan(action: &Value, scale: TimeScale) -> Result<(LegRef, Plan), A
             interruptible: true,
             terminators: keys(parameters, "RecordingTerminators", "0123456789#*")?,
         },
-        "Speak" => timed(speech(parameters, "Text")?, false),
+        "Speak" => timed(speech(parameters, "", "text")?, false),
         "SpeakAndGetDigits" => {
-            let prompt = speech(&parameters["SpeechParameters"], "SpeechParameters.Text")?;
+            let speech_parameters = &parameters["SpeechParameters"];
+            let prompt = speech(speech_parameters, "SpeechParameters.", "text")?;
+            let prompt_type = speech_parameters["TextType"].as_str().unwrap_or("text");
             let failure = match &parameters["FailureSpeechParameters"] {
                 Value::Null => Duration::ZERO,
-                failure => speech(failure, "FailureSpeechParameters.Text")?,
+                failure => speech(failure, "FailureSpeechParameters.", prompt_type)?,
             };
             Plan::GetDigits(get_digits(parameters, prompt, failure, scale)?)
         }
@@ -304,20 +308,50 @@ fn keys(parameters: &Value, name: &str, allowed: &str) -> Result<Vec<char>, Acti
         .collect()
 }
 
-/// How long a text takes to speak; Text is required and at most 1,000 characters.
-fn speech(parameters: &Value, name: &str) -> Result<Duration, ActionFailure> {
-    let missing = |message: &str| ActionFailure {
+/// How long a text takes to speak, or why the speech fails as Speak's and SpeakAndGetDigits'
+/// error tables say: Text missing or over 1,000 characters (tags included) is
+/// MissingRequiredActionParameter; a TextType, an Engine or (for `ssml`) a document Amazon Polly
+/// would refuse is InvalidActionParameter. `prefix` names the parameter group in messages
+/// (`SpeechParameters.`); `default_text_type` is the TextType when none is given (a failure
+/// prompt's defaults to its prompt's).
+fn speech(
+    parameters: &Value,
+    prefix: &str,
+    default_text_type: &str,
+) -> Result<Duration, ActionFailure> {
+    let missing = |message: String| ActionFailure {
         error_type: "MissingRequiredActionParameter",
-        message: message.to_string(),
+        message,
     };
     let text = match parameters["Text"].as_str() {
         Some(text) if !text.trim().is_empty() => text,
-        _ => return Err(missing(&format!("{name} is a required parameter."))),
+        _ => return Err(missing(format!("{prefix}Text is a required parameter."))),
     };
     if text.chars().count() > MAX_SPEECH_TEXT {
-        return Err(missing(&format!("{name} is limited to 1,000 characters")));
+        return Err(missing(format!(
+            "{prefix}Text is limited to 1,000 characters"
+        )));
     }
-    let spoken = if parameters["TextType"] == "ssml" {
+    let text_type = match &parameters["TextType"] {
+        Value::Null => default_text_type,
+        Value::String(kind) if kind == "text" || kind == "ssml" => kind,
+        other => {
+            return Err(invalid(format!(
+                "{prefix}TextType {other} is not one of ssml, text"
+            )))
+        }
+    };
+    match &parameters["Engine"] {
+        Value::Null => {}
+        Value::String(engine) if engine == "standard" || engine == "neural" => {}
+        other => {
+            return Err(invalid(format!(
+                "{prefix}Engine {other} is not one of standard, neural"
+            )))
+        }
+    }
+    let spoken = if text_type == "ssml" {
+        check_speak_document(text).map_err(|why| invalid(format!("{prefix}Text is {why}")))?;
         strip_tags(text)
     } else {
         text.to_string()
@@ -588,6 +622,60 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn speech_is_checked_as_speak_and_speak_and_get_digits_say() {
+        let speak = |parameters: Value| json!({"Type": "Speak", "Parameters": parameters});
+        let ssml = |text: &str| speak(json!({"Text": text, "TextType": "ssml"}));
+        assert_eq!(
+            timed(ssml("<speak>fifteen <break time=\"1s\"/>letters</speak>")).0,
+            Duration::from_secs(1)
+        );
+        assert_eq!(failure(ssml("fifteen letters")), "InvalidActionParameter");
+        assert_eq!(
+            failure(ssml("<speak>a & b</speak>")),
+            "InvalidActionParameter"
+        );
+        assert_eq!(
+            failure(speak(json!({"Text": "hi", "TextType": "html"}))),
+            "InvalidActionParameter"
+        );
+        assert_eq!(
+            failure(speak(json!({"Text": "hi", "Engine": "turbo"}))),
+            "InvalidActionParameter"
+        );
+        // 1,000 characters are allowed, tags included; one more is not.
+        let at_limit = format!("<speak>{}</speak>", "a".repeat(1000 - 15));
+        assert!(plan(&ssml(&at_limit), ONE).is_ok());
+        let over = format!("<speak>{}</speak>", "a".repeat(1001 - 15));
+        assert_eq!(failure(ssml(&over)), "MissingRequiredActionParameter");
+        let prompt = |speech: Value, failure_speech: Value| {
+            json!({"Type": "SpeakAndGetDigits", "Parameters": {
+                "SpeechParameters": speech, "FailureSpeechParameters": failure_speech,
+                "RepeatDurationInMilliseconds": 10000}})
+        };
+        let long = json!({"Text": "a".repeat(1001)});
+        assert_eq!(
+            failure(prompt(long.clone(), json!({"Text": "Sorry."}))),
+            "MissingRequiredActionParameter"
+        );
+        assert_eq!(
+            failure(prompt(json!({"Text": "Hi."}), long)),
+            "MissingRequiredActionParameter"
+        );
+        // A failure prompt's TextType defaults to its prompt's: plain text under an SSML prompt
+        // fails unless it says text.
+        let document = json!({"Text": "<speak>Press 1.</speak>", "TextType": "ssml"});
+        assert_eq!(
+            failure(prompt(document.clone(), json!({"Text": "Sorry."}))),
+            "InvalidActionParameter"
+        );
+        assert!(plan(
+            &prompt(document, json!({"Text": "Sorry.", "TextType": "text"})),
+            ONE
+        )
+        .is_ok());
     }
 
     #[test]

@@ -423,6 +423,16 @@ mod tests {
     }
 
     #[test]
+    fn the_terminator_alone_is_no_digit() {
+        // A one-key prompt for `#` whose terminator is `#` (the default): the key ends the
+        // attempt with no digits, below MinNumberOfDigits.
+        let mut hash = menu();
+        hash.regex = Some(compile_regex("^#$").unwrap());
+        hash.attempts = 1;
+        assert_eq!(run(hash, &[(3000, '#')]), (Progress::Failed, ms(3000)));
+    }
+
+    #[test]
     fn regexes_are_bounded() {
         assert!(compile_regex(r"^\d{2}#$").is_ok());
         assert!(compile_regex("(unclosed")

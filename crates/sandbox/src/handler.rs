@@ -1,8 +1,8 @@
 //! The SIP media application's handler: the Lambda function the sandbox invokes with each
 //! invocation event.
 //!
-//! Either the built-in handler, the smallest one that honours the AWS samples' hangup convention,
-//! or an external function reached through the Lambda Invoke API
+//! Either the built-in handler, which honours the AWS samples' hangup convention and runs
+//! chimecall's call-out flow (`callout`), or an external function reached through the Lambda Invoke API
 //! (`POST {URL}/2015-03-31/functions/{name}/invocations`), which is what `cargo lambda watch`,
 //! `sam local start-lambda` and AWS itself serve. Function errors come back as a 200 with an
 //! `X-Amz-Function-Error` header.
@@ -15,6 +15,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
+
+use crate::callout;
 
 /// The handler function: where invocation events go.
 #[derive(Clone)]
@@ -141,7 +143,8 @@ impl LambdaEndpoint {
 }
 
 /// The built-in handler: `{"action":"hangup"}` in a CALL_UPDATE_REQUESTED becomes a Hangup of
-/// LEG-A; every other event is answered with no actions.
+/// LEG-A; every other event goes to the call-out flow, which answers a call without
+/// `chimecall-say` with no actions.
 fn built_in_answer(event: &Value) -> Value {
     let is_update = event["InvocationEventType"] == "CALL_UPDATE_REQUESTED";
     let verb = &event["ActionData"]["Parameters"]["Arguments"]["action"];
@@ -154,7 +157,7 @@ fn built_in_answer(event: &Value) -> Value {
             }]
         })
     } else {
-        json!({ "SchemaVersion": "1.0", "Actions": [] })
+        callout::answer(event)
     }
 }
 

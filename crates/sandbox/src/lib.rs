@@ -7,8 +7,9 @@
 //! checks (`auth`, `aws_error`), `voice` and `logs` are the operations. The simulation: `state`
 //! is the account, `lifecycle` runs each call as a task (reached through `call_message`), with
 //! its `callee` (scripted by the `callee_file`), its `actions` (the digit ones collecting keys
-//! with `digits`), and the SMA's `handler` (the Lambda function, built in or external) invoked
-//! with `invocation` events and logged by `handler_log`. `time_scale` speeds simulated time up;
+//! with `digits`), and the SMA's `handler` (the Lambda function, built in or external; the
+//! built-in one runs the `callout` flow) invoked with `invocation` events and logged by
+//! `handler_log`. `time_scale` speeds simulated time up;
 //! `faults` injects failures; `quotas` holds the account to a fresh AWS account's quotas;
 //! `access_log` writes a line per request; `defaults` holds every default setting.
 
@@ -19,6 +20,7 @@ mod aws_error;
 mod call_message;
 mod callee;
 mod callee_file;
+mod callout;
 mod connection;
 pub mod defaults;
 mod digits;
