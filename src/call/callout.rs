@@ -118,18 +118,9 @@ pub(crate) fn parse_ack(text: &str) -> Result<char, String> {
     }
 }
 
-/// SSML must be one well-formed `<speak>` document.
+/// SSML must be one well-formed `<speak>` document (the model's check, the sandbox's too).
 fn check_ssml(ssml: &str) -> Result<(), String> {
-    let document = roxmltree::Document::parse(ssml)
-        .map_err(|e| format!("the SSML is not well-formed XML: {e}"))?;
-    let root = document.root_element();
-    if root.tag_name().name() != "speak" {
-        return Err(format!(
-            "the SSML's root element is <{}>: it must be one <speak> document",
-            crate::text::printable(root.tag_name().name())
-        ));
-    }
-    Ok(())
+    chimecall_model::ssml::check_speak_document(ssml)
 }
 
 #[cfg(test)]
@@ -168,7 +159,7 @@ mod tests {
         assert!(ssml("<speak>unclosed")
             .check()
             .unwrap_err()
-            .contains("not well-formed"));
+            .contains("not a well-formed"));
         assert!(ssml("<p>hi</p>").check().unwrap_err().contains("<speak>"));
         assert!(ssml("<speak/><speak/>").check().is_err());
         assert!(ssml("plain").check().is_err());

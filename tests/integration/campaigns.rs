@@ -73,7 +73,11 @@ fn a_thirty_row_campaign_learns_how_every_call_ended() {
         // A row succeeds on its answer: the run does not wait for that call to end, so one still
         // up when the last row settles is reported with its success and `live`.
         if end["live"] == true {
-            assert_eq!(class_of(end["to"].as_str().unwrap()), Callee::Presses1, "{end}");
+            assert_eq!(
+                class_of(end["to"].as_str().unwrap()),
+                Callee::Presses1,
+                "{end}"
+            );
             assert_eq!(end["disposition"], "answered", "{end}");
             continue;
         }

@@ -229,7 +229,11 @@ fn an_over_long_id_is_refused_wherever_it_comes_from_and_nothing_is_sent() {
         format!("tx-1\n{id}\n").as_bytes(),
     );
     assert_short_messages(&out, 'a', "hangup -");
-    assert!(out.stderr.contains("stdin line 2 is skipped"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("stdin line 2 is skipped"),
+        "{}",
+        out.stderr
+    );
     assert_ne!(out.code, 0, "{}", out.stderr);
     assert!(
         sandbox.journal_records().is_empty(),
