@@ -5,6 +5,7 @@ mod call_flows;
 mod call_state;
 mod campaigns;
 mod cli;
+mod deployable;
 mod dial_hangup;
 mod faults;
 mod hostile;
