@@ -247,3 +247,179 @@ fn the_call_out_runs_through_the_deployable_handler() {
         tail.stdout
     );
 }
+
+fn event(kind: &str, action_data: Value, attributes: Value) -> Value {
+    json!({
+        "SchemaVersion": "1.0", "Sequence": 3, "InvocationEventType": kind,
+        "ActionData": action_data,
+        "CallDetails": {
+            "TransactionId": "tx-1", "AwsAccountId": "111122223333", "AwsRegion": "us-east-1",
+            "SipMediaApplicationId": "sma-1", "TransactionAttributes": attributes,
+            "Participants": [{"CallId": "leg-a-id", "ParticipantTag": "LEG-A", "To": "+12065550123",
+                "From": "+12065550100", "Direction": "Outbound", "Status": "Connected"}]
+        }
+    })
+}
+
+/// The flow's edges, one invocation at a time: SSML, the `*` key, no key, no message, the hangup
+/// convention, a failure that is not the prompt's; and the runner's own errors.
+#[test]
+fn the_deployable_handler_answers_each_event_of_the_flow() {
+    let handler = DeployableHandler::start();
+    let answer = |event: &Value| {
+        let (status, error, payload) = handler.invoke(&handler.function_name, event);
+        assert_eq!((status, error), (200, None), "{payload}");
+        payload
+    };
+    let no_actions = json!({"SchemaVersion": "1.0", "Actions": []});
+    let hangup = json!({"Type": "Hangup", "Parameters": {"SipResponseCode": "0", "ParticipantTag": "LEG-A"}});
+    let voice = |mut parameters: Value| {
+        parameters["LanguageCode"] = json!("en-US");
+        parameters["VoiceId"] = json!("Joanna");
+        parameters["Engine"] = json!("neural");
+        parameters
+    };
+
+    let arguments = json!({"chimecall-say": "<speak>INC-7</speak>", "chimecall-say-type": "ssml",
+        "chimecall-ack": "*", "chimecall-request-id": "r-1", "ticket": "INC-7"});
+    let new_call = event(
+        "NEW_OUTBOUND_CALL",
+        json!({"Type": "CallCreateRequest", "Parameters": {"Arguments": arguments}}),
+        json!({}),
+    );
+    let kept = json!({"chimecall-say": "<speak>INC-7</speak>", "chimecall-say-type": "ssml",
+        "chimecall-ack": "*"});
+    assert_eq!(
+        answer(&new_call),
+        json!({"SchemaVersion": "1.0", "Actions": [], "TransactionAttributes": kept})
+    );
+    let plain = event(
+        "NEW_OUTBOUND_CALL",
+        json!({"Type": "CallCreateRequest", "Parameters": {"Arguments": {"ticket": "1"}}}),
+        json!({}),
+    );
+    assert_eq!(answer(&plain), no_actions);
+    assert_eq!(
+        answer(&event("RINGING", json!(null), kept.clone())),
+        no_actions
+    );
+
+    let prompt = answer(&event("CALL_ANSWERED", json!(null), kept.clone()));
+    let parameters = &prompt["Actions"][0]["Parameters"];
+    assert_eq!(prompt["Actions"][0]["Type"], "SpeakAndGetDigits");
+    assert_eq!(parameters["CallId"], "leg-a-id");
+    assert_eq!(
+        parameters["SpeechParameters"],
+        voice(json!({"Text": "<speak>INC-7 Press * to acknowledge.</speak>", "TextType": "ssml"}))
+    );
+    assert_eq!(
+        parameters["FailureSpeechParameters"],
+        json!({"Text": "That was not *. Press * to acknowledge.", "TextType": "text"})
+    );
+    assert_eq!(parameters["InputDigitsRegex"], r"^\*$");
+    for (name, value) in [
+        ("MinNumberOfDigits", 1),
+        ("MaxNumberOfDigits", 1),
+        ("Repeat", 3),
+        ("RepeatDurationInMilliseconds", 10000),
+        ("InBetweenDigitsDurationInMilliseconds", 3000),
+    ] {
+        assert_eq!(parameters[name], value, "{name}");
+    }
+    assert!(parameters.get("TerminatorDigits").is_none());
+
+    let hash = json!({"chimecall-say": "INC-8", "chimecall-ack": "#"});
+    let prompt = answer(&event("CALL_ANSWERED", json!(null), hash.clone()));
+    assert_eq!(
+        prompt["Actions"][0]["Parameters"]["InputDigitsRegex"],
+        "^#$"
+    );
+    assert_eq!(
+        prompt["Actions"][0]["Parameters"]["SpeechParameters"]["Text"],
+        "INC-8 Press # to acknowledge."
+    );
+    let spoken_only = answer(&event(
+        "CALL_ANSWERED",
+        json!(null),
+        json!({"chimecall-say": "INC-9"}),
+    ));
+    assert_eq!(
+        spoken_only["Actions"],
+        json!([{"Type": "Speak", "Parameters": voice(json!({"CallId": "leg-a-id", "Text": "INC-9", "TextType": "text"}))}, hangup])
+    );
+    assert_eq!(
+        answer(&event("CALL_ANSWERED", json!(null), json!({}))),
+        no_actions
+    );
+
+    let prompt_data = |extra: Value| {
+        let mut data = json!({"Type": "SpeakAndGetDigits", "Parameters": {"CallId": "leg-a-id"}});
+        for (key, value) in extra.as_object().unwrap() {
+            data[key] = value.clone();
+        }
+        data
+    };
+    let confirm = answer(&event(
+        "ACTION_SUCCESSFUL",
+        prompt_data(json!({"ReceivedDigits": "#"})),
+        hash.clone(),
+    ));
+    assert_eq!(
+        confirm["Actions"],
+        json!([{"Type": "Speak", "Parameters": voice(json!({"CallId": "leg-a-id", "Text": "Acknowledged. Thank you.", "TextType": "text"}))}, hangup])
+    );
+    let speak_done = json!({"Type": "Speak", "Parameters": {"CallId": "leg-a-id"}});
+    assert_eq!(
+        answer(&event("ACTION_SUCCESSFUL", speak_done, hash.clone())),
+        no_actions
+    );
+    let goodbye = answer(&event(
+        "ACTION_FAILED",
+        prompt_data(json!({"ErrorType": "InvalidDigitsReceived", "ErrorMessage": "no"})),
+        hash.clone(),
+    ));
+    assert_eq!(
+        goodbye["Actions"][0]["Parameters"]["Text"],
+        "No acknowledgement received. Goodbye."
+    );
+    assert_eq!(goodbye["Actions"][1], hangup);
+    let failed = answer(&event(
+        "ACTION_FAILED",
+        prompt_data(json!({"ErrorType": "SystemException", "ErrorMessage": "no"})),
+        hash.clone(),
+    ));
+    assert_eq!(failed["Actions"], json!([hangup]));
+
+    let update = |arguments: Value| {
+        event(
+            "CALL_UPDATE_REQUESTED",
+            json!({"Type": "CallUpdateRequest", "Parameters": {"Arguments": arguments}}),
+            json!({}),
+        )
+    };
+    assert_eq!(
+        answer(&update(json!({"action": "hangup"})))["Actions"],
+        json!([hangup])
+    );
+    assert_eq!(answer(&update(json!({"action": "play"}))), no_actions);
+    assert_eq!(answer(&event("HANGUP", json!(null), hash)), no_actions);
+
+    // Every event was logged as one `Request: ` line.
+    let requests = handler
+        .log_lines()
+        .iter()
+        .filter(|line| line.starts_with("Request: {"))
+        .count();
+    assert_eq!(requests, handler.exchanges().len());
+
+    // The runner: another function is not found; a function that raises is a function error.
+    let (status, _, _) = handler.invoke("another-function", &new_call);
+    assert_eq!(status, 404);
+    let (status, error, payload) = handler.invoke(&handler.function_name, &json!([]));
+    assert_eq!(
+        (status, error.as_deref()),
+        (200, Some("Unhandled")),
+        "{payload}"
+    );
+    assert_eq!(payload["errorType"], "AttributeError");
+}

@@ -9,7 +9,7 @@
 //! let sandbox = Sandbox::start_with(&handler.sandbox_args(&["--callees", path]));
 //! ```
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Stdio};
 
@@ -70,6 +70,39 @@ impl DeployableHandler {
         ];
         args.extend_from_slice(extra);
         args
+    }
+
+    /// Invokes `function` (usually [`FUNCTION_NAME`]) with `event` directly, as the sandbox
+    /// would: (HTTP status, `X-Amz-Function-Error` if any, the payload).
+    pub fn invoke(&self, function: &str, event: &Value) -> (u16, Option<String>, Value) {
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).expect("connect to the runner");
+        let body = event.to_string();
+        let request = format!(
+            "POST /2015-03-31/functions/{function}/invocations HTTP/1.1\r\nHost: {address}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream
+            .write_all(request.as_bytes())
+            .expect("send the invocation");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read the answer");
+        let (head, payload) = response.split_once("\r\n\r\n").expect("an HTTP answer");
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .expect("a status code");
+        let function_error = head.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("x-amz-function-error")
+                .then(|| value.trim().to_string())
+        });
+        let payload = serde_json::from_str(payload).expect("a JSON payload");
+        (status, function_error, payload)
     }
 
     /// Every line the function has printed so far.
