@@ -31,6 +31,7 @@ INVOKE_SUFFIX = "/invocations"
 
 
 def load_function(path):
+    sys.dont_write_bytecode = True  # no __pycache__ beside the handler in the repository
     spec = importlib.util.spec_from_file_location("index", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
