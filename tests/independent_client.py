@@ -537,6 +537,99 @@ def _():
     expect_raw(result, 403, "InvalidSignatureException")
 
 
+# --- Create/Delete SipMediaApplication (the documented `aws chime-sdk-voice` step) -----------
+
+LAMBDA_ARN = f"arn:aws:lambda:{REGION}:111122223333:function:chimecall-callout"
+
+
+def create_sma(name="chimecall-callout", region=REGION, endpoints=None):
+    return CLIENT.create_sip_media_application(
+        AwsRegion=region, Name=name,
+        Endpoints=[{"LambdaArn": LAMBDA_ARN}] if endpoints is None else endpoints)
+
+
+def listed_sma_ids():
+    ids, token = [], None
+    while True:
+        params = {"NextToken": token} if token else {}
+        response = CLIENT.list_sip_media_applications(**params)
+        ids.extend(s["SipMediaApplicationId"] for s in response.get("SipMediaApplications", []))
+        token = response.get("NextToken")
+        if not token:
+            return ids
+
+
+@check("create_list_get_delete_sip_media_application")
+def _():
+    response = create_sma()
+    expect(status_of(response) == 201, f"create answered HTTP {status_of(response)}, want 201")
+    sma = response.get("SipMediaApplication") or {}
+    sma_id = sma.get("SipMediaApplicationId")
+    expect(isinstance(sma_id, str) and LOWER_GUID.match(sma_id), f"SipMediaApplicationId {sma_id!r}")
+    expect(sma.get("Name") == "chimecall-callout", f"Name {sma.get('Name')!r}")
+    expect(sma.get("AwsRegion") == REGION, f"AwsRegion {sma.get('AwsRegion')!r}")
+    expect(sma.get("Endpoints") == [{"LambdaArn": LAMBDA_ARN}], f"Endpoints {sma.get('Endpoints')!r}")
+    expect(isinstance(sma.get("CreatedTimestamp"), datetime.datetime), "CreatedTimestamp")
+    expect(str(sma.get("SipMediaApplicationArn", "")).endswith(f":sma/{sma_id}"),
+           f"SipMediaApplicationArn {sma.get('SipMediaApplicationArn')!r}")
+    expect(sma_id in listed_sma_ids(), f"{sma_id} not listed")
+    got = CLIENT.get_sip_media_application(SipMediaApplicationId=sma_id)["SipMediaApplication"]
+    expect(got.get("Endpoints") == [{"LambdaArn": LAMBDA_ARN}], f"get answered {got!r}")
+    deleted = CLIENT.delete_sip_media_application(SipMediaApplicationId=sma_id)
+    expect(status_of(deleted) == 204, f"delete answered HTTP {status_of(deleted)}, want 204")
+    expect(sma_id not in listed_sma_ids(), f"{sma_id} still listed after its delete")
+    expect_client_error(lambda: CLIENT.get_sip_media_application(SipMediaApplicationId=sma_id),
+                        "NotFoundException", 404)
+    expect_client_error(lambda: CLIENT.delete_sip_media_application(SipMediaApplicationId=sma_id),
+                        "NotFoundException", 404)
+
+
+@check("created_sip_media_application_places_calls_and_is_not_deleted_under_them")
+def _():
+    sma_id = create_sma()["SipMediaApplication"]["SipMediaApplicationId"]
+    tid = created_transaction(CLIENT.create_sip_media_application_call(
+        SipMediaApplicationId=sma_id, FromPhoneNumber=FROM, ToPhoneNumber=TO))
+    expect_client_error(lambda: CLIENT.delete_sip_media_application(SipMediaApplicationId=sma_id),
+                        "ConflictException", 409)
+    update_call(tid, {"action": "hangup"}, sma_id=sma_id)
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            deleted = CLIENT.delete_sip_media_application(SipMediaApplicationId=sma_id)
+            break
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "ConflictException" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    expect(status_of(deleted) == 204, f"delete answered HTTP {status_of(deleted)}, want 204")
+
+
+@check("create_sip_media_application_is_checked_with_the_model")
+def _():
+    expect_client_error(lambda: create_sma(region="eu-west-1"), "BadRequestException", 400,
+                        "AwsRegion")
+    expect_client_error(lambda: create_sma(name="no/slashes"), "BadRequestException", 400, "Name")
+    expect_client_error(lambda: create_sma(endpoints=[]), "BadRequestException", 400, "Endpoints")
+    expect_client_error(
+        lambda: create_sma(endpoints=[{"LambdaArn": "arn:aws:lambda:us-east-1:1:function:x"}]),
+        "BadRequestException", 400, "LambdaArn")
+
+
+def raw_create_sma_body():
+    return json.dumps({"AwsRegion": REGION, "Name": "raw",
+                       "Endpoints": [{"LambdaArn": LAMBDA_ARN}]}).encode()
+
+
+@check("raw_create_and_delete_sip_media_application_status_codes")
+def _():
+    status, _, data = raw_request("POST", "/sip-media-applications", raw_create_sma_body())
+    expect(status == 201, f"POST /sip-media-applications answered {status}, want 201")
+    sma_id = json.loads(data)["SipMediaApplication"]["SipMediaApplicationId"]
+    result = raw_request("DELETE", f"/sip-media-applications/{sma_id}")
+    expect(result[0] == 204 and result[2] == b"", f"DELETE answered {result[0]} {result[2]!r}")
+    expect_raw(raw_request("DELETE", f"/sip-media-applications/{sma_id}"), 404, "NotFoundException")
+
+
 # --- the error envelope (runs last: it looks at every error response seen above) -----------
 
 # --- CloudWatch Logs: the call's invocation events, as the handler logged them -----------------

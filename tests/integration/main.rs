@@ -9,6 +9,7 @@ mod call_state;
 mod callout;
 mod campaigns;
 mod cli;
+mod deployable;
 mod dial_hangup;
 mod faults;
 mod hostile;

@@ -1,11 +1,15 @@
-//! The sandbox's world, in memory: one account, its SIP media applications, its phone-number
-//! inventory, and every call it has placed.
+//! The sandbox's world, in memory: one account, its SIP media applications (those it starts
+//! with, and those CreateSipMediaApplication adds), its phone-number inventory, and every call it
+//! has placed.
 
 use std::collections::HashMap;
 use std::time::SystemTime;
 
 /// The account id every sandbox resource lives in (the documentation's example account).
 pub(crate) const ACCOUNT_ID: &str = "111122223333";
+
+/// A fresh account's quota of SIP media applications: CreateSipMediaApplication refuses the 31st.
+pub(crate) const SIP_MEDIA_APPLICATIONS_QUOTA: usize = 30;
 
 #[derive(Debug, Clone)]
 pub(crate) struct SipMediaApplication {
@@ -60,6 +64,8 @@ pub(crate) struct World {
     pub(crate) calls: HashMap<String, Call>,
     /// TransactionId -> the leg of a bridged call left connected after the other hung up.
     pub(crate) left_hanging: HashMap<String, String>,
+    /// The account's region (every SMA's AwsRegion).
+    pub(crate) region: String,
 }
 
 impl World {
@@ -91,11 +97,40 @@ impl World {
             inventory: (100..110).map(|n| format!("+1206555{n:04}")).collect(),
             calls: HashMap::new(),
             left_hanging: HashMap::new(),
+            region: region.to_string(),
         }
     }
 
     pub(crate) fn sma(&self, id: &str) -> Option<&SipMediaApplication> {
         self.sip_media_applications.iter().find(|sma| sma.id == id)
+    }
+
+    /// CreateSipMediaApplication, once its input is checked: the new SMA, last in list order.
+    pub(crate) fn add_sma(&mut self, name: &str, lambda_arn: &str) -> &SipMediaApplication {
+        self.sip_media_applications.push(SipMediaApplication {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_string(),
+            region: self.region.clone(),
+            lambda_arn: lambda_arn.to_string(),
+            created: SystemTime::now(),
+        });
+        self.sip_media_applications.last().expect("just pushed")
+    }
+
+    /// DeleteSipMediaApplication: the SMA removed, if there was one.
+    pub(crate) fn remove_sma(&mut self, id: &str) -> Option<SipMediaApplication> {
+        let index = self
+            .sip_media_applications
+            .iter()
+            .position(|sma| sma.id == id)?;
+        Some(self.sip_media_applications.remove(index))
+    }
+
+    /// Whether a call of this SMA has not ended yet.
+    pub(crate) fn has_calls_in_progress(&self, sma_id: &str) -> bool {
+        self.calls
+            .values()
+            .any(|call| call.sma_id == sma_id && call.status != CallStatus::Ended)
     }
 
     pub(crate) fn owns_number(&self, number: &str) -> bool {

@@ -1,7 +1,8 @@
-//! The Chime SDK Voice operations the sandbox serves (GetSipMediaApplication,
-//! ListSipMediaApplications, CreateSipMediaApplicationCall, UpdateSipMediaApplicationCall), at the
-//! model's paths and status codes, with the account's quotas and the API faults applied. A
-//! created call is handed to its own task (`lifecycle`); an update is a message to that task.
+//! The Chime SDK Voice operations the sandbox serves (CreateSipMediaApplication,
+//! GetSipMediaApplication, ListSipMediaApplications, DeleteSipMediaApplication,
+//! CreateSipMediaApplicationCall, UpdateSipMediaApplicationCall), at the model's paths and status
+//! codes, with the account's quotas and the API faults applied to calls. A created call is handed
+//! to its own task (`lifecycle`); an update is a message to that task.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use regex::Regex;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -23,7 +25,9 @@ use super::connection::DropConnection;
 use super::faults::{self, ApiFault};
 use super::lifecycle;
 use super::quotas::Quotas;
-use super::state::{Call, CallStatus, SipMediaApplication};
+use super::state::{
+    Call, CallStatus, SipMediaApplication, ACCOUNT_ID, SIP_MEDIA_APPLICATIONS_QUOTA,
+};
 use super::Sandbox;
 use chimecall_model::{clock, rules};
 use tokio::sync::mpsc::error::TrySendError;
@@ -42,8 +46,14 @@ const CALL: &str = "/sip-media-applications/{sma_id}/calls/{transaction_id}";
 
 pub(crate) fn routes() -> Router<Arc<Sandbox>> {
     Router::new()
-        .route(SMAS, get(list_sip_media_applications))
-        .route(SMA, get(get_sip_media_application))
+        .route(
+            SMAS,
+            get(list_sip_media_applications).post(create_sip_media_application),
+        )
+        .route(
+            SMA,
+            get(get_sip_media_application).delete(delete_sip_media_application),
+        )
         .route(CALLS, post(create_call))
         .route(CALL, post(update_call))
 }
@@ -52,7 +62,9 @@ pub(crate) fn routes() -> Router<Arc<Sandbox>> {
 pub(crate) fn operation_name(method: &str, route: &str) -> Option<&'static str> {
     match (method, route) {
         ("GET", SMAS) => Some("ListSipMediaApplications"),
+        ("POST", SMAS) => Some("CreateSipMediaApplication"),
         ("GET", SMA) => Some("GetSipMediaApplication"),
+        ("DELETE", SMA) => Some("DeleteSipMediaApplication"),
         ("POST", CALLS) => Some("CreateSipMediaApplicationCall"),
         ("POST", CALL) => Some("UpdateSipMediaApplicationCall"),
         _ => None,
@@ -339,6 +351,143 @@ async fn get_sip_media_application(
     Ok(Json(json!({ "SipMediaApplication": sma_json(sma) })))
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateSmaInput {
+    aws_region: Option<String>,
+    name: Option<String>,
+    endpoints: Option<Vec<EndpointInput>>,
+    tags: Option<Vec<TagInput>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct EndpointInput {
+    lambda_arn: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TagInput {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+/// The model's FunctionArn pattern, anchored.
+const FUNCTION_ARN_PATTERN: &str = r"^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}):(\d{12}):function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$";
+
+/// CreateSipMediaApplication's input, checked with the model's rules and the account's: the name
+/// and the endpoint's LambdaArn, or why not.
+fn check_create_sma(input: CreateSmaInput, region: &str) -> Result<(String, String), AwsError> {
+    let aws_region = required("AwsRegion", input.aws_region)?;
+    let name = required("Name", input.name)?;
+    let endpoints = input
+        .endpoints
+        .ok_or_else(|| AwsError::bad_request("Endpoints: must be provided"))?;
+    if aws_region != region {
+        return Err(AwsError::bad_request(format!(
+            "AwsRegion: {aws_region:?} is not this endpoint's region ({region})"
+        )));
+    }
+    let name_ok = (1..=256).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '.' | '-'));
+    if !name_ok {
+        return Err(AwsError::bad_request(
+            "Name: must be 1 to 256 letters, digits, spaces, _ . and -",
+        ));
+    }
+    let [endpoint] = endpoints.as_slice() else {
+        return Err(AwsError::bad_request(format!(
+            "Endpoints: must hold exactly 1 endpoint, not {}",
+            endpoints.len()
+        )));
+    };
+    let lambda_arn = endpoint
+        .lambda_arn
+        .clone()
+        .ok_or_else(|| AwsError::bad_request("Endpoints[0].LambdaArn: must be provided"))?;
+    let pattern = Regex::new(FUNCTION_ARN_PATTERN).expect("the FunctionArn pattern compiles");
+    let captures = pattern
+        .captures(&lambda_arn)
+        .filter(|_| lambda_arn.len() <= 10_000)
+        .ok_or_else(|| {
+            AwsError::bad_request("Endpoints[0].LambdaArn: is not a Lambda function ARN")
+        })?;
+    if &captures[2] != region || &captures[7] != ACCOUNT_ID {
+        return Err(AwsError::bad_request(format!(
+            "Endpoints[0].LambdaArn: the function must be in this account ({ACCOUNT_ID}) and \
+             region ({region})"
+        )));
+    }
+    if let Some(tags) = &input.tags {
+        if !(1..=50).contains(&tags.len()) {
+            return Err(AwsError::bad_request("Tags: must hold 1 to 50 tags"));
+        }
+        for tag in tags {
+            let key_ok = tag
+                .key
+                .as_ref()
+                .is_some_and(|k| (1..=128).contains(&k.chars().count()));
+            let value_ok = tag.value.as_ref().is_some_and(|v| v.chars().count() <= 256);
+            if !key_ok || !value_ok {
+                return Err(AwsError::bad_request(
+                    "Tags: each tag needs a Key of 1 to 128 characters and a Value of at most 256",
+                ));
+            }
+        }
+    }
+    Ok((name, lambda_arn))
+}
+
+async fn create_sip_media_application(
+    State(sandbox): State<Arc<Sandbox>>,
+    body: Bytes,
+) -> Result<Response, AwsError> {
+    let input: CreateSmaInput = parse_body(&body)?;
+    let (name, lambda_arn) = check_create_sma(input, &sandbox.config.region)?;
+    let mut world = sandbox.world.lock().expect("world lock");
+    if world.sip_media_applications.len() >= SIP_MEDIA_APPLICATIONS_QUOTA {
+        return Err(AwsError::resource_limit_exceeded(format!(
+            "The SIP media applications quota of this account ({SIP_MEDIA_APPLICATIONS_QUOTA}) \
+             is reached: delete one before creating another"
+        )));
+    }
+    let sma = world.add_sma(&name, &lambda_arn);
+    tracing::info!(sma_id = %sma.id, "SIP media application created");
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "SipMediaApplication": sma_json(sma) })),
+    )
+        .into_response())
+}
+
+async fn delete_sip_media_application(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path(sma_id): Path<String>,
+) -> Result<StatusCode, AwsError> {
+    let mut world = sandbox.world.lock().expect("world lock");
+    if world.sma(&sma_id).is_none() {
+        return Err(AwsError::not_found(format!(
+            "SipMediaApplicationId: {sma_id:?} is not a SIP media application in this account"
+        )));
+    }
+    if world.has_calls_in_progress(&sma_id) {
+        return Err(AwsError {
+            status: StatusCode::CONFLICT,
+            error_type: "ConflictException",
+            code: "Conflict",
+            message: format!(
+                "SipMediaApplicationId: {sma_id:?} has calls in progress; end them first"
+            ),
+        });
+    }
+    world.remove_sma(&sma_id);
+    tracing::info!(sma_id = %sma_id, "SIP media application deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Page tokens are opaque to clients; here they carry the index of the next item.
 const NEXT_TOKEN_PREFIX: &str = "sma-page-";
 
@@ -404,6 +553,53 @@ mod tests {
         assert!(parse_list_query(Some("max-results=0")).is_err());
         assert!(parse_list_query(Some("max-results=101")).is_err());
         assert!(parse_list_query(Some("next-token=garbage")).is_err());
+    }
+
+    fn create_input(body: Value) -> Result<(String, String), String> {
+        let input: CreateSmaInput = parse_body(body.to_string().as_bytes()).unwrap();
+        check_create_sma(input, "us-east-1").map_err(|e| e.message)
+    }
+
+    #[test]
+    fn create_sip_media_application_input_follows_the_model() {
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:chimecall-callout";
+        let good = json!({"AwsRegion": "us-east-1", "Name": "call out.1",
+            "Endpoints": [{"LambdaArn": arn}], "Tags": [{"Key": "team", "Value": ""}]});
+        assert_eq!(
+            create_input(good.clone()).unwrap(),
+            ("call out.1".to_string(), arn.to_string())
+        );
+        let with = |field: &str, value: Value| {
+            let mut body = good.clone();
+            body[field] = value;
+            create_input(body).unwrap_err()
+        };
+        assert!(with("AwsRegion", json!("us-west-2")).starts_with("AwsRegion"));
+        assert!(with("Name", json!("")).starts_with("Name"));
+        assert!(with("Name", json!("a/b")).starts_with("Name"));
+        assert!(with("Name", json!("a".repeat(257))).starts_with("Name"));
+        assert!(with("Endpoints", json!([])).starts_with("Endpoints"));
+        assert!(
+            with("Endpoints", json!([{"LambdaArn": arn}, {"LambdaArn": arn}]))
+                .starts_with("Endpoints")
+        );
+        assert!(with("Endpoints", json!([{}])).contains("must be provided"));
+        for other in [
+            "arn:aws:lambda:us-east-1:111122223333:layer:x",
+            "arn:aws:lambda:eu-west-1:111122223333:function:x",
+            "arn:aws:lambda:us-east-1:999999999999:function:x",
+        ] {
+            assert!(with("Endpoints", json!([{"LambdaArn": other}])).contains("LambdaArn"));
+        }
+        let alias = "arn:aws:lambda:us-east-1:111122223333:function:x:live";
+        assert!(create_input(json!({"AwsRegion": "us-east-1", "Name": "n",
+            "Endpoints": [{"LambdaArn": alias}]}))
+        .is_ok());
+        assert!(with("Tags", json!([])).starts_with("Tags"));
+        assert!(with("Tags", json!([{"Key": ""}])).starts_with("Tags"));
+        let mut missing = good.clone();
+        missing.as_object_mut().unwrap().remove("Name");
+        assert_eq!(create_input(missing).unwrap_err(), "Name: must be provided");
     }
 
     #[test]

@@ -22,9 +22,12 @@
 //! - `logs.rs`: the sandbox's CloudWatch Logs through the SDK: handler events, test log lines.
 //! - `fake_http.rs`, `fake_endpoint.rs`, `fake_lambda.rs`: the fakes for what the sandbox
 //!   does not play (a broken AWS endpoint, a Lambda Invoke API) and the HTTP server under them.
+//! - `deployable.rs`: the deployable call-out handler (`deploy/handler.py`) behind the Lambda
+//!   Invoke API (`deploy/local_runner.py`), for a sandbox's `--handler`.
 
 pub mod access_log;
 mod children;
+pub mod deployable;
 pub mod fake_endpoint;
 pub mod fake_http;
 pub mod fake_lambda;
@@ -34,6 +37,7 @@ mod running;
 mod sandbox;
 
 pub use children::{signal, Spawned, Stream};
+pub use deployable::DeployableHandler;
 pub use hermetic::{chimecall, csv_of, fresh_dir, hermetic_command, path_str, Journal, BIN};
 pub use logs::{handler_events, logs_client, put_log_lines, wait_for_handler_events};
 pub use running::{json_lines, repo_root, run, Finished};
