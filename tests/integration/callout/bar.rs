@@ -1,7 +1,7 @@
 //! The issue's first bar line: the sandbox with its defaults (a fresh account's quotas, real
 //! time) and a callees file, four on-call rows each with its own text, dialled in one run that
-//! succeeds on the acknowledgement key. `--say` and `--ack` are another change's: the rows carry
-//! the ArgumentsMap in `arg.` columns, and success is `--success digits:^1$`.
+//! succeeds on the acknowledgement key: `--say` for the run, a `say` column for each row's own
+//! text, `--ack 1`.
 
 use std::collections::BTreeMap;
 
@@ -31,11 +31,11 @@ number = "+12065553004"
 busy = true
 "#;
 
-const ROWS: &str = "id,to,arg.chimecall-say,arg.chimecall-ack
-A,+12065553001,INC-42 for Alice: payments database down.,1
-B,+12065553002,INC-42 for Bob: payments database down.,1
-C,+12065553003,INC-42 for Carol: payments database down.,1
-D,+12065553004,INC-42 for Dave: payments database down.,1
+const ROWS: &str = "id,to,say
+A,+12065553001,INC-42 for Alice: payments database down.
+B,+12065553002,INC-42 for Bob: payments database down.
+C,+12065553003,INC-42 for Carol: payments database down.
+D,+12065553004,INC-42 for Dave: payments database down.
 ";
 
 fn kinds(call: &[Invocation]) -> Vec<String> {
@@ -62,8 +62,10 @@ fn an_on_call_list_is_called_out_and_only_the_key_acknowledges() {
         "dial",
         "--file",
         path_str(&rows),
-        "--success",
-        "digits:^1$",
+        "--say",
+        "INC-42: payments database down",
+        "--ack",
+        "1",
         "--wait",
         "ended",
     ]));
@@ -78,12 +80,10 @@ fn an_on_call_list_is_called_out_and_only_the_key_acknowledges() {
         .iter()
         .map(|(row, end)| (row.as_str(), end["disposition"].as_str().unwrap()))
         .collect();
-    // TODO: A is `acknowledged` once `--ack` exists (issue 16); `--success digits:^1$` reports
-    // an acknowledged row as `answered` today.
     assert_eq!(
         dispositions,
         BTreeMap::from([
-            ("A", "answered"),
+            ("A", "acknowledged"),
             ("B", "unacknowledged"),
             ("C", "unacknowledged"),
             ("D", "busy"),

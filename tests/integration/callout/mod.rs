@@ -11,5 +11,10 @@ mod bar;
 mod protocol;
 pub mod scenarios;
 
-#[allow(unused_imports)]
-pub use scenarios::run_scenarios;
+/// The same table, through the handler to deploy at AWS (`deploy/handler.py`) behind the Lambda
+/// Invoke API: a change to one handler that the other does not share fails here or above.
+#[test]
+fn the_deployable_handler_runs_the_same_table() {
+    let handler = crate::support::DeployableHandler::start();
+    scenarios::run_scenarios(&handler.sandbox_args(&[]));
+}
