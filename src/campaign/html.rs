@@ -77,6 +77,7 @@ fn section(html: &mut String, batch: &BatchLedger) {
     figures(html, &summary);
     html.push_str("<h2>How the rows ended</h2>\n");
     breakdown(html, &summary);
+    acknowledged(html, &summary);
     html.push_str("<h2>Timeline: one bar per call, from placed to ended</h2>\n");
     timeline(html, batch);
     attention(html, batch);
@@ -225,7 +226,29 @@ fn timeline(html: &mut String, batch: &BatchLedger) {
     );
 }
 
-/// The rows that did not end answered, with what is known of them.
+/// Who acknowledged (`--ack`), and when.
+fn acknowledged(html: &mut String, summary: &BatchSummary) {
+    if summary.acknowledged.is_empty() {
+        return;
+    }
+    html.push_str(
+        "<h2>Who acknowledged</h2>\n<table class=\"acknowledged\">\n<tr><th>row</th><th>to</th>\
+         <th>when</th><th>attempt</th></tr>\n",
+    );
+    for ack in &summary.acknowledged {
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&ack.row),
+            escape(&ack.to),
+            escape(ack.at.as_deref().unwrap_or("?")),
+            ack.attempt
+        );
+    }
+    html.push_str("</table>\n");
+}
+
+/// The rows that did not end in success, with what is known of them.
 fn attention(html: &mut String, batch: &BatchLedger) {
     let rows: Vec<RowSummary> = batch
         .rows_in_order()
@@ -235,7 +258,7 @@ fn attention(html: &mut String, batch: &BatchLedger) {
         .collect();
     html.push_str("<h2>Rows that need attention</h2>\n");
     if rows.is_empty() {
-        html.push_str("<p class=\"ok\">None: every row was answered.</p>\n");
+        html.push_str("<p class=\"ok\">None: every row succeeded.</p>\n");
         return;
     }
     html.push_str(

@@ -246,6 +246,7 @@ mod tests {
             ended_by: None,
             bridged: None,
             ended_at: disposition.map(|_| "2026-12-01T10:00:30.000Z".to_string()),
+            acknowledged_at: None,
         }
     }
 

@@ -30,6 +30,18 @@ pub(crate) struct BatchSummary {
     pub(crate) digits: BTreeMap<String, usize>,
     pub(crate) unknown: usize,
     pub(crate) live: usize,
+    /// Who acknowledged (`--ack`), and when, in the order they did.
+    pub(crate) acknowledged: Vec<Acknowledgement>,
+}
+
+/// One row whose callee pressed the acknowledgement key.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Acknowledgement {
+    pub(crate) row: String,
+    pub(crate) to: String,
+    pub(crate) attempt: u32,
+    /// When the key was seen (the journal's time); `None` when only the call's end said so.
+    pub(crate) at: Option<String>,
 }
 
 /// One row's final state. Text: one tab-separated line; JSON: one object of type `row`.
@@ -94,6 +106,7 @@ impl BatchSummary {
             median_duration_ms: median(&mut durations),
             unknown: count(DispositionKind::Unknown),
             live: count(DispositionKind::Live),
+            acknowledged: acknowledgements(&rows),
             dispositions,
             digits,
         }
@@ -120,6 +133,30 @@ impl RowSummary {
             redial_not_before: row.redial.as_ref().map(|r| r.not_before.clone()),
         }
     }
+}
+
+/// The rows acknowledged, earliest first (those whose time is unknown last).
+fn acknowledgements(rows: &[&RowLedger]) -> Vec<Acknowledgement> {
+    let mut found: Vec<Acknowledgement> = rows
+        .iter()
+        .filter_map(|row| {
+            let attempt = row
+                .attempts
+                .iter()
+                .find(|a| a.disposition() == DispositionKind::Acknowledged)?;
+            Some(Acknowledgement {
+                row: row.key.clone(),
+                to: row.to.clone(),
+                attempt: attempt.attempt,
+                at: attempt
+                    .acknowledged_at
+                    .clone()
+                    .or_else(|| attempt.ended_at.clone()),
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| (a.at.is_none(), &a.at).cmp(&(b.at.is_none(), &b.at)));
+    found
 }
 
 /// The middle value (the lower of the two middle ones), `None` for none.
@@ -174,6 +211,16 @@ impl fmt::Display for BatchSummary {
                 .map(|(digits, n)| format!("{} ×{n}", cell(digits)))
                 .collect();
             writeln!(f, "  digits entered: {}", entered.join(", "))?;
+        }
+        for ack in &self.acknowledged {
+            writeln!(
+                f,
+                "  acknowledged by {} ({}) at {}, attempt {}",
+                cell(&ack.row),
+                cell(&ack.to),
+                ack.at.as_deref().unwrap_or("?"),
+                ack.attempt
+            )?;
         }
         write!(
             f,

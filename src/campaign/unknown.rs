@@ -76,5 +76,6 @@ fn entry_of(dial: &UnknownDial, batch: &str) -> DialEntry {
         ended_by: None,
         bridged: None,
         ended_at: None,
+        acknowledged_at: None,
     }
 }

@@ -545,6 +545,7 @@ async fn settle_unknown(lost: LostAnswer<'_>, around: &DialContext<'_>) -> DialR
         ended_by: None,
         bridged: None,
         ended_at: None,
+        acknowledged_at: None,
     };
     let reader = LogReader::new(around.config, around.logs_rate);
     let found = settle::quick_look(

@@ -117,6 +117,9 @@ pub(crate) struct DialEntry {
     /// When the journal learned the call had ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) ended_at: Option<String>,
+    /// When the callee pressed the acknowledgement key (`--ack`), as the journal learned it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) acknowledged_at: Option<String>,
 }
 
 impl DialEntry {
@@ -204,6 +207,7 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     ended_by: None,
                     bridged: None,
                     ended_at: None,
+                    acknowledged_at: None,
                 });
             }
             Record::Outcome(outcome) => {
@@ -231,6 +235,9 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     }
                     if note.answered.is_some() {
                         entry.answered = note.answered;
+                    }
+                    if note.state == "acknowledged" && entry.acknowledged_at.is_none() {
+                        entry.acknowledged_at = Some(line.time.clone());
                     }
                     // The fullest word on how it ended wins: the first record with a disposition.
                     if entry.disposition.is_none() && note.disposition.is_some() {

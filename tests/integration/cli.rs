@@ -152,6 +152,9 @@ fn the_readme_tour_runs_as_written() {
         "bob\t+12065550124\tplaced\t",
         "alice\t+12065550487\tanswered\t",
         "2 rows, 3 attempts: 1 answered, 1 busy",
+        "ann\t+12065550101\tacknowledged\t",
+        "ben\t+12065550102\tunacknowledged\t",
+        "acknowledged by ann (+12065550101) at ",
     ] {
         assert!(
             out.stdout.contains(expected),
@@ -165,7 +168,7 @@ fn the_readme_tour_runs_as_written() {
         "{}",
         out.stdout
     );
-    assert_eq!(out.stdout.matches("\nbatch ").count(), 1, "{}", out.stdout);
+    assert_eq!(out.stdout.matches("\nbatch ").count(), 2, "{}", out.stdout);
 }
 
 #[test]

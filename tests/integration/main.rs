@@ -7,6 +7,7 @@ mod bounded_reads;
 mod call_flows;
 mod call_state;
 mod callout;
+mod callout_runs;
 mod campaigns;
 mod cli;
 mod deployable;

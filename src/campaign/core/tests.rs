@@ -746,6 +746,7 @@ fn history(rows: Vec<(&str, u64, OutcomeKind, Option<DispositionKind>)>) -> Batc
             ended_by: None,
             bridged: None,
             ended_at: None,
+            acknowledged_at: None,
         };
         ledger.rows.insert(
             key.into(),
