@@ -205,6 +205,25 @@ pub(crate) struct BulkArgs {
     #[arg(long, default_value = "1m", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
     pub(crate) redial_after: std::time::Duration,
 
+    /// With --wait ended: `first` ends the run when the first row succeeds (the others are hung
+    /// up and end cancelled), `all` dials every row to its end
+    #[arg(long, default_value = "all", value_name = "first|all", value_parser = ["first", "all"])]
+    pub(crate) until: String,
+
+    /// With a `tier` column: start the next tier this long after the last one started, if it
+    /// is not exhausted by then (default: when it is exhausted)
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
+    pub(crate) escalate_after: Option<std::time::Duration>,
+
+    /// With --wait ended: when the last tier is exhausted and the run has not succeeded, start
+    /// again from the first tier, up to N more times
+    #[arg(long, default_value_t = 0, value_name = "N", requires = "wait", value_parser = clap::value_parser!(u32).range(0..=9))]
+    pub(crate) repeat: u32,
+
+    /// With --repeat: the pause before each new round
+    #[arg(long, default_value = "1m", value_name = "DURATION", value_parser = crate::duration::parse, requires = "wait")]
+    pub(crate) repeat_after: std::time::Duration,
+
     /// The dispositions dialed again (comma-separated: busy, no_answer, rejected, not_placed,
     /// unacknowledged, ...; answered never is, unknown only with --retry-unknown); default,
     /// with --wait ended: busy,no_answer,not_placed; without, none (--resume --redial not_placed

@@ -15,6 +15,9 @@ pub(crate) struct RowRef {
     pub(crate) line: u64,
     /// Which attempt at the row this dial is (1, then redials).
     pub(crate) attempt: u32,
+    /// The row's tier (1 unless the file has a `tier` column) and the round of `--repeat`.
+    pub(crate) tier: u32,
+    pub(crate) round: u32,
 }
 
 /// What happened to one dial.
@@ -104,6 +107,9 @@ pub(crate) async fn place_call(
             row: row.map(|r| r.row.clone()),
             line: row.map(|r| r.line),
             attempt: row.map(|r| r.attempt),
+            tier: row.map(|r| r.tier).filter(|&tier| tier > 1),
+            round: row.map(|r| r.round).filter(|&round| round > 0),
+            repeat: false,
         }))
         .await
         .map_err(PlaceError::BeforeSending)?;

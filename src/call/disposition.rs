@@ -33,12 +33,16 @@ pub(crate) enum DispositionKind {
     Unacknowledged,
     /// Answered, and the callee pressed the acknowledgement key (`--ack KEY`).
     Acknowledged,
+    /// `--until first`: another row succeeded, so this one was hung up or never dialed (again).
+    Cancelled,
+    /// The per-number guard held it past the run's end: not dialed; `--resume` dials it again.
+    Guarded,
     /// Following stopped before the call ended.
     Live,
 }
 
 impl DispositionKind {
-    pub(crate) const ALL: [DispositionKind; 10] = [
+    pub(crate) const ALL: [DispositionKind; 12] = [
         DispositionKind::Acknowledged,
         DispositionKind::Answered,
         DispositionKind::Unacknowledged,
@@ -49,6 +53,8 @@ impl DispositionKind {
         DispositionKind::Failed,
         DispositionKind::Unknown,
         DispositionKind::Live,
+        DispositionKind::Cancelled,
+        DispositionKind::Guarded,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -62,6 +68,8 @@ impl DispositionKind {
             DispositionKind::Unknown => "unknown",
             DispositionKind::Unacknowledged => "unacknowledged",
             DispositionKind::Acknowledged => "acknowledged",
+            DispositionKind::Cancelled => "cancelled",
+            DispositionKind::Guarded => "guarded",
             DispositionKind::Live => "live",
         }
     }

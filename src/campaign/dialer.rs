@@ -38,6 +38,8 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
         row: job.key.clone(),
         line: job.line,
         attempt: job.attempt,
+        tier: job.tier,
+        round: job.round,
     };
     let options = SendOptions {
         throttles: ThrottlePolicy::ReturnAtOnce,

@@ -66,6 +66,8 @@ struct Inboxes {
     dialed_in: mpsc::UnboundedReceiver<(Job, DialOutcome)>,
     news: mpsc::UnboundedSender<CallNews>,
     news_in: mpsc::UnboundedReceiver<CallNews>,
+    hung_up: mpsc::UnboundedSender<()>,
+    hung_up_in: mpsc::UnboundedReceiver<()>,
     follow_tasks: HashMap<String, AbortHandle>,
 }
 
@@ -78,11 +80,14 @@ impl Driver<'_> {
         };
         let (dialed, dialed_in) = mpsc::unbounded_channel();
         let (news, news_in) = mpsc::unbounded_channel();
+        let (hung_up, hung_up_in) = mpsc::unbounded_channel();
         let mut inboxes = Inboxes {
             dialed,
             dialed_in,
             news,
             news_in,
+            hung_up,
+            hung_up_in,
             follow_tasks: HashMap::new(),
         };
         let stop = self.dialing.stop.clone();
@@ -105,6 +110,7 @@ impl Driver<'_> {
             let event = tokio::select! {
                 Some((job, outcome)) = inboxes.dialed_in.recv() => Event::Dialed(job, outcome),
                 Some(news) = inboxes.news_in.recv() => Event::CallNews(news),
+                Some(()) = inboxes.hung_up_in.recv() => Event::HangUpsDone,
                 _ = tokio::time::sleep_until(wake) => Event::Tick,
                 _ = stop.signalled(signals_seen + 1) => {
                     signals_seen = stop.signals();
@@ -176,7 +182,20 @@ impl Driver<'_> {
                 self.journal_call(&transaction_id, progress, &disposition)
                     .await
             }
-            Effect::HangUp(targets) => self.hang_up(targets).await,
+            Effect::HangUp(targets) => {
+                let (config, output, done) =
+                    (self.config.clone(), self.output, inboxes.hung_up.clone());
+                tokio::spawn(async move {
+                    hang_up(targets, &config, &output).await;
+                    let _ = done.send(());
+                });
+            }
+            Effect::JournalSettled(note) => {
+                if let Err(failure) = self.dialing.journal.append(Record::Settled(note)).await {
+                    self.output.error(failure);
+                    return Some(Event::JournalFailed);
+                }
+            }
         }
         None
     }
@@ -260,23 +279,24 @@ impl Driver<'_> {
             self.output.error(failure);
         }
     }
+}
 
-    /// `--hangup-on-interrupt`: the run's live calls hung up, at the update quota's pace.
-    async fn hang_up(&self, targets: Vec<Target>) {
-        let arguments = updates::hangup_arguments();
-        let rate = updates::DEFAULT_UPDATE_RATE;
-        match updates::send_all(targets, arguments, rate, self.config).await {
-            Ok(answers) => {
-                for (target, answer) in answers {
-                    match answer {
-                        Err(error) if !error.is_not_found() => self
-                            .output
-                            .error(updates::describe_failure(&target.transaction_id, &error)),
-                        _ => {}
+/// Hangs the calls up (`--hangup-on-interrupt`, `--until first`), at the update quota's pace;
+/// a call that has already ended is not a failure.
+async fn hang_up(targets: Vec<Target>, config: &SdkConfig, output: &Output) {
+    let arguments = updates::hangup_arguments();
+    let rate = updates::DEFAULT_UPDATE_RATE;
+    match updates::send_all(targets, arguments, rate, config).await {
+        Ok(answers) => {
+            for (target, answer) in answers {
+                match answer {
+                    Err(error) if !error.is_not_found() => {
+                        output.error(updates::describe_failure(&target.transaction_id, &error))
                     }
+                    _ => {}
                 }
             }
-            Err(failure) => self.output.error(failure),
         }
+        Err(failure) => output.error(failure),
     }
 }

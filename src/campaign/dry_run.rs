@@ -94,7 +94,9 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
                 output.error(&problem);
                 RowReport::invalid(&key, line, to.as_deref(), problem)
             }
-            Row::Valid { line, key, request } => {
+            Row::Valid {
+                line, key, request, ..
+            } => {
                 valid += 1;
                 // What would be sent: each dial's own id included.
                 let sent = if options.request_id() {

@@ -27,6 +27,8 @@ fn colour(kind: DispositionKind) -> &'static str {
         DispositionKind::Failed => "#b3261e",
         DispositionKind::Unknown => "#6d3fc0",
         DispositionKind::Live => "#2f7fd8",
+        DispositionKind::Cancelled => "#a9adb5",
+        DispositionKind::Guarded => "#7a5c3e",
     }
 }
 
@@ -311,6 +313,7 @@ mod tests {
                 to: hostile.to_string(),
                 attempts: Vec::new(),
                 redial: None,
+                settled: None,
             },
         );
         let page = page(&[&batch], hostile);

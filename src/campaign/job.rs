@@ -15,6 +15,10 @@ pub(crate) struct Job {
     /// Sends of this attempt the service throttled (not acted on), and the latest throttle.
     pub(crate) throttled: u32,
     pub(crate) last_throttle: Option<ApiError>,
+    /// The row's tier (1 unless the file has a `tier` column), and the round of `--repeat`
+    /// this attempt belongs to (0: the first).
+    pub(crate) tier: u32,
+    pub(crate) round: u32,
 }
 
 impl Job {
@@ -34,6 +38,8 @@ impl Job {
             tries,
             throttled: 0,
             last_throttle: None,
+            tier: 1,
+            round: 0,
         }
     }
 

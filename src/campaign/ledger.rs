@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::call::DispositionKind;
-use crate::journal::{self, Contents, DialEntry, Record, RedialNote};
+use crate::journal::{self, Contents, DialEntry, Record, RedialNote, SettledNote};
 
 /// Every batch of the journal, by name.
 #[derive(Debug, Default)]
@@ -30,6 +30,8 @@ pub(crate) struct RowLedger {
     pub(crate) attempts: Vec<DialEntry>,
     /// A redial decided and not yet made.
     pub(crate) redial: Option<RedialNote>,
+    /// Settled without a call since its last attempt: cancelled or guarded.
+    pub(crate) settled: Option<SettledNote>,
 }
 
 impl Ledger {
@@ -57,6 +59,7 @@ impl Ledger {
                 to: entry.to.clone(),
                 attempts: Vec::new(),
                 redial: None,
+                settled: None,
             });
             // A redial decided before this attempt has now been made.
             if row
@@ -70,6 +73,9 @@ impl Ledger {
         }
         // Decisions not followed by their attempt's intent are still to be made.
         for line in &contents.lines {
+            if let Record::Settled(note) = &line.record {
+                ledger.settle(note);
+            }
             if let Record::Redial(note) = &line.record {
                 if let Some(row) = ledger
                     .batches
@@ -83,6 +89,35 @@ impl Ledger {
             }
         }
         ledger
+    }
+}
+
+impl Ledger {
+    /// A row settled without a call (it may never have been dialed): it stands unless an
+    /// attempt was made after it.
+    fn settle(&mut self, note: &SettledNote) {
+        let batch = self
+            .batches
+            .entry(note.batch.clone())
+            .or_insert_with(|| BatchLedger {
+                name: note.batch.clone(),
+                rows: BTreeMap::new(),
+            });
+        let row = batch
+            .rows
+            .entry(note.row.clone())
+            .or_insert_with(|| RowLedger {
+                key: note.row.clone(),
+                line: note.line,
+                to: note.to.clone(),
+                attempts: Vec::new(),
+                redial: None,
+                settled: None,
+            });
+        if row.attempts_made() < note.attempt {
+            row.settled = Some(note.clone());
+            row.redial = None;
+        }
     }
 }
 
@@ -138,6 +173,9 @@ impl RowLedger {
         {
             return success;
         }
+        if let Some(settled) = &self.settled {
+            return settled.disposition;
+        }
         self.last()
             .map_or(DispositionKind::NotPlaced, DialEntry::disposition)
     }
@@ -178,6 +216,9 @@ mod tests {
             row: Some(row.into()),
             line: Some(2),
             attempt: Some(attempt),
+            tier: None,
+            round: None,
+            repeat: false,
         })
     }
 

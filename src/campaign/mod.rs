@@ -113,6 +113,11 @@ pub(crate) async fn run(
     // Named at the start, so a runbook can resume or report it.
     // A batch name is the user's: a line feed in it must not start a forged line.
     output.note(format!("batch: {}", crate::text::printable(&batch)));
+    let mut options = options;
+    // A run that waits reads its rows whole before it dials any when it has tiers to order,
+    // or rounds to repeat.
+    options.policy.plans_ahead =
+        options.policy.wait.is_some() && (rows.reader.has_tiers() || options.policy.repeats > 0);
     let started = Instant::now();
     let bytes_read = Arc::new(AtomicU64::new(0));
     let concurrency = options.policy.concurrency.max(1);

@@ -48,6 +48,15 @@ pub(crate) struct RunPolicy {
     pub(crate) redials: RedialRules,
     pub(crate) success: Success,
     pub(crate) hangup_on_interrupt: bool,
+    /// `--until first`: the first row to succeed ends the run.
+    pub(crate) until_first: bool,
+    /// `--escalate-after`: the next tier starts this long after the last one did, at the latest.
+    pub(crate) escalate_after_ms: Option<i64>,
+    /// `--repeat`: rounds after the first, and the pause before each (`--repeat-after`).
+    pub(crate) repeats: u32,
+    pub(crate) repeat_after_ms: i64,
+    /// Every row is read before any is dialed: the file has tiers, or the run repeats.
+    pub(crate) plans_ahead: bool,
 }
 
 impl RunPolicy {

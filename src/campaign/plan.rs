@@ -132,7 +132,7 @@ pub(crate) fn plan_row(
     follows: bool,
     now_ms: i64,
 ) -> RowPlan {
-    let Some(row) = known.filter(|row| !row.attempts.is_empty()) else {
+    let Some(row) = known.filter(|row| !row.attempts.is_empty() || row.settled.is_some()) else {
         return RowPlan::Dial {
             attempt: 1,
             tries: Tries::default(),
@@ -144,6 +144,20 @@ pub(crate) fn plan_row(
         };
     }
     let tries = tries_of(row);
+    // Settled without a call: a cancelled row is done; a guarded one goes as the attempt it
+    // would have been.
+    match &row.settled {
+        Some(note) if note.disposition == DispositionKind::Cancelled => {
+            return RowPlan::Skip { unknown: false }
+        }
+        Some(note) => {
+            return RowPlan::Dial {
+                attempt: note.attempt,
+                tries,
+            }
+        }
+        None => {}
+    }
     // A success settles the row once its call ended, or its callee acknowledged; a call still
     // up that was only answered is followed on (the callee may yet press the key asked for).
     let settled = row.attempts.iter().any(|attempt| {
@@ -247,6 +261,8 @@ mod tests {
             bridged: None,
             ended_at: disposition.map(|_| "2026-12-01T10:00:30.000Z".to_string()),
             acknowledged_at: None,
+            tier: 1,
+            round: 0,
         }
     }
 
@@ -257,6 +273,7 @@ mod tests {
             to: "+12065550123".into(),
             attempts,
             redial: None,
+            settled: None,
         }
     }
 

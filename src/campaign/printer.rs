@@ -54,6 +54,7 @@ impl Printer {
                     let printed = progress.suspend(|| match &line {
                         Line::Placement(report) => output.result(report),
                         Line::End(end) => output.result(end),
+                        Line::FirstSuccess(first) => output.result(first),
                     });
                     if let Err(error) = printed {
                         if error.kind() != std::io::ErrorKind::BrokenPipe {

@@ -284,11 +284,64 @@ impl fmt::Display for EndReport {
     }
 }
 
+/// The run's first success, the moment it is seen (`--until first` ends the run on it). Text:
+/// `# first success: ROW TO DISPOSITION at TIME (tier N, round R)`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FirstSuccess {
+    pub(crate) first_success: bool,
+    pub(crate) row: String,
+    pub(crate) line: u64,
+    pub(crate) to: String,
+    pub(crate) disposition: DispositionKind,
+    pub(crate) attempt: u32,
+    pub(crate) tier: u32,
+    /// 1 for the first round.
+    pub(crate) round: u32,
+    pub(crate) at: String,
+}
+
+impl FirstSuccess {
+    pub(crate) fn new(
+        job: &crate::campaign::job::Job,
+        kind: DispositionKind,
+        at_ms: i64,
+    ) -> FirstSuccess {
+        FirstSuccess {
+            first_success: true,
+            row: job.key.clone(),
+            line: job.line,
+            to: job.request.to.clone(),
+            disposition: kind,
+            attempt: job.attempt,
+            tier: job.tier,
+            round: job.round + 1,
+            at: chimecall_model::clock::rfc3339_ms(at_ms).unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Display for FirstSuccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "# first success: {}\t{}\t{} at {} (tier {}, round {}, attempt {})",
+            cell(&self.row),
+            cell(&self.to),
+            self.disposition,
+            self.at,
+            self.tier,
+            self.round,
+            self.attempt
+        )
+    }
+}
+
 /// A line of a run's stdout.
 #[derive(Debug)]
 pub(crate) enum Line {
     Placement(RowReport),
     End(EndReport),
+    FirstSuccess(FirstSuccess),
 }
 
 /// What a run has done so far.
@@ -320,6 +373,7 @@ impl Tally {
                 RowOutcome::Invalid | RowOutcome::WouldDial => self.invalid += 1,
             },
             Line::End(end) => *self.ended.entry(end.disposition).or_default() += 1,
+            Line::FirstSuccess(_) => {}
         }
     }
 }

@@ -246,6 +246,12 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                 },
                 success: success_of(&callout, &bulk.success)?,
                 hangup_on_interrupt: bulk.hangup_on_interrupt,
+                until_first: until_first(&bulk.until, wait.is_some())?,
+                escalate_after_ms: bulk.escalate_after.map(|d| d.as_millis() as i64),
+                repeats: bulk.repeat,
+                repeat_after_ms: bulk.repeat_after.as_millis() as i64,
+                // Decided once the file's header is read: tiers, or rounds.
+                plans_ahead: false,
             },
         };
         options.defaults.check()?;
@@ -349,6 +355,16 @@ fn callout_of(args: &DialArgs) -> Result<CallOut, Failure> {
         .check()
         .map_err(|problem| Failure::usage(format!("{flag}: {problem}")))?;
     Ok(callout)
+}
+
+/// `--until first` ends a run on its first success, which only a run that waits can see.
+fn until_first(until: &str, waits: bool) -> Result<bool, Failure> {
+    match (until, waits) {
+        ("first", false) => Err(Failure::usage(
+            "--until first needs --wait ended: only a run that follows its calls sees a success",
+        )),
+        (until, _) => Ok(until == "first"),
+    }
 }
 
 /// What counts as a row's (or a dial's) success: the acknowledgement key when there is one,
@@ -546,6 +562,8 @@ async fn settle_unknown(lost: LostAnswer<'_>, around: &DialContext<'_>) -> DialR
         bridged: None,
         ended_at: None,
         acknowledged_at: None,
+        tier: 1,
+        round: 0,
     };
     let reader = LogReader::new(around.config, around.logs_rate);
     let found = settle::quick_look(

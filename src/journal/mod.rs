@@ -22,7 +22,8 @@ pub(crate) use read::{dials, read, Contents, DialEntry};
 #[cfg(test)]
 pub(crate) use record::Line;
 pub(crate) use record::{
-    mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, RedialNote, StateNote,
+    mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, RedialNote, SettledNote,
+    StateNote,
 };
 pub(crate) use write::Journal;
 
@@ -125,6 +126,9 @@ mod tests {
             row: None,
             line: None,
             attempt: None,
+            tier: None,
+            round: None,
+            repeat: false,
         })
     }
 

@@ -120,6 +120,9 @@ pub(crate) struct DialEntry {
     /// When the callee pressed the acknowledgement key (`--ack`), as the journal learned it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) acknowledged_at: Option<String>,
+    /// Escalating runs: the row's tier and the round of `--repeat` it was dialed in.
+    pub(crate) tier: u32,
+    pub(crate) round: u32,
 }
 
 impl DialEntry {
@@ -208,6 +211,8 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     bridged: None,
                     ended_at: None,
                     acknowledged_at: None,
+                    tier: intent.tier.unwrap_or(1),
+                    round: intent.round.unwrap_or(0),
                 });
             }
             Record::Outcome(outcome) => {
@@ -222,7 +227,7 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     }
                 }
             }
-            Record::Redial(_) => {}
+            Record::Redial(_) | Record::Settled(_) => {}
             Record::State(note) => {
                 if let Some(&index) = by_transaction.get(&note.transaction_id) {
                     let entry = &mut entries[index];

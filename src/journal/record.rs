@@ -28,6 +28,7 @@ pub(crate) enum Record {
     Outcome(Outcome),
     State(StateNote),
     Redial(RedialNote),
+    Settled(SettledNote),
 }
 
 /// Written before CreateSipMediaApplicationCall is sent.
@@ -56,6 +57,37 @@ pub(crate) struct Intent {
     /// Bulk runs: which attempt at the row this is (1 when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) attempt: Option<u32>,
+    /// Escalating runs: the row's tier (1 when absent) and the round of `--repeat` (0, the
+    /// first, when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tier: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) round: Option<u32>,
+    /// `--allow-repeat`: placed on purpose though the per-number guard held it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) repeat: bool,
+}
+
+/// A row a bulk run settled without (another) call: `cancelled` (`--until first` ended the run
+/// before it was dialed again) or `guarded` (the per-number guard held it past the run's end).
+/// Written before the run reports it; `--resume` never dials a cancelled row, and dials a
+/// guarded one again once its number is free.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct SettledNote {
+    pub(crate) batch: String,
+    pub(crate) row: String,
+    pub(crate) line: u64,
+    pub(crate) to: String,
+    pub(crate) disposition: DispositionKind,
+    /// The attempt it would have been.
+    pub(crate) attempt: u32,
+    #[serde(default)]
+    pub(crate) tier: u32,
+    #[serde(default)]
+    pub(crate) round: u32,
+    /// Guarded: when the number is free again (RFC 3339 UTC, milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) free_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]

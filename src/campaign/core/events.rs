@@ -4,7 +4,7 @@
 
 use crate::aws::ApiError;
 use crate::call::Disposition;
-use crate::journal::RedialNote;
+use crate::journal::{RedialNote, SettledNote};
 use crate::placing::DialResult;
 use crate::updates::Target;
 
@@ -34,6 +34,8 @@ pub(crate) enum Event {
     Interrupted { signals: usize },
     /// stdout was closed (`| head`): nothing more to print, so nothing more to start.
     StdoutClosed,
+    /// An [`Effect::HangUp`] has been carried out: every hangup answered.
+    HangUpsDone,
 }
 
 /// The answer to [`Effect::ReadRow`].
@@ -140,6 +142,10 @@ pub(crate) enum Effect {
         progress: Progress,
         disposition: Disposition,
     },
-    /// Hang these calls up (`--hangup-on-interrupt`), at the update quota's pace.
+    /// Hang these calls up (`--hangup-on-interrupt`, `--until first`), at the update quota's
+    /// pace, and answer with [`Event::HangUpsDone`].
     HangUp(Vec<Target>),
+    /// Journal a row settled without a call (cancelled, guarded), before it is reported;
+    /// [`Event::JournalFailed`] if it cannot be written.
+    JournalSettled(SettledNote),
 }

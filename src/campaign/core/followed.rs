@@ -14,6 +14,8 @@ pub(super) struct LiveCall {
     pub(super) job: Job,
     /// Its row succeeded (how, as it was seen); the run does not wait for its end.
     pub(super) succeeded: Option<Disposition>,
+    /// `--until first`: another row succeeded and this call is being hung up.
+    pub(super) cancelled: bool,
 }
 
 impl RunState {
@@ -27,6 +29,7 @@ impl RunState {
         let call = LiveCall {
             job,
             succeeded: None,
+            cancelled: false,
         };
         self.live.insert(transaction_id, call);
     }
@@ -46,7 +49,7 @@ impl RunState {
                 progress: Progress::Answered,
                 disposition,
             }),
-            News::Succeeded => self.call_succeeded(transaction_id, disposition),
+            News::Succeeded => self.call_succeeded(now_ms, transaction_id, disposition),
             News::Ended | News::Lost(_) => {
                 self.call_gone(now_ms, transaction_id, disposition, news)
             }
@@ -54,7 +57,7 @@ impl RunState {
     }
 
     /// The row's success is seen: it is done (counted now), whether the call goes on or not.
-    fn call_succeeded(&mut self, transaction_id: String, disposition: Disposition) {
+    fn call_succeeded(&mut self, now_ms: i64, transaction_id: String, disposition: Disposition) {
         let Some(call) = self.live.get_mut(&transaction_id) else {
             return;
         };
@@ -63,6 +66,7 @@ impl RunState {
         }
         let kind = disposition.disposition;
         call.succeeded = Some(disposition.clone());
+        let job = call.job.clone();
         *self.outcome.finals.entry(kind).or_default() += 1;
         if kind == DispositionKind::Acknowledged {
             self.effects.push(Effect::JournalCall {
@@ -71,6 +75,7 @@ impl RunState {
                 disposition,
             });
         }
+        self.row_settled(now_ms, &job, kind);
     }
 
     /// The call ended, or following it stopped: its slot is free.

@@ -12,6 +12,7 @@
 //! ended, and redial what `--redial` names, each redial a decision journaled before its dial;
 //! the first interrupt starts nothing new, the second stops following.
 
+mod escalation;
 mod events;
 mod followed;
 mod outcome;
@@ -20,6 +21,7 @@ mod tests;
 
 use std::collections::{BTreeMap, VecDeque};
 
+use escalation::{Escalation, HeldRow};
 pub(crate) use events::{CallNews, DialOutcome, Effect, Event, Lost, News, Progress, RowRead};
 use followed::LiveCall;
 pub(crate) use outcome::{RunOutcome, UnknownDial};
@@ -31,7 +33,7 @@ use super::plan::{self, RowPlan};
 use super::report::{EndReport, Line, RowReport};
 use super::rows::Row;
 use crate::aws::ApiError;
-use crate::call::{DialRequest, Disposition, DispositionKind};
+use crate::call::{Disposition, DispositionKind};
 use crate::follow::CLOCK_SKEW_MS;
 use crate::journal::{ErrorNote, RedialNote};
 use crate::placing::{self, DialResult};
@@ -75,6 +77,10 @@ pub(crate) struct RunState {
     logs_unusable: bool,
     stopping: bool,
     stdout_closed: bool,
+    /// Tiers, rounds, `--until first`.
+    escalation: Escalation,
+    /// Hangups sent and not yet all answered (`--until first`, `--hangup-on-interrupt`).
+    hangups_in_flight: usize,
     outcome: RunOutcome,
     effects: Vec<Effect>,
 }
@@ -96,6 +102,8 @@ impl RunState {
             logs_unusable: false,
             stopping: false,
             stdout_closed: false,
+            escalation: Escalation::default(),
+            hangups_in_flight: 0,
             outcome: RunOutcome::default(),
             effects: Vec::new(),
         }
@@ -119,7 +127,9 @@ impl RunState {
             Event::Tick => {}
             Event::Interrupted { signals } => self.interrupted(now_ms, signals),
             Event::StdoutClosed => self.stdout_closed = true,
+            Event::HangUpsDone => self.hangups_done(now_ms),
         }
+        self.escalate(now_ms);
         self.start_what_can_start(now_ms);
         self.outcome.tally.live = self.live.len() as u64;
         std::mem::take(&mut self.effects)
@@ -127,19 +137,26 @@ impl RunState {
 
     /// When a job is next due (epoch ms): the driver sends [`Event::Tick`] then.
     pub(crate) fn next_due_ms(&self) -> Option<i64> {
-        self.due.keys().next().map(|(at, _)| *at)
+        let due = self.due.keys().next().map(|(at, _)| *at);
+        [due, self.next_escalation_ms()].into_iter().flatten().min()
     }
 
     /// Every row has been dialed (and, for runs that wait, has ended), or the run was stopped
     /// and nothing it started is still in flight.
     pub(crate) fn is_finished(&self) -> bool {
-        if self.dials_in_flight > 0 || self.redials_being_journaled > 0 {
+        if self.dials_in_flight > 0
+            || self.redials_being_journaled > 0
+            || self.hangups_in_flight > 0
+        {
             return false;
         }
-        // Calls still live hold a run that waits, unless their row has succeeded; the others
-        // stop following them.
-        let live_matters =
-            self.policy.wait.is_some() && self.live.values().any(|call| call.succeeded.is_none());
+        // Calls still live hold a run that waits, unless their row has succeeded (or was
+        // cancelled); the others stop following them.
+        let live_matters = self.policy.wait.is_some()
+            && self
+                .live
+                .values()
+                .any(|call| call.succeeded.is_none() && !call.cancelled);
         if !self.may_read() {
             return !live_matters;
         }
@@ -148,6 +165,7 @@ impl RunState {
             && self.due.is_empty()
             && self.waiting_for_slot.is_empty()
             && !live_matters
+            && !self.escalation_pending()
     }
 
     pub(crate) fn policy(&self) -> &RunPolicy {
@@ -194,6 +212,7 @@ impl RunState {
                 return;
             };
             self.dials_in_flight += 1;
+            self.escalation.dialed(&job);
             self.effects.push(Effect::Dial(job));
         }
     }
@@ -237,35 +256,70 @@ impl RunState {
                 to.as_deref(),
                 problem,
             ))),
-            RowRead::Row(Row::Valid { line, key, request }) => {
-                self.plan(now_ms, &key, line, request)
+            RowRead::Row(Row::Valid {
+                line,
+                key,
+                request,
+                tier,
+            }) => {
+                let row = HeldRow {
+                    key,
+                    line,
+                    request,
+                    tier,
+                };
+                if self.policy.plans_ahead {
+                    self.escalation.hold(row);
+                } else {
+                    self.plan(now_ms, row, 0);
+                }
             }
         }
     }
 
-    /// What to do with one valid row, given what the journal knows of it.
-    fn plan(&mut self, now_ms: i64, key: &str, line: u64, request: DialRequest) {
+    /// What to do with one valid row in round `round`, given what the journal knows of it;
+    /// whether the row is still to settle (false: its outcome stands, or it is refused).
+    fn plan(&mut self, now_ms: i64, row: HeldRow, round: u32) -> bool {
+        let HeldRow {
+            key,
+            line,
+            request,
+            tier,
+        } = row;
+        let key = key.as_str();
         let known = self.history.as_ref().and_then(|h| h.rows.get(key));
         let follows = self.policy.follows();
         let to = request.to.clone();
-        match plan::plan_row(known, &to, &self.policy.redials, follows, now_ms) {
-            RowPlan::Dial { attempt, tries } => {
-                self.ready = Some(Job::new(key, line, request, attempt, tries))
+        let job = |attempt, tries| {
+            let mut job = Job::new(key, line, request.clone(), attempt, tries);
+            job.tier = tier;
+            job.round = round;
+            job
+        };
+        let planned = match self.escalation.repeated_attempt(key, round) {
+            Some(attempt) => RowPlan::Dial {
+                attempt,
+                tries: Default::default(),
+            },
+            None => plan::plan_row(known, &to, &self.policy.redials, follows, now_ms),
+        };
+        match planned {
+            // Many rows start at once when a tier does: they queue as due now, in file order.
+            RowPlan::Dial { attempt, tries } if self.policy.plans_ahead => {
+                self.schedule(job(attempt, tries), now_ms)
             }
+            RowPlan::Dial { attempt, tries } => self.ready = Some(job(attempt, tries)),
             RowPlan::Redial {
                 attempt,
                 not_before_ms,
                 tries,
-            } => self.schedule(Job::new(key, line, request, attempt, tries), not_before_ms),
+            } => self.schedule(job(attempt, tries), not_before_ms),
             RowPlan::DecideRedial {
                 attempt,
                 not_before_ms,
                 because,
                 tries,
-            } => {
-                let job = Job::new(key, line, request, attempt, tries);
-                self.decide_redial(job, not_before_ms, because)
-            }
+            } => self.decide_redial(job(attempt, tries), not_before_ms, because),
             RowPlan::Follow {
                 attempt,
                 transaction_id,
@@ -273,7 +327,7 @@ impl RunState {
                 since_ms,
                 tries,
             } => {
-                let mut job = Job::new(key, line, request, attempt, tries);
+                let mut job = job(attempt, tries);
                 job.request.sma_id = sma_id;
                 self.note(format!(
                     "row {key}: following its call {transaction_id} from before"
@@ -287,6 +341,7 @@ impl RunState {
                     self.outcome.skipped_unknown += 1;
                 }
                 self.print(Line::Placement(RowReport::skipped(key, line, &to)));
+                return false;
             }
             RowPlan::Conflict { called } => {
                 let problem = format!(
@@ -295,8 +350,10 @@ impl RunState {
                 );
                 let report = RowReport::invalid(key, line, Some(&to), problem);
                 self.print(Line::Placement(report));
+                return false;
             }
         }
+        true
     }
 
     /// Journals the decision to dial a row again; it is scheduled once the journal has it.
@@ -377,6 +434,15 @@ impl RunState {
         let report = RowReport::dialed(&job.key, job.line, &job.request.to, job.attempt, &result);
         self.print(Line::Placement(report));
         match result {
+            DialResult::Placed { transaction_id } if self.escalation.won => {
+                // Placed after the run was won: hung up at once, its row cancelled.
+                let target = Target {
+                    sma_id: job.request.sma_id.clone(),
+                    transaction_id,
+                };
+                self.hang_up(vec![target]);
+                self.cancel_row(&job, now_ms);
+            }
             DialResult::Placed { transaction_id } => {
                 job.tries.placed += 1;
                 if self.policy.follows() && !self.logs_unusable {
@@ -461,6 +527,7 @@ impl RunState {
             return;
         }
         *self.outcome.finals.entry(kind).or_default() += 1;
+        self.row_settled(now_ms, &job, kind);
     }
 
     /// An attempt's end line (runs that wait); `still_live`: its call was up when following
@@ -482,6 +549,44 @@ impl RunState {
         );
         end.live = still_live;
         self.print(Line::End(end));
+    }
+
+    /// Hangs these calls up, at the update quota's pace; the run waits for the answers.
+    fn hang_up(&mut self, targets: Vec<Target>) {
+        self.hangups_in_flight += 1;
+        self.effects.push(Effect::HangUp(targets));
+    }
+
+    /// Hangups answered: calls cancelled by `--until first` and not seen to succeed meanwhile
+    /// end `cancelled` (their HANGUP is not waited for).
+    fn hangups_done(&mut self, now_ms: i64) {
+        self.hangups_in_flight = self.hangups_in_flight.saturating_sub(1);
+        if self.hangups_in_flight > 0 {
+            return;
+        }
+        let cancelled: Vec<String> = self
+            .live
+            .iter()
+            .filter(|(_, call)| call.cancelled && call.succeeded.is_none())
+            .map(|(transaction_id, _)| transaction_id.clone())
+            .collect();
+        for transaction_id in cancelled {
+            let Some(call) = self.live.remove(&transaction_id) else {
+                continue;
+            };
+            self.effects
+                .push(Effect::StopFollowing(transaction_id.clone()));
+            let cancelled = Disposition::without_call(DispositionKind::Cancelled);
+            if self.policy.wait.is_some() {
+                self.print_end(&call.job, Some(transaction_id), &cancelled, true);
+            }
+            *self
+                .outcome
+                .finals
+                .entry(DispositionKind::Cancelled)
+                .or_default() += 1;
+            self.row_settled(now_ms, &call.job, DispositionKind::Cancelled);
+        }
     }
 
     /// Nothing new starts: what was waiting to start is dropped (`--resume` finishes it).
@@ -524,7 +629,7 @@ impl RunState {
                     transaction_id: transaction_id.clone(),
                 })
                 .collect();
-            self.effects.push(Effect::HangUp(targets));
+            self.hang_up(targets);
         } else {
             // Calls whose row succeeded do not hold the run.
             let unsettled = self.live.values().filter(|c| c.succeeded.is_none()).count();

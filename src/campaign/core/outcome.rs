@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::super::job::Job;
-use super::super::report::{Line, Tally};
+use super::super::report::{FirstSuccess, Line, Tally};
 use crate::call::DispositionKind;
 use crate::exit::{Exit, Failure};
 
@@ -36,6 +36,10 @@ pub(crate) struct RunOutcome {
     /// The journal could not be written: the run stopped (exit 3).
     pub(crate) journal_broken: bool,
     pub(crate) unknown_dials: Vec<UnknownDial>,
+    /// The first row to succeed, and when.
+    pub(crate) first_success: Option<FirstSuccess>,
+    /// `--until first`: a success ended the run (exit 0 whatever the other rows did).
+    pub(crate) won: bool,
 }
 
 impl RunOutcome {
@@ -72,6 +76,8 @@ impl RunOutcome {
             Exit::Config
         } else if self.interrupted {
             Exit::Interrupted
+        } else if self.won {
+            return Ok(());
         } else if self.gave_up_over_quota {
             Exit::Throttled
         } else if counts.unknown > 0 {
@@ -109,7 +115,14 @@ impl ExitCounts {
                 outcome.finals_of(&[Failed, NotPlaced])
             },
             live: outcome.finals_of(&[Live]),
-            unsuccessful: outcome.finals_of(&[Busy, NoAnswer, Rejected, NotPlaced, Unacknowledged]),
+            unsuccessful: outcome.finals_of(&[
+                Busy,
+                NoAnswer,
+                Rejected,
+                NotPlaced,
+                Unacknowledged,
+                Guarded,
+            ]),
         }
     }
 

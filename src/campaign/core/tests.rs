@@ -6,12 +6,16 @@ use std::time::Duration;
 
 use super::*;
 use crate::aws::Reach;
+use crate::call::DialRequest;
 use crate::call::Success;
 use crate::campaign::ledger::RowLedger;
 use crate::campaign::plan::RedialRules;
 use crate::campaign::report::RowOutcome;
 use crate::exit::Exit;
 use crate::journal::{DialEntry, OutcomeKind};
+
+#[path = "escalation_tests.rs"]
+mod escalation;
 
 const T0: i64 = 1_800_000_000_000;
 
@@ -28,6 +32,11 @@ fn policy() -> RunPolicy {
         },
         success: Success::Answered,
         hangup_on_interrupt: false,
+        until_first: false,
+        escalate_after_ms: None,
+        repeats: 0,
+        repeat_after_ms: 60_000,
+        plans_ahead: false,
     }
 }
 
@@ -62,6 +71,7 @@ fn row(line: u64, key: &str) -> Event {
         line,
         key: key.into(),
         request: request(&to),
+        tier: 1,
     }))
 }
 
@@ -636,6 +646,8 @@ fn hangup_on_interrupt_hangs_up_every_live_call_of_the_run() {
     assert!(!run.state.is_finished());
     run.on(ended("tx1", DispositionKind::Answered));
     run.on(ended("tx2", DispositionKind::Answered));
+    assert!(!run.state.is_finished(), "the hangups are still in flight");
+    run.on(Event::HangUpsDone);
     assert!(run.state.is_finished());
 }
 
@@ -747,6 +759,8 @@ fn history(rows: Vec<(&str, u64, OutcomeKind, Option<DispositionKind>)>) -> Batc
             bridged: None,
             ended_at: None,
             acknowledged_at: None,
+            tier: 1,
+            round: 0,
         };
         ledger.rows.insert(
             key.into(),
@@ -756,6 +770,7 @@ fn history(rows: Vec<(&str, u64, OutcomeKind, Option<DispositionKind>)>) -> Batc
                 to: entry.to.clone(),
                 attempts: vec![entry],
                 redial: None,
+                settled: None,
             },
         );
     }
@@ -784,6 +799,7 @@ fn resume_skips_what_stands_follows_what_is_live_and_refuses_a_changed_row() {
         line: 5,
         key: "r1".into(),
         request: request("+19995550000"),
+        tier: 1,
     }))));
     effects.extend(run.on(Event::RowRead(RowRead::End)));
     assert_eq!(

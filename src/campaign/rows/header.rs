@@ -14,6 +14,8 @@ pub(crate) struct Header {
     /// The row's message to speak, as plain text or as SSML (`--say`, `--say-ssml`).
     pub(crate) say: Option<usize>,
     pub(crate) say_ssml: Option<usize>,
+    /// The row's tier: escalation order (1 when absent).
+    pub(crate) tier: Option<usize>,
     pub(crate) arguments: Vec<(String, usize)>,
     pub(crate) sip_headers: Vec<(String, usize)>,
     pub(crate) width: usize,
@@ -28,6 +30,7 @@ impl Header {
         let mut id = None;
         let mut say = None;
         let mut say_ssml = None;
+        let mut tier = None;
         let mut arguments = Vec::new();
         let mut sip_headers = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -47,6 +50,7 @@ impl Header {
                 "id" => id = Some(index),
                 "say" => say = Some(index),
                 "say_ssml" => say_ssml = Some(index),
+                "tier" => tier = Some(index),
                 _ => {
                     if let Some(key) = name.strip_prefix("arg.").filter(|k| !k.is_empty()) {
                         arguments.push((key.to_string(), index));
@@ -64,8 +68,8 @@ impl Header {
                         sip_headers.push((header.to_string(), index));
                     } else {
                         return Err(bad(format!(
-                            "unknown column {}: expected to, from, id, say, say_ssml, arg.KEY or \
-                             sip.NAME",
+                            "unknown column {}: expected to, from, id, say, say_ssml, tier, arg.KEY \
+                             or sip.NAME",
                             rules::quoted(name)
                         )));
                     }
@@ -86,6 +90,7 @@ impl Header {
             id,
             say,
             say_ssml,
+            tier,
             arguments,
             sip_headers,
             width: fields.len(),

@@ -65,6 +65,8 @@ pub(crate) enum Row {
         line: u64,
         key: String,
         request: DialRequest,
+        /// Its tier (the `tier` column; 1 when absent): escalation order.
+        tier: u32,
     },
     Invalid {
         line: u64,
@@ -280,17 +282,25 @@ impl<R: Read> RowReader<R> {
     /// `problem` when one is given).
     fn row(&self, line: u64, problem: Option<String>) -> Row {
         match self.row_as_written(line, problem) {
-            Row::Valid { line, key, request } if self.defaults.room_for_request_id => {
-                match request.check_room_for_request_id() {
-                    Ok(()) => Row::Valid { line, key, request },
-                    Err(problem) => Row::Invalid {
-                        line,
-                        key,
-                        to: Some(request.to),
-                        problem: format!("line {line}: arg. columns: {problem}"),
-                    },
-                }
-            }
+            Row::Valid {
+                line,
+                key,
+                request,
+                tier,
+            } if self.defaults.room_for_request_id => match request.check_room_for_request_id() {
+                Ok(()) => Row::Valid {
+                    line,
+                    key,
+                    request,
+                    tier,
+                },
+                Err(problem) => Row::Invalid {
+                    line,
+                    key,
+                    to: Some(request.to),
+                    problem: format!("line {line}: arg. columns: {problem}"),
+                },
+            },
             row => row,
         }
     }
@@ -336,14 +346,40 @@ impl<R: Read> RowReader<R> {
             )),
             _ => Ok(()),
         };
-        match checked_id.and_then(|()| self.request()) {
-            Ok(request) => Row::Valid {
+        let built = checked_id
+            .and_then(|()| self.request())
+            .and_then(|request| Ok((request, self.tier()?)));
+        match built {
+            Ok((request, tier)) => Row::Valid {
                 line,
                 key: key_of(id.clone()),
                 request,
+                tier,
             },
             Err(problem) => invalid(problem),
         }
+    }
+
+    /// The row's tier: a whole number from 1 (1 when the column is absent or the cell empty).
+    fn tier(&self) -> Result<u32, String> {
+        let Some(index) = self.header.tier else {
+            return Ok(1);
+        };
+        match self.named("tier", index)? {
+            None => Ok(1),
+            Some(text) => match text.parse::<u32>() {
+                Ok(tier) if tier >= 1 => Ok(tier),
+                _ => Err(format!(
+                    "column tier: {} is not a tier (a whole number from 1)",
+                    rules::quoted(&text)
+                )),
+            },
+        }
+    }
+
+    /// Whether the file orders its rows in tiers (it has a `tier` column).
+    pub(crate) fn has_tiers(&self) -> bool {
+        self.header.tier.is_some()
     }
 
     /// The row's call-out: its own message (a `say` or `say_ssml` cell) or the run's, checked
@@ -526,7 +562,10 @@ pub(super) mod tests {
     #[test]
     fn columns_map_to_the_call() {
         let rows = rows(b"to,id,arg.ticket,sip.X-Ticket,from\n+12065550123,r1,INC-1,INC-1,\n+12065550124,,,,+12065550101\n").unwrap();
-        let Row::Valid { line, key, request } = &rows[0] else {
+        let Row::Valid {
+            line, key, request, ..
+        } = &rows[0]
+        else {
             panic!("{rows:?}")
         };
         assert_eq!((*line, key.as_str()), (2, "r1"));

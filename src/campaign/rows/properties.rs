@@ -279,7 +279,7 @@ proptest! {
         let rows = read_all(&text, defaults()).map_err(|f| TestCaseError::fail(f.message))?;
         prop_assert_eq!(rows.len(), generated.len());
         for (index, (row, (wanted, sip_headers))) in rows.iter().zip(&expected).enumerate() {
-            let Row::Valid { line, key, request } = row else {
+            let Row::Valid { line, key, request, .. } = row else {
                 return Err(TestCaseError::fail(format!("{row:?} from {wanted:?}")));
             };
             let wanted_line = index as u64 + 2;
