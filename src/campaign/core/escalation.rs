@@ -118,10 +118,7 @@ impl RunState {
         if self.escalation.repeat_at_ms.is_some() {
             return;
         }
-        loop {
-            let Some(tier) = self.escalation.next_tier() else {
-                break;
-            };
+        while let Some(tier) = self.escalation.next_tier() {
             let deadline = self
                 .policy
                 .escalate_after_ms
