@@ -12,6 +12,7 @@ mod campaigns;
 mod cli;
 mod deployable;
 mod dial_hangup;
+mod escalation;
 mod faults;
 mod hostile;
 mod independent_client;

@@ -122,6 +122,27 @@ impl RunState {
                     self.print_end(&call.job, Some(transaction_id), &shown, still_live);
                 }
             }
+            // Hung up by `--until first`: its row ends cancelled, whatever the HANGUP says.
+            None if call.cancelled => {
+                let cancelled = Disposition {
+                    disposition: DispositionKind::Cancelled,
+                    ..disposition
+                };
+                if self.policy.wait.is_some() {
+                    self.print_end(
+                        &call.job,
+                        Some(transaction_id),
+                        &cancelled,
+                        news != News::Ended,
+                    );
+                }
+                *self
+                    .outcome
+                    .finals
+                    .entry(DispositionKind::Cancelled)
+                    .or_default() += 1;
+                self.row_settled(now_ms, &call.job, DispositionKind::Cancelled);
+            }
             None => self.attempt_ended(now_ms, call.job, Some(transaction_id), disposition),
         }
     }

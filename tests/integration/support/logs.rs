@@ -138,3 +138,22 @@ pub fn wait_for_handler_events(sandbox: &Sandbox, kind: &str, count: usize) -> V
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// When the handler logged its first event of `kind` (the log event's timestamp, the sandbox's
+/// clock), if it has.
+pub fn first_handler_event_ms(sandbox: &Sandbox, kind: &str) -> Option<i64> {
+    let client = logs_client(sandbox);
+    current_thread_runtime().block_on(async {
+        let page = client
+            .filter_log_events()
+            .log_group_name(HANDLER_LOG_GROUP)
+            .filter_pattern(format!("\"{kind}\""))
+            .send()
+            .await
+            .ok()?;
+        page.events()
+            .iter()
+            .filter_map(|event| event.timestamp())
+            .min()
+    })
+}
