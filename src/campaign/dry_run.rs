@@ -2,6 +2,7 @@
 //! and writing nothing: every row (valid ones as `would_dial`, invalid ones with their line and
 //! column), then a summary: the rate, the time the run would take at least, the cap on live calls.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -26,6 +27,22 @@ struct DryRunSummary {
     /// Calls live at once, at most (`None`: no cap of chimecall's own).
     max_active: Option<usize>,
     attempts: u32,
+    /// Escalation: rows per tier (a file with a `tier` column), rounds, `--until first`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tiers: Option<BTreeMap<u32, u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    escalation: Option<EscalationPlan>,
+}
+
+/// What an escalating run would do, at worst.
+#[derive(Debug, Serialize)]
+struct EscalationPlan {
+    until_first: bool,
+    rounds: u32,
+    escalate_after_seconds: Option<u64>,
+    repeat_after_seconds: u64,
+    /// Every tier of every round exhausted, each attempt taking its whole `--timeout`.
+    worst_case_seconds: u64,
 }
 
 impl fmt::Display for DryRunSummary {
@@ -59,6 +76,37 @@ impl fmt::Display for DryRunSummary {
         if self.attempts > 1 {
             write!(f, "; up to {} attempts per row", self.attempts)?;
         }
+        if let Some(tiers) = &self.tiers {
+            let shown: Vec<String> = tiers
+                .iter()
+                .map(|(tier, rows)| format!("tier {tier}: {rows}"))
+                .collect();
+            write!(f, "; {}", shown.join(", "))?;
+        }
+        if let Some(plan) = &self.escalation {
+            write!(
+                f,
+                "; {}{}{}; at worst {}",
+                if plan.until_first {
+                    "stops at the first success"
+                } else {
+                    "dials every row to its end"
+                },
+                plan.escalate_after_seconds
+                    .map_or(String::new(), |s| format!(
+                        ", the next tier after {s} s at the latest"
+                    )),
+                if plan.rounds > 1 {
+                    format!(
+                        ", {} rounds {} s apart",
+                        plan.rounds, plan.repeat_after_seconds
+                    )
+                } else {
+                    String::new()
+                },
+                humantime::format_duration(std::time::Duration::from_secs(plan.worst_case_seconds))
+            )?;
+        }
         Ok(())
     }
 }
@@ -72,6 +120,8 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
     };
     let mut rows = source::open_rows(&source, output)?;
     let (mut total, mut valid, mut bad) = (0u64, 0u64, 0u64);
+    let mut tiers: BTreeMap<u32, u64> = BTreeMap::new();
+    let tiered = rows.reader.has_tiers();
     let mut unreadable = None;
     loop {
         let row = match rows.reader.next_row() {
@@ -95,16 +145,22 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
                 RowReport::invalid(&key, line, to.as_deref(), problem)
             }
             Row::Valid {
-                line, key, request, ..
+                line,
+                key,
+                request,
+                tier,
             } => {
                 valid += 1;
+                *tiers.entry(tier).or_default() += 1;
                 // What would be sent: each dial's own id included.
                 let sent = if options.request_id() {
                     request.with_request_id("<a new id for each dial>")
                 } else {
                     request
                 };
-                RowReport::would_dial(&key, line, &sent)
+                let mut report = RowReport::would_dial(&key, line, &sent);
+                report.tier = tiered.then_some(tier);
+                report
             }
         };
         output.result(&report)?;
@@ -119,6 +175,8 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
         expected_seconds: rate.map(|rate| valid.saturating_sub(1) as f64 / rate),
         max_active: (options.policy.max_active > 0).then_some(options.policy.max_active),
         attempts: options.policy.redials.attempts,
+        escalation: escalation_plan(options, &tiers, tiered),
+        tiers: tiered.then_some(tiers),
     })?;
     if let Some(failure) = unreadable {
         return Err(failure.into());
@@ -132,4 +190,40 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
         return Err(Failure::new(Exit::Usage, message).into());
     }
     Ok(())
+}
+
+/// The plan of a run that escalates (tiers, rounds, `--until first`), at worst: every attempt
+/// of every row takes its whole `--timeout` and `--redial-after`, tier after tier (or each tier
+/// `--escalate-after` long at most), round after round.
+fn escalation_plan(
+    options: &RunOptions,
+    tiers: &BTreeMap<u32, u64>,
+    tiered: bool,
+) -> Option<EscalationPlan> {
+    let policy = &options.policy;
+    let wait = policy.wait?;
+    if !(tiered || policy.until_first || policy.repeats > 0) {
+        return None;
+    }
+    let attempts = u64::from(policy.redials.attempts);
+    let per_attempt = wait.as_secs() + (policy.redials.redial_after_ms / 1000) as u64;
+    let tier_at_worst = attempts * per_attempt;
+    let tier_seconds = match policy.escalate_after_ms {
+        // A tier hands over after --escalate-after; the last one runs its course.
+        Some(after) => {
+            let after = (after / 1000) as u64;
+            (tiers.len().saturating_sub(1) as u64) * after.min(tier_at_worst) + tier_at_worst
+        }
+        None => tiers.len().max(1) as u64 * tier_at_worst,
+    };
+    let rounds = policy.repeats + 1;
+    let repeat_after = (policy.repeat_after_ms / 1000) as u64;
+    Some(EscalationPlan {
+        until_first: policy.until_first,
+        rounds,
+        escalate_after_seconds: policy.escalate_after_ms.map(|ms| (ms / 1000) as u64),
+        repeat_after_seconds: repeat_after,
+        worst_case_seconds: u64::from(rounds) * tier_seconds
+            + u64::from(policy.repeats) * repeat_after,
+    })
 }

@@ -156,7 +156,15 @@ fn timeline(html: &mut String, batch: &BatchLedger) {
     const GAP: f64 = 3.0;
     let now = chimecall_model::clock::now_ms();
     let mut bars = Vec::new();
-    for row in batch.rows_in_order() {
+    // Grouped by tier, in the order of the file within each.
+    let mut ordered: Vec<(u32, &crate::campaign::ledger::RowLedger)> = batch
+        .rows_in_order()
+        .into_iter()
+        .map(|row| (row.attempts.iter().map(|a| a.tier).min().unwrap_or(1), row))
+        .collect();
+    ordered.sort_by_key(|(tier, _)| *tier);
+    let tiered = ordered.iter().any(|(tier, _)| *tier > 1);
+    for (_, row) in ordered {
         for attempt in &row.attempts {
             let Some(start) = attempt.time_ms() else {
                 continue;
@@ -200,11 +208,14 @@ fn timeline(html: &mut String, batch: &BatchLedger) {
         let x = LEFT + WIDTH * (start - first) as f64 / span;
         let width = (WIDTH * (end - start) as f64 / span).max(2.0);
         let disposition = attempt.disposition();
-        let label = if attempt.attempt > 1 {
+        let mut label = if attempt.attempt > 1 {
             format!("{} (attempt {})", row.key, attempt.attempt)
         } else {
             row.key.clone()
         };
+        if tiered {
+            label = format!("T{} · {label}", attempt.tier);
+        }
         let _ = writeln!(
             html,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
@@ -217,6 +228,20 @@ fn timeline(html: &mut String, batch: &BatchLedger) {
             escape(&label),
             escape(&row.to),
             (end - start) as f64 / 1000.0
+        );
+    }
+    // The moment of the batch's first success: a line across the timeline.
+    if let Some(at) = BatchSummary::of(batch)
+        .first_success
+        .and_then(|first| chimecall_model::clock::parse_rfc3339_ms(&first.at))
+        .filter(|at| (first..=last).contains(at))
+    {
+        let x = LEFT + WIDTH * (at - first) as f64 / span;
+        let bottom = bars.len() as f64 * (BAR + GAP);
+        let _ = writeln!(
+            html,
+            "<line class=\"first-success\" x1=\"{x:.1}\" y1=\"0\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" \
+             stroke=\"#1b7a43\" stroke-width=\"2\" stroke-dasharray=\"4 3\"><title>first success</title></line>"
         );
     }
     let axis_y = bars.len() as f64 * (BAR + GAP) + 14.0;

@@ -261,6 +261,7 @@ mod tests {
             bridged: None,
             ended_at: disposition.map(|_| "2026-12-01T10:00:30.000Z".to_string()),
             acknowledged_at: None,
+            answered_at: None,
             tier: 1,
             round: 0,
         }

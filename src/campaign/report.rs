@@ -68,6 +68,9 @@ pub(crate) struct RowReport {
     /// `--dry-run`: the ArgumentsMap the row's dial would send.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) arguments: Option<BTreeMap<String, String>>,
+    /// `--dry-run` of a file with tiers: the row's tier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) tier: Option<u32>,
 }
 
 impl RowReport {
@@ -82,6 +85,7 @@ impl RowReport {
             resolved_by: None,
             attempt: None,
             arguments: None,
+            tier: None,
         }
     }
 
@@ -191,9 +195,15 @@ impl fmt::Display for RowReport {
                 Some(code) => format!("{code}: {}", one_line(&error.message)),
                 None => one_line(&error.message),
             },
-            (None, None, Some(arguments)) => arguments
-                .iter()
-                .map(|(key, value)| format!("{}={}", cell(key), cell(value)))
+            (None, None, Some(arguments)) => self
+                .tier
+                .map(|tier| format!("tier={tier}"))
+                .into_iter()
+                .chain(
+                    arguments
+                        .iter()
+                        .map(|(key, value)| format!("{}={}", cell(key), cell(value))),
+                )
                 .collect::<Vec<_>>()
                 .join(" "),
             (None, None, None) => String::new(),

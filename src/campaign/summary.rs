@@ -32,6 +32,23 @@ pub(crate) struct BatchSummary {
     pub(crate) live: usize,
     /// Who acknowledged (`--ack`), and when, in the order they did.
     pub(crate) acknowledged: Vec<Acknowledgement>,
+    /// Escalation: the highest tier dialed, and the rounds (`--repeat`) reached.
+    pub(crate) tiers: u32,
+    pub(crate) rounds: u32,
+    /// The first row to succeed (its success's time as the journal learned it).
+    pub(crate) first_success: Option<FirstSuccessSeen>,
+}
+
+/// The batch's first success, as the journal tells it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FirstSuccessSeen {
+    pub(crate) row: String,
+    pub(crate) to: String,
+    pub(crate) disposition: DispositionKind,
+    pub(crate) tier: u32,
+    /// 1 for the first round.
+    pub(crate) round: u32,
+    pub(crate) at: String,
 }
 
 /// One row whose callee pressed the acknowledgement key.
@@ -107,6 +124,17 @@ impl BatchSummary {
             unknown: count(DispositionKind::Unknown),
             live: count(DispositionKind::Live),
             acknowledged: acknowledgements(&rows),
+            tiers: rows
+                .iter()
+                .flat_map(|row| row.attempts.iter().map(|a| a.tier))
+                .max()
+                .unwrap_or(1),
+            rounds: rows
+                .iter()
+                .flat_map(|row| row.attempts.iter().map(|a| a.round + 1))
+                .max()
+                .unwrap_or(1),
+            first_success: first_success(&rows),
             dispositions,
             digits,
         }
@@ -133,6 +161,29 @@ impl RowSummary {
             redial_not_before: row.redial.as_ref().map(|r| r.not_before.clone()),
         }
     }
+}
+
+/// The earliest success of the batch: when it was acknowledged, else answered, else ended.
+fn first_success(rows: &[&RowLedger]) -> Option<FirstSuccessSeen> {
+    rows.iter()
+        .flat_map(|row| row.attempts.iter().map(move |attempt| (row, attempt)))
+        .filter(|(_, attempt)| attempt.disposition().is_success())
+        .filter_map(|(row, attempt)| {
+            let at = attempt
+                .acknowledged_at
+                .clone()
+                .or_else(|| attempt.answered_at.clone())
+                .or_else(|| attempt.ended_at.clone())?;
+            Some(FirstSuccessSeen {
+                row: row.key.clone(),
+                to: row.to.clone(),
+                disposition: attempt.disposition(),
+                tier: attempt.tier,
+                round: attempt.round + 1,
+                at,
+            })
+        })
+        .min_by(|a, b| a.at.cmp(&b.at))
 }
 
 /// The rows acknowledged, earliest first (those whose time is unknown last).
@@ -211,6 +262,26 @@ impl fmt::Display for BatchSummary {
                 .map(|(digits, n)| format!("{} ×{n}", cell(digits)))
                 .collect();
             writeln!(f, "  digits entered: {}", entered.join(", "))?;
+        }
+        if self.tiers > 1 || self.rounds > 1 {
+            writeln!(
+                f,
+                "  escalation: {} reached, {}",
+                crate::text::count(self.tiers as usize, "tier", "tiers"),
+                crate::text::count(self.rounds as usize, "round", "rounds")
+            )?;
+        }
+        if let Some(first) = &self.first_success {
+            writeln!(
+                f,
+                "  first success: {} ({}) {} at {}, tier {}, round {}",
+                cell(&first.row),
+                cell(&first.to),
+                first.disposition,
+                first.at,
+                first.tier,
+                first.round
+            )?;
         }
         for ack in &self.acknowledged {
             writeln!(

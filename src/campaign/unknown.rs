@@ -77,6 +77,7 @@ fn entry_of(dial: &UnknownDial, batch: &str) -> DialEntry {
         bridged: None,
         ended_at: None,
         acknowledged_at: None,
+        answered_at: None,
         tier: 1,
         round: 0,
     }

@@ -562,6 +562,7 @@ async fn settle_unknown(lost: LostAnswer<'_>, around: &DialContext<'_>) -> DialR
         bridged: None,
         ended_at: None,
         acknowledged_at: None,
+        answered_at: None,
         tier: 1,
         round: 0,
     };

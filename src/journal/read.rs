@@ -120,6 +120,9 @@ pub(crate) struct DialEntry {
     /// When the callee pressed the acknowledgement key (`--ack`), as the journal learned it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) acknowledged_at: Option<String>,
+    /// When the journal learned the call was answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) answered_at: Option<String>,
     /// Escalating runs: the row's tier and the round of `--repeat` it was dialed in.
     pub(crate) tier: u32,
     pub(crate) round: u32,
@@ -211,6 +214,7 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     bridged: None,
                     ended_at: None,
                     acknowledged_at: None,
+                    answered_at: None,
                     tier: intent.tier.unwrap_or(1),
                     round: intent.round.unwrap_or(0),
                 });
@@ -243,6 +247,9 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     }
                     if note.state == "acknowledged" && entry.acknowledged_at.is_none() {
                         entry.acknowledged_at = Some(line.time.clone());
+                    }
+                    if note.answered == Some(true) && entry.answered_at.is_none() {
+                        entry.answered_at = Some(line.time.clone());
                     }
                     // The fullest word on how it ended wins: the first record with a disposition.
                     if entry.disposition.is_none() && note.disposition.is_some() {

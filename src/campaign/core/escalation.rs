@@ -210,7 +210,10 @@ impl RunState {
         }
         let first = FirstSuccess::new(job, kind, now_ms);
         self.outcome.first_success = Some(first.clone());
-        self.print(Line::FirstSuccess(first));
+        // Named on stdout where it decides something: a run that stops at it, or escalates.
+        if self.policy.until_first || self.policy.plans_ahead {
+            self.print(Line::FirstSuccess(first));
+        }
         if self.policy.until_first {
             self.win(now_ms);
         }

@@ -759,6 +759,7 @@ fn history(rows: Vec<(&str, u64, OutcomeKind, Option<DispositionKind>)>) -> Batc
             bridged: None,
             ended_at: None,
             acknowledged_at: None,
+            answered_at: None,
             tier: 1,
             round: 0,
         };
