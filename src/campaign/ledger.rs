@@ -178,6 +178,7 @@ mod tests {
             row: Some(row.into()),
             line: Some(2),
             attempt: Some(attempt),
+            repeat: false,
         })
     }
 

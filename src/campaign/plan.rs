@@ -247,6 +247,7 @@ mod tests {
             bridged: None,
             ended_at: disposition.map(|_| "2026-12-01T10:00:30.000Z".to_string()),
             acknowledged_at: None,
+            repeat: false,
         }
     }
 

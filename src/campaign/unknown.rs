@@ -77,5 +77,6 @@ fn entry_of(dial: &UnknownDial, batch: &str) -> DialEntry {
         bridged: None,
         ended_at: None,
         acknowledged_at: None,
+        repeat: false,
     }
 }

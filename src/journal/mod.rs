@@ -125,6 +125,7 @@ mod tests {
             row: None,
             line: None,
             attempt: None,
+            repeat: false,
         })
     }
 

@@ -120,6 +120,9 @@ pub(crate) struct DialEntry {
     /// When the callee pressed the acknowledgement key (`--ack`), as the journal learned it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) acknowledged_at: Option<String>,
+    /// Placed with `--allow-repeat` over the guard's limit (the intent's `repeat`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) repeat: bool,
 }
 
 impl DialEntry {
@@ -208,6 +211,7 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     bridged: None,
                     ended_at: None,
                     acknowledged_at: None,
+                    repeat: intent.repeat,
                 });
             }
             Record::Outcome(outcome) => {

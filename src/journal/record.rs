@@ -56,6 +56,10 @@ pub(crate) struct Intent {
     /// Bulk runs: which attempt at the row this is (1 when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) attempt: Option<u32>,
+    /// A deliberate repeat: placed with `--allow-repeat` although the guard would have held it
+    /// (`"repeat": true`; absent otherwise). It counts against the guard like any call.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) repeat: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]

@@ -747,6 +747,7 @@ fn history(rows: Vec<(&str, u64, OutcomeKind, Option<DispositionKind>)>) -> Batc
             bridged: None,
             ended_at: None,
             acknowledged_at: None,
+            repeat: false,
         };
         ledger.rows.insert(
             key.into(),
