@@ -34,11 +34,16 @@ impl Limit {
     pub(crate) fn window_ms(self) -> i64 {
         self.window.as_millis() as i64
     }
+
+    /// The window as `--guard` writes it: `1m`, `15m`, `1h30m`.
+    pub(crate) fn window_text(self) -> String {
+        compact(self.window)
+    }
 }
 
 impl fmt::Display for Limit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.calls, compact(self.window))
+        write!(f, "{}/{}", self.calls, self.window_text())
     }
 }
 

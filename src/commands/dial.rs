@@ -182,11 +182,22 @@ fn held_words(guard: &Guard, verdict: &Verdict, to: &str, now_ms: i64) -> String
     else {
         return format!("--guard {guard} lets this call go now");
     };
-    let times: Vec<String> = earlier.iter().map(|&t| rfc3339(t)).collect();
-    let window = limit.to_string();
-    let window = window.split_once('/').map_or("", |(_, w)| w).to_string();
+    // The latest few: a generous limit may count many calls.
+    const SHOWN: usize = 5;
+    let mut times: Vec<String> = earlier
+        .iter()
+        .rev()
+        .take(SHOWN)
+        .rev()
+        .map(|&t| rfc3339(t))
+        .collect();
+    if earlier.len() > SHOWN {
+        times.insert(0, format!("{} earlier, ...", earlier.len() - SHOWN));
+    }
+    let window = limit.window_text();
     format!(
-        "--guard {guard} holds this call: {} was called {} in the last {window} (at {}) and          {limit} allows no more; it is free at {} (in {})",
+        "--guard {guard} holds this call: {} was called {} in the last {window} (at {}) and \
+         {limit} allows no more; it is free at {} (in {})",
         crate::text::cell(to),
         crate::text::count(earlier.len(), "time", "times"),
         times.join(", "),

@@ -13,6 +13,7 @@ mod cli;
 mod deployable;
 mod dial_hangup;
 mod faults;
+mod guard;
 mod hostile;
 mod independent_client;
 mod interrupts;
