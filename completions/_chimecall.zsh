@@ -15,7 +15,7 @@ _chimecall() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -52,6 +52,7 @@ _arguments "${_arguments_options[@]}" : \
 '(--say-ssml)--say=[The message the call-out handler speaks when the call is answered, plain text of at most 1,000 characters (976 with --ack); a CSV column \`say\` wins over it (docs/callout.md)]:TEXT:_default' \
 '--say-ssml=[The message as SSML\: one well-formed <speak> document; a CSV column \`say_ssml\` wins]:SSML:_default' \
 '(--success)--ack=[The key that acknowledges the message (0-9 or *)\: a call whose callee presses it is \`acknowledged\` and its row succeeds; one answered without it is \`unacknowledged\`]:KEY:_default' \
+'--guard=[Calls to one number at most, per window\: N/DURATION,... (a call counts in every window it falls in; placed or unknown dials of this journal, any batch), or off (default\: CHIMECALL_GUARD, then chimecall_guard in the AWS profile, then 1/1m,3/15m)]:N/DURATION,...|off:_default' \
 '--wait=[After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)]:STATE:(answered ended)' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
 '--log-group=[Handler log group to follow (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
@@ -64,7 +65,7 @@ _arguments "${_arguments_options[@]}" : \
 '--success=[With --wait ended\: what a row must do to succeed\: answered, or digits\:REGEX (an answered call whose digits do not all match is unacknowledged)]:answered|digits:REGEX:_default' \
 '--rate=[Calls started per second, fractions allowed; 0 means no limit]:N:_default' \
 '--concurrency=[Requests in flight at most]:N:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -75,6 +76,7 @@ _arguments "${_arguments_options[@]}" : \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
 '--no-request-id[Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal'\''s dial_id) that lets \`resolve\` find the call in the handler'\''s logs]' \
 '(--wait)--dry-run[Show the request that would be sent (with --file\: check every row and show what would be dialed), and send nothing]' \
+'(--file)--allow-repeat[Place the call though the guard would hold it (the number was called too recently); the journal marks it a deliberate repeat]' \
 '(--resume)--again[Dial every row anew as a new batch, though the journal shows the file was dialed before]' \
 '--hangup-on-interrupt[Ctrl-C hangs up the run'\''s live calls instead of following them to their end]' \
 '--resume[Skip every row that already has an outcome in the journal]' \
@@ -100,7 +102,7 @@ _arguments "${_arguments_options[@]}" : \
 '--rate=[Updates per second when ending many calls (default\: a fresh account'\''s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)]:N:_default' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
 '--log-group=[Handler log group to follow (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -127,7 +129,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '*--arg=[Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})]:KEY=VALUE:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -152,7 +154,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--since=[Only dials this recent (10m, 24h) or since this time]:WHEN:_default' \
 '(--offline)--log-group=[Handler log group to ask (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA'\''s /aws/lambda/<function>)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -180,7 +182,7 @@ _arguments "${_arguments_options[@]}" : \
 '--min-age=[Leave alone dials younger than this\: another chimecall may still be waiting for them]:DURATION:_default' \
 '--settle=[How far past a dial the logs must reach (with other calls'\'' NEW_OUTBOUND_CALL events) before their silence means "not placed"]:DURATION:_default' \
 '--log-group=[Handler log group to search (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial'\''s SMA'\''s /aws/lambda/<function>)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -205,7 +207,7 @@ _arguments "${_arguments_options[@]}" : \
 '--batch=[Only this batch\: the name \`dial --file\` printed (by default the file'\''s path)]:NAME:_default' \
 '--since=[Only batches dialed this recently (10m, 24h) or since this time]:WHEN:_default' \
 '--html=[Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file]:PATH:_files' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -233,7 +235,7 @@ _arguments "${_arguments_options[@]}" : \
 '--since=[How far back to look\: a duration (10m, 24h) or a time (2026-11-29T19\:00\:00Z)]:WHEN:_default' \
 '--interval=[Poll this often, 100ms at least (default\: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)]:DURATION:_default' \
 '--timeout=[With --follow\: give up after this long (exit 6)]:DURATION:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -276,7 +278,7 @@ _arguments "${_arguments_options[@]}" : \
 '--function-name=[The handler'\''s function name (the SIP media application'\''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)]:NAME:_default' \
 '--callees=[Script the callees\: a TOML file of \[\[callee\]\] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits]:FILE:_files' \
 '--time-scale=[Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled]:F:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -301,7 +303,7 @@ _arguments "${_arguments_options[@]}" : \
 (demo)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Number the demo calls (it only rings inside the sandbox)]:E164:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -324,7 +326,7 @@ _arguments "${_arguments_options[@]}" : \
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--dir=[Write the script into this directory instead of stdout]:DIR:_files' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -347,7 +349,7 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (man)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \

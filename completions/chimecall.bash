@@ -311,7 +311,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__dial)
-            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --say --say-ssml --ack --no-request-id --dry-run --wait --timeout --log-group --file --batch --again --max-active --attempts --redial-after --redial --success --hangup-on-interrupt --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --say --say-ssml --ack --no-request-id --dry-run --guard --allow-repeat --wait --timeout --log-group --file --batch --again --max-active --attempts --redial-after --redial --success --hangup-on-interrupt --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,6 +346,10 @@ _chimecall() {
                     return 0
                     ;;
                 --ack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

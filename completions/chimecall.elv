@@ -18,7 +18,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
     }
     var completions = [
         &'chimecall'= {
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -58,6 +58,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --say 'The message the call-out handler speaks when the call is answered, plain text of at most 1,000 characters (976 with --ack); a CSV column `say` wins over it (docs/callout.md)'
             cand --say-ssml 'The message as SSML: one well-formed <speak> document; a CSV column `say_ssml` wins'
             cand --ack 'The key that acknowledges the message (0-9 or *): a call whose callee presses it is `acknowledged` and its row succeeds; one answered without it is `unacknowledged`'
+            cand --guard 'Calls to one number at most, per window: N/DURATION,... (a call counts in every window it falls in; placed or unknown dials of this journal, any batch), or off (default: CHIMECALL_GUARD, then chimecall_guard in the AWS profile, then 1/1m,3/15m)'
             cand --wait 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)'
             cand --timeout 'How long --wait waits'
             cand --log-group 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
@@ -70,7 +71,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --success 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)'
             cand --rate 'Calls started per second, fractions allowed; 0 means no limit'
             cand --concurrency 'Requests in flight at most'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -81,6 +82,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
             cand --no-request-id 'Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal''s dial_id) that lets `resolve` find the call in the handler''s logs'
             cand --dry-run 'Show the request that would be sent (with --file: check every row and show what would be dialed), and send nothing'
+            cand --allow-repeat 'Place the call though the guard would hold it (the number was called too recently); the journal marks it a deliberate repeat'
             cand --again 'Dial every row anew as a new batch, though the journal shows the file was dialed before'
             cand --hangup-on-interrupt 'Ctrl-C hangs up the run''s live calls instead of following them to their end'
             cand --resume 'Skip every row that already has an outcome in the journal'
@@ -104,7 +106,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --rate 'Updates per second when ending many calls (default: a fresh account''s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)'
             cand --timeout 'How long --wait waits'
             cand --log-group 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -128,7 +130,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;update'= {
             cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --arg 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -150,7 +152,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;calls'= {
             cand --since 'Only dials this recent (10m, 24h) or since this time'
             cand --log-group 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA''s /aws/lambda/<function>)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -176,7 +178,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --min-age 'Leave alone dials younger than this: another chimecall may still be waiting for them'
             cand --settle 'How far past a dial the logs must reach (with other calls'' NEW_OUTBOUND_CALL events) before their silence means "not placed"'
             cand --log-group 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial''s SMA''s /aws/lambda/<function>)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -199,7 +201,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --batch 'Only this batch: the name `dial --file` printed (by default the file''s path)'
             cand --since 'Only batches dialed this recently (10m, 24h) or since this time'
             cand --html 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -225,7 +227,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --since 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)'
             cand --interval 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)'
             cand --timeout 'With --follow: give up after this long (exit 6)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -265,7 +267,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --function-name 'The handler''s function name (the SIP media application''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)'
             cand --callees 'Script the callees: a TOML file of [[callee]] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits'
             cand --time-scale 'Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -288,7 +290,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;demo'= {
             cand --to 'Number the demo calls (it only rings inside the sandbox)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -309,7 +311,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;completions'= {
             cand --dir 'Write the script into this directory instead of stdout'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -329,7 +331,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --version 'Print version'
         }
         &'chimecall;man'= {
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'

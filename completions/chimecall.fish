@@ -24,7 +24,7 @@ function __fish_chimecall_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c chimecall -n "__fish_chimecall_needs_command" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -58,6 +58,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l sip-header 
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l say -d 'The message the call-out handler speaks when the call is answered, plain text of at most 1,000 characters (976 with --ack); a CSV column `say` wins over it (docs/callout.md)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l say-ssml -d 'The message as SSML: one well-formed <speak> document; a CSV column `say_ssml` wins' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l ack -d 'The key that acknowledges the message (0-9 or *): a call whose callee presses it is `acknowledged` and its row succeeds; one answered without it is `unacknowledged`' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l guard -d 'Calls to one number at most, per window: N/DURATION,... (a call counts in every window it falls in; placed or unknown dials of this journal, any batch), or off (default: CHIMECALL_GUARD, then chimecall_guard in the AWS profile, then 1/1m,3/15m)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l wait -d 'After dialing, follow the call until it is answered or has ended (exit 5 if it ends unanswered, 6 at --timeout)' -r -f -a "answered\t''
 ended\t''"
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l timeout -d 'How long --wait waits' -r
@@ -71,7 +72,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redial -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l success -d 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l rate -d 'Calls started per second, fractions allowed; 0 means no limit' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l concurrency -d 'Requests in flight at most' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -82,6 +83,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l attempt-tim
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l no-request-id -d 'Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal\'s dial_id) that lets `resolve` find the call in the handler\'s logs'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l dry-run -d 'Show the request that would be sent (with --file: check every row and show what would be dialed), and send nothing'
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l allow-repeat -d 'Place the call though the guard would hold it (the number was called too recently); the journal marks it a deliberate repeat'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l again -d 'Dial every row anew as a new batch, though the journal shows the file was dialed before'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l hangup-on-interrupt -d 'Ctrl-C hangs up the run\'s live calls instead of following them to their end'
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l resume -d 'Skip every row that already has an outcome in the journal'
@@ -99,7 +101,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'A
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l rate -d 'Updates per second when ending many calls (default: a fresh account\'s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l timeout -d 'How long --wait waits' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l log-group -d 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -117,7 +119,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s h -l help
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l arg -d 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -133,7 +135,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l log-group -d 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA\'s /aws/lambda/<function>)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -153,7 +155,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l since -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l min-age -d 'Leave alone dials younger than this: another chimecall may still be waiting for them' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l settle -d 'How far past a dial the logs must reach (with other calls\' NEW_OUTBOUND_CALL events) before their silence means "not placed"' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l log-group -d 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial\'s SMA\'s /aws/lambda/<function>)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -170,7 +172,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s V -l ver
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l batch -d 'Only this batch: the name `dial --file` printed (by default the file\'s path)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l since -d 'Only batches dialed this recently (10m, 24h) or since this time' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l html -d 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file' -r -F
-complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -190,7 +192,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l timeout -d 'With --follow: give up after this long (exit 6)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -223,7 +225,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l seed -d 
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l function-name -d 'The handler\'s function name (the SIP media application\'s LambdaArn ends with it; its logs go to /aws/lambda/NAME)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l callees -d 'Script the callees: a TOML file of [[callee]] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits' -r -F
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l time-scale -d 'Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -240,7 +242,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l redact -
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l to -d 'Number the demo calls (it only rings inside the sandbox)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -255,7 +257,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l redact -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l dir -d 'Write the script into this directory instead of stdout' -r -F
-complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -269,7 +271,7 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s q -l
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and chimecall_log_group (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''

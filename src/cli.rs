@@ -31,8 +31,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from and
-    /// chimecall_log_group (default: AWS_PROFILE, then "default")
+    /// AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from,
+    /// chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) profile: Option<String>,
 
@@ -167,6 +167,17 @@ pub(crate) struct DialArgs {
     /// dialed), and send nothing
     #[arg(long, conflicts_with = "wait")]
     pub(crate) dry_run: bool,
+
+    /// Calls to one number at most, per window: N/DURATION,... (a call counts in every window it
+    /// falls in; placed or unknown dials of this journal, any batch), or off (default:
+    /// CHIMECALL_GUARD, then chimecall_guard in the AWS profile, then 1/1m,3/15m)
+    #[arg(long, value_name = "N/DURATION,...|off")]
+    pub(crate) guard: Option<String>,
+
+    /// Place the call though the guard would hold it (the number was called too recently); the
+    /// journal marks it a deliberate repeat
+    #[arg(long, conflicts_with = "file")]
+    pub(crate) allow_repeat: bool,
 
     #[command(flatten)]
     pub(crate) wait: WaitArgs,

@@ -14,6 +14,7 @@ mod duration;
 mod event;
 pub mod exit;
 mod follow;
+mod guard;
 mod ids;
 mod journal;
 mod logging;

@@ -84,6 +84,34 @@ pub(crate) async fn place_call(
     options: SendOptions,
     before_send: impl std::future::Future<Output = ()>,
 ) -> Result<(String, DialResult), PlaceError> {
+    let dial = Dial { request, row };
+    place(journal, client, dial, options, Repeat::No, before_send).await
+}
+
+/// Whether a dial is a deliberate repeat: placed with `--allow-repeat` although the guard would
+/// have held it. Its intent says so (`"repeat": true`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    No,
+    Deliberate,
+}
+
+/// What is dialed: the request, and the row it came from (bulk runs).
+pub(crate) struct Dial<'a> {
+    pub(crate) request: &'a DialRequest,
+    pub(crate) row: Option<&'a RowRef>,
+}
+
+/// [`place_call`], with the intent marked as a deliberate repeat when `repeat` says so.
+pub(crate) async fn place(
+    journal: &Journal,
+    client: &aws_sdk_chimesdkvoice::Client,
+    dial: Dial<'_>,
+    options: SendOptions,
+    repeat: Repeat,
+    before_send: impl std::future::Future<Output = ()>,
+) -> Result<(String, DialResult), PlaceError> {
+    let Dial { request, row } = dial;
     // A request that cannot be built is never journaled: its intent would wait for an outcome
     // that never comes. Every caller has checked the id already; this keeps it so.
     crate::ids::check_sma_id(&request.sma_id, "dial").map_err(PlaceError::BeforeSending)?;
@@ -109,7 +137,7 @@ pub(crate) async fn place_call(
             attempt: row.map(|r| r.attempt),
             tier: row.map(|r| r.tier).filter(|&tier| tier > 1),
             round: row.map(|r| r.round).filter(|&round| round > 0),
-            repeat: false,
+            repeat: repeat == Repeat::Deliberate,
         }))
         .await
         .map_err(PlaceError::BeforeSending)?;

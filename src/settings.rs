@@ -1,6 +1,6 @@
 //! chimecall's own settings, so an operator selects an environment with `--profile` (or
-//! `AWS_PROFILE`) alone: `chimecall_sma_id`, `chimecall_from` and `chimecall_log_group` in the
-//! selected profile of the AWS shared config file (`~/.aws/config`, or `AWS_CONFIG_FILE`), set
+//! `AWS_PROFILE`) alone: `chimecall_sma_id`, `chimecall_from`, `chimecall_log_group` and
+//! `chimecall_guard` in the selected profile of the AWS shared config file (`~/.aws/config`, or `AWS_CONFIG_FILE`), set
 //! with `aws configure set chimecall_sma_id ... --profile ops`. A flag wins over its CHIMECALL_*
 //! variable, which wins over the profile.
 //!
@@ -24,16 +24,24 @@ pub(crate) enum Setting {
     SmaId,
     From,
     LogGroup,
+    /// The per-number guard's limits (`crate::guard`).
+    Guard,
 }
 
 impl Setting {
-    const ALL: [Setting; 3] = [Setting::SmaId, Setting::From, Setting::LogGroup];
+    const ALL: [Setting; 4] = [
+        Setting::SmaId,
+        Setting::From,
+        Setting::LogGroup,
+        Setting::Guard,
+    ];
 
     pub(crate) fn variable(self) -> &'static str {
         match self {
             Setting::SmaId => "CHIMECALL_SMA_ID",
             Setting::From => "CHIMECALL_FROM",
             Setting::LogGroup => "CHIMECALL_LOG_GROUP",
+            Setting::Guard => "CHIMECALL_GUARD",
         }
     }
 
@@ -42,6 +50,7 @@ impl Setting {
             Setting::SmaId => "--sma-id",
             Setting::From => "--from",
             Setting::LogGroup => "--log-group",
+            Setting::Guard => "--guard",
         }
     }
 
@@ -50,6 +59,7 @@ impl Setting {
             Setting::SmaId => "chimecall_sma_id",
             Setting::From => "chimecall_from",
             Setting::LogGroup => "chimecall_log_group",
+            Setting::Guard => "chimecall_guard",
         }
     }
 }

@@ -264,6 +264,7 @@ mod tests {
             answered_at: None,
             tier: 1,
             round: 0,
+            repeat: false,
         }
     }
 

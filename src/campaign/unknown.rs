@@ -80,5 +80,6 @@ fn entry_of(dial: &UnknownDial, batch: &str) -> DialEntry {
         answered_at: None,
         tier: 1,
         round: 0,
+        repeat: false,
     }
 }

@@ -78,6 +78,12 @@ impl fmt::Display for Listed<'_> {
             OutcomeKind::Failed => "failed",
             OutcomeKind::Unknown => "unknown",
         };
+        // A deliberate repeat (`dial --allow-repeat` over the guard's limit) says so.
+        let row = match (entry.row.as_deref(), entry.repeat) {
+            (row, false) => row.unwrap_or("").to_string(),
+            (None, true) => "(repeat)".to_string(),
+            (Some(row), true) => format!("{row} (repeat)"),
+        };
         // The journal is a file anyone can edit: each field stays on its line and in its column.
         f.write_str(&table_line([
             &entry.time,
@@ -90,7 +96,7 @@ impl fmt::Display for Listed<'_> {
             }),
             &entry.disposition().to_string(),
             entry.transaction_id.as_deref().unwrap_or("-"),
-            entry.row.as_deref().unwrap_or(""),
+            &row,
         ]))
     }
 }

@@ -17,9 +17,10 @@ use crate::campaign::{self, RedialRules, RowDefaults, RunOptions, RunPolicy};
 use crate::cli::{DialArgs, WaitState};
 use crate::exit::{Exit, Failure};
 use crate::follow::{self, LogReader, LogSource, Pollers, WaitFor};
+use crate::guard::{self, Guard, Verdict};
 use crate::journal::{self, DialEntry, Journal, OutcomeKind};
 use crate::output::Output;
-use crate::placing::{self, DialResult, PlaceError, SendOptions, ThrottlePolicy};
+use crate::placing::{self, Dial, DialResult, PlaceError, Repeat, SendOptions, ThrottlePolicy};
 use crate::settings::Setting;
 use crate::settle::{self, Resolution};
 use crate::signals::StopWatch;
@@ -114,10 +115,99 @@ pub(crate) struct DryRun {
     pub(crate) region: Option<String>,
     pub(crate) endpoint: String,
     pub(crate) body: serde_json::Value,
+    /// Whether the guard would hold the call now (the dry run's send is never held).
+    pub(crate) guard: GuardCheck,
+}
+
+/// What the guard says of a dial: its limits, and when it holds the call, until when, by which
+/// limit, and the calls that hold it.
+#[derive(Debug, Serialize)]
+pub(crate) struct GuardCheck {
+    pub(crate) limits: String,
+    pub(crate) held: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) free_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) free_in_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) limit: Option<String>,
+    /// The times of the calls in the holding limit's window, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) earlier: Vec<String>,
+    #[serde(skip)]
+    words: Option<String>,
+}
+
+impl GuardCheck {
+    fn of(guard: &Guard, verdict: &Verdict, to: &str, now_ms: i64) -> GuardCheck {
+        let mut check = GuardCheck {
+            limits: guard.to_string(),
+            held: false,
+            free_at: None,
+            free_in_ms: None,
+            limit: None,
+            earlier: Vec::new(),
+            words: None,
+        };
+        if let Verdict::HeldUntil {
+            at_ms,
+            limit,
+            earlier,
+        } = verdict
+        {
+            check.held = true;
+            check.free_at = Some(rfc3339(*at_ms));
+            check.free_in_ms = Some((at_ms - now_ms).max(0));
+            check.limit = Some(limit.to_string());
+            check.earlier = earlier.iter().map(|&t| rfc3339(t)).collect();
+            check.words = Some(held_words(guard, verdict, to, now_ms));
+        }
+        check
+    }
+}
+
+fn rfc3339(ms: i64) -> String {
+    chimecall_model::clock::rfc3339_ms(ms).unwrap_or_else(|| ms.to_string())
+}
+
+/// Why the guard holds a call to `to`, and when the number is free: "--guard 1/1m,3/15m holds
+/// this call: +12065550123 was called 1 time in the last 1m (at ...) and 1/1m allows no more;
+/// it is free at ... (in 42 s)".
+fn held_words(guard: &Guard, verdict: &Verdict, to: &str, now_ms: i64) -> String {
+    let Verdict::HeldUntil {
+        at_ms,
+        limit,
+        earlier,
+    } = verdict
+    else {
+        return format!("--guard {guard} lets this call go now");
+    };
+    // The latest few: a generous limit may count many calls.
+    const SHOWN: usize = 5;
+    let mut times: Vec<String> = earlier
+        .iter()
+        .rev()
+        .take(SHOWN)
+        .rev()
+        .map(|&t| rfc3339(t))
+        .collect();
+    if earlier.len() > SHOWN {
+        times.insert(0, format!("{} earlier, ...", earlier.len() - SHOWN));
+    }
+    let window = limit.window_text();
+    format!(
+        "--guard {guard} holds this call: {} was called {} in the last {window} (at {}) and \
+         {limit} allows no more; it is free at {} (in {})",
+        crate::text::cell(to),
+        crate::text::count(earlier.len(), "time", "times"),
+        times.join(", "),
+        rfc3339(*at_ms),
+        guard::wait_words(now_ms, *at_ms),
+    )
 }
 
 impl DryRun {
-    fn new(request: &DialRequest, config: &SdkConfig) -> DryRun {
+    fn new(request: &DialRequest, config: &SdkConfig, guard: GuardCheck) -> DryRun {
         let mut body = json!({
             "FromPhoneNumber": request.from,
             "ToPhoneNumber": request.to,
@@ -142,6 +232,7 @@ impl DryRun {
             region,
             endpoint,
             body,
+            guard,
         }
     }
 }
@@ -169,6 +260,11 @@ impl fmt::Display for DryRun {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "# dry run: nothing is sent, no call is placed")?;
         writeln!(f, "# {} to {}", self.operation, self.endpoint)?;
+        match &self.guard.words {
+            Some(words) => writeln!(f, "# a real dial would be refused: {words}")?,
+            None if self.guard.limits == "off" => writeln!(f, "# --guard off")?,
+            None => writeln!(f, "# --guard {} lets this call go now", self.guard.limits)?,
+        }
         writeln!(f, "{} {}", self.method, self.path)?;
         let body = serde_json::to_string_pretty(&self.body).map_err(|_| fmt::Error)?;
         f.write_str(&body)
@@ -187,6 +283,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     let output = &context.output;
     // Checked first: a bad message or key is refused before any setting is looked up.
     let callout = callout_of(&args)?;
+    let guard = context.guard(args.guard.clone()).await?;
     let sma_id = context.sma_id(args.target.sma_id).await?;
     let from = context
         .setting(Setting::From, args.from)
@@ -255,6 +352,9 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
             },
         };
         options.defaults.check()?;
+        // The run core holds each row to the guard (issue 17, `guard::history` and
+        // `Guard::check`); checked above so a bad value is refused before the run.
+        let _ = &guard;
         if options.dry_run {
             // Nothing is sent and nothing is written: no configuration, no journal.
             return campaign::dry_run(&options, output).await;
@@ -288,6 +388,18 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
             .check_room_for_request_id()
             .map_err(|problem| Failure::usage(format!("--arg: {problem}")))?;
     }
+    // The guard, before anything is journaled or sent: the calls to this number that count.
+    let now_ms = chimecall_model::clock::now_ms();
+    let verdict = if guard.is_off() {
+        Verdict::Free
+    } else {
+        let history = guard::history(
+            &journal::default_path()?,
+            &request.to,
+            guard.since_ms(now_ms),
+        )?;
+        guard.check(&history, now_ms)
+    };
     if args.dry_run {
         let config = aws::load_config_for_display(&context.aws).await?;
         let shown = if request_id {
@@ -295,9 +407,27 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
         } else {
             request.clone()
         };
-        output.result(&DryRun::new(&shown, &config))?;
+        let check = GuardCheck::of(&guard, &verdict, &request.to, now_ms);
+        output.result(&DryRun::new(&shown, &config, check))?;
         return Ok(());
     }
+    let repeat = match (&verdict, args.allow_repeat) {
+        (Verdict::Free, _) => Repeat::No,
+        (Verdict::HeldUntil { .. }, false) => {
+            return Err(Failure::usage(format!(
+                "{}. --allow-repeat places it anyway (journaled as a deliberate repeat)",
+                held_words(&guard, &verdict, &request.to, now_ms)
+            ))
+            .into())
+        }
+        (Verdict::HeldUntil { .. }, true) => {
+            output.note(format!(
+                "{}; placing it anyway (--allow-repeat): journaled as a deliberate repeat",
+                held_words(&guard, &verdict, &request.to, now_ms)
+            ));
+            Repeat::Deliberate
+        }
+    };
     let wait = match args.wait.wait {
         None => None,
         Some(state) => Some(WaitPlan {
@@ -316,6 +446,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     let dial = SingleDial {
         request,
         request_id,
+        repeat,
         wait,
         success: success_of(&callout, "answered")?,
     };
@@ -333,6 +464,8 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
 struct SingleDial {
     request: DialRequest,
     request_id: bool,
+    /// Placed over the guard's limit with `--allow-repeat`.
+    repeat: Repeat,
     wait: Option<WaitPlan>,
     success: Success,
 }
@@ -401,6 +534,7 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
     let SingleDial {
         request,
         request_id,
+        repeat,
         wait,
         success,
     } = dial;
@@ -420,8 +554,12 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
         throttles: ThrottlePolicy::Retry,
         request_id,
     };
+    let dial = Dial {
+        request: &request,
+        row: None,
+    };
     let (dial_id, result) =
-        match placing::place_call(journal, &client, &request, None, send, async {}).await {
+        match placing::place(journal, &client, dial, send, repeat, async {}).await {
             Ok(placed) => placed,
             Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
             Err(PlaceError::AfterSending(result, failure)) => {
@@ -565,6 +703,7 @@ async fn settle_unknown(lost: LostAnswer<'_>, around: &DialContext<'_>) -> DialR
         answered_at: None,
         tier: 1,
         round: 0,
+        repeat: false,
     };
     let reader = LogReader::new(around.config, around.logs_rate);
     let found = settle::quick_look(

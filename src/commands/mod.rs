@@ -19,6 +19,7 @@ use tokio::sync::OnceCell;
 use crate::aws::{self, AwsSettings, Timeouts};
 use crate::cli::GlobalArgs;
 use crate::exit::Failure;
+use crate::guard::Guard;
 use crate::ids;
 use crate::output::{self, Output};
 use crate::settings::{self, ProfileSettings, Setting};
@@ -103,6 +104,17 @@ impl Context {
         };
         ids::check_sma_id(&sma_id, source)?;
         Ok(Some(sma_id))
+    }
+
+    /// The per-number guard (`--guard`, CHIMECALL_GUARD, `chimecall_guard`; default
+    /// [`crate::guard::DEFAULT`]), refused (exit 2) by the name of the place a bad value came from.
+    pub(crate) async fn guard(&self, flag: Option<String>) -> Result<Guard, Failure> {
+        let source = source_of(Setting::Guard, flag.is_some());
+        match self.setting(Setting::Guard, flag).await? {
+            None => Ok(Guard::default()),
+            Some(text) => Guard::parse(&text)
+                .map_err(|problem| Failure::usage(format!("{source}: {problem}"))),
+        }
     }
 
     /// The SDK configuration, through aws-config's standard chain overridden by the flags.

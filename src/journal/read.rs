@@ -126,6 +126,9 @@ pub(crate) struct DialEntry {
     /// Escalating runs: the row's tier and the round of `--repeat` it was dialed in.
     pub(crate) tier: u32,
     pub(crate) round: u32,
+    /// Placed with `--allow-repeat` over the guard's limit (the intent's `repeat`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) repeat: bool,
 }
 
 impl DialEntry {
@@ -217,6 +220,7 @@ pub(crate) fn dials(contents: &Contents) -> Vec<DialEntry> {
                     answered_at: None,
                     tier: intent.tier.unwrap_or(1),
                     round: intent.round.unwrap_or(0),
+                    repeat: intent.repeat,
                 });
             }
             Record::Outcome(outcome) => {

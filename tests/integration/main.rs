@@ -14,6 +14,7 @@ mod deployable;
 mod dial_hangup;
 mod escalation;
 mod faults;
+mod guard;
 mod hostile;
 mod independent_client;
 mod interrupts;

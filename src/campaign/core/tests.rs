@@ -762,6 +762,7 @@ fn history(rows: Vec<(&str, u64, OutcomeKind, Option<DispositionKind>)>) -> Batc
             answered_at: None,
             tier: 1,
             round: 0,
+            repeat: false,
         };
         ledger.rows.insert(
             key.into(),

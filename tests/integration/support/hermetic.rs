@@ -91,8 +91,20 @@ pub fn hermetic_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
 }
 
 /// `chimecall` in the hermetic environment: a HOME and a journal nothing else sees.
+///
+/// The per-number guard is off (`CHIMECALL_GUARD=off`): tests dial the sandbox's few numbers
+/// again and again within the minute. A test of the guard takes it back
+/// ([`with_default_guard`]) or sets `--guard`.
 pub fn chimecall() -> Command {
-    hermetic_command(BIN)
+    let mut cmd = hermetic_command(BIN);
+    cmd.env("CHIMECALL_GUARD", "off");
+    cmd
+}
+
+/// `cmd` with the guard as a user has it: no CHIMECALL_GUARD, so the profile's
+/// `chimecall_guard`, else the default 1/1m,3/15m.
+pub fn with_default_guard(cmd: &mut Command) -> &mut Command {
+    cmd.env_remove("CHIMECALL_GUARD")
 }
 
 /// A CSV file with the header `to,id` and one row per `(id, to)`, in a fresh scratch directory.

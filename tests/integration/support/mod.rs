@@ -16,6 +16,7 @@
 //!
 //! - `hermetic.rs`: scratch directories, the hermetic command, shared journals, rows files.
 //! - `sandbox.rs`: the sandbox process, its variables, journal and access log.
+//! - `profiles.rs`: AWS config files with a profile pointing at a sandbox.
 //! - `running.rs`: running a command to its end, its JSON lines.
 //! - `children.rs`: commands in the background, their output line by line, signals.
 //! - `access_log.rs`: the sandbox's access log, and its clock.
@@ -33,14 +34,18 @@ pub mod fake_http;
 pub mod fake_lambda;
 mod hermetic;
 mod logs;
+mod profiles;
 mod running;
 mod sandbox;
 
 pub use children::{signal, Spawned, Stream};
 pub use deployable::DeployableHandler;
-pub use hermetic::{chimecall, csv_of, fresh_dir, hermetic_command, path_str, Journal, BIN};
+pub use hermetic::{
+    chimecall, csv_of, fresh_dir, hermetic_command, path_str, with_default_guard, Journal, BIN,
+};
 pub use logs::{
     first_handler_event_ms, handler_events, logs_client, put_log_lines, wait_for_handler_events,
 };
+pub use profiles::sandbox_profile;
 pub use running::{json_lines, repo_root, run, Finished};
 pub use sandbox::Sandbox;
