@@ -879,7 +879,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__sandbox)
-            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --quota --no-quotas --access-log --handler --handler-timeout --fault --handler-fault --throttle-cps --seed --detach --function-name --callees --time-scale --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --quota --no-quotas --access-log --handler --handler-timeout --fault --handler-fault --throttle-cps --seed --detach --function-name --callees --time-scale --hangup-while-ringing --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -955,6 +955,10 @@ _chimecall() {
                     ;;
                 --time-scale)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hangup-while-ringing)
+                    COMPREPLY=($(compgen -W "ends fails" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
