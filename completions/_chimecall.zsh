@@ -61,6 +61,10 @@ _arguments "${_arguments_options[@]}" : \
 '--max-active=[Calls of the run live at once, at most (0\: no cap of chimecall'\''s own); a row starts when a call ends, as its HANGUP shows]:N:_default' \
 '--attempts=[With --wait ended\: dial a row up to N times in all, while it ends in a --redial class]:N:_default' \
 '--redial-after=[With --attempts\: wait this long before dialing a row again]:DURATION:_default' \
+'--until=[With --wait ended\: \`first\` ends the run when the first row succeeds (the others are hung up and end cancelled), \`all\` dials every row to its end]:first|all:(first all)' \
+'--escalate-after=[With a \`tier\` column\: start the next tier this long after the last one started, if it is not exhausted by then (default\: when it is exhausted)]:DURATION:_default' \
+'--repeat=[With --wait ended\: when the last tier is exhausted and the run has not succeeded, start again from the first tier, up to N more times]:N:_default' \
+'--repeat-after=[With --repeat\: the pause before each new round]:DURATION:_default' \
 '--redial=[The dispositions dialed again (comma-separated\: busy, no_answer, rejected, not_placed, unacknowledged, ...; answered never is, unknown only with --retry-unknown); default, with --wait ended\: busy,no_answer,not_placed; without, none (--resume --redial not_placed finishes a run whose rows were never placed)]:CLASSES:_default' \
 '--success=[With --wait ended\: what a row must do to succeed\: answered, or digits\:REGEX (an answered call whose digits do not all match is unacknowledged)]:answered|digits:REGEX:_default' \
 '--rate=[Calls started per second, fractions allowed; 0 means no limit]:N:_default' \
@@ -278,6 +282,7 @@ _arguments "${_arguments_options[@]}" : \
 '--function-name=[The handler'\''s function name (the SIP media application'\''s LambdaArn ends with it; its logs go to /aws/lambda/NAME)]:NAME:_default' \
 '--callees=[Script the callees\: a TOML file of \[\[callee\]\] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits]:FILE:_files' \
 '--time-scale=[Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled]:F:_default' \
+'--hangup-while-ringing=[What a Hangup action does to a call that still rings\: \`ends\` it unanswered, or \`fails\` (ACTION_FAILED InvalidActionParameter, and the phone rings on), as a user reports of AWS]:ends|fails:(ends fails)' \
 '--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \

@@ -311,7 +311,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__dial)
-            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --say --say-ssml --ack --no-request-id --dry-run --guard --allow-repeat --wait --timeout --log-group --file --batch --again --max-active --attempts --redial-after --redial --success --hangup-on-interrupt --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --say --say-ssml --ack --no-request-id --dry-run --guard --allow-repeat --wait --timeout --log-group --file --batch --again --max-active --attempts --redial-after --until --escalate-after --repeat --repeat-after --redial --success --hangup-on-interrupt --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +382,22 @@ _chimecall() {
                     return 0
                     ;;
                 --redial-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -W "first all" -- "${cur}"))
+                    return 0
+                    ;;
+                --escalate-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repeat)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repeat-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -883,7 +899,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__sandbox)
-            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --quota --no-quotas --access-log --handler --handler-timeout --fault --handler-fault --throttle-cps --seed --detach --function-name --callees --time-scale --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --quota --no-quotas --access-log --handler --handler-timeout --fault --handler-fault --throttle-cps --seed --detach --function-name --callees --time-scale --hangup-while-ringing --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -959,6 +975,10 @@ _chimecall() {
                     ;;
                 --time-scale)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hangup-while-ringing)
+                    COMPREPLY=($(compgen -W "ends fails" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -68,6 +68,11 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l batch -d 'N
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l max-active -d 'Calls of the run live at once, at most (0: no cap of chimecall\'s own); a row starts when a call ends, as its HANGUP shows' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l attempts -d 'With --wait ended: dial a row up to N times in all, while it ends in a --redial class' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redial-after -d 'With --attempts: wait this long before dialing a row again' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l until -d 'With --wait ended: `first` ends the run when the first row succeeds (the others are hung up and end cancelled), `all` dials every row to its end' -r -f -a "first\t''
+all\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l escalate-after -d 'With a `tier` column: start the next tier this long after the last one started, if it is not exhausted by then (default: when it is exhausted)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l repeat -d 'With --wait ended: when the last tier is exhausted and the run has not succeeded, start again from the first tier, up to N more times' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l repeat-after -d 'With --repeat: the pause before each new round' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redial -d 'The dispositions dialed again (comma-separated: busy, no_answer, rejected, not_placed, unacknowledged, ...; answered never is, unknown only with --retry-unknown); default, with --wait ended: busy,no_answer,not_placed; without, none (--resume --redial not_placed finishes a run whose rows were never placed)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l success -d 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l rate -d 'Calls started per second, fractions allowed; 0 means no limit' -r
@@ -225,6 +230,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l seed -d 
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l function-name -d 'The handler\'s function name (the SIP media application\'s LambdaArn ends with it; its logs go to /aws/lambda/NAME)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l callees -d 'Script the callees: a TOML file of [[callee]] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits' -r -F
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l time-scale -d 'Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l hangup-while-ringing -d 'What a Hangup action does to a call that still rings: `ends` it unanswered, or `fails` (ACTION_FAILED InvalidActionParameter, and the phone rings on), as a user reports of AWS' -r -f -a "ends\t''
+fails\t''"
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r

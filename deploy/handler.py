@@ -6,6 +6,10 @@ call's ArgumentsMap (chimecall-say, chimecall-say-type, chimecall-ack); they rea
 in NEW_OUTBOUND_CALL only, so it keeps them in TransactionAttributes for the later events.
 Every event is logged as one `Request: {json}` line, which chimecall tail reads.
 
+The hangup convention's update ({"action": "hangup"}) is answered with a Hangup and remembered
+in TransactionAttributes (chimecall-cancelled): at AWS a Hangup may not end a call that still
+rings, and a callee who answers a cancelled call hears that it was already acknowledged.
+
 deploy/template.yaml carries this file inline (Code.ZipFile); `python3 deploy/sync_template.py`
 copies it there, and a test fails when the two differ.
 """
@@ -15,10 +19,12 @@ import json
 SAY = "chimecall-say"
 SAY_TYPE = "chimecall-say-type"
 ACK = "chimecall-ack"
+CANCELLED = "chimecall-cancelled"
 KEYS = "0123456789*#"
 VOICE = {"LanguageCode": "en-US", "VoiceId": "Joanna", "Engine": "neural"}
 CONFIRMATION = "Acknowledged. Thank you."
 NO_ACKNOWLEDGEMENT = "No acknowledgement received. Goodbye."
+ALREADY_ACKNOWLEDGED = "This alert was already acknowledged. Goodbye."
 
 
 def handler(event, context=None):
@@ -39,7 +45,18 @@ def respond(event):
         kept = {key: arguments[key] for key in (SAY, SAY_TYPE, ACK) if key in arguments}
         return answer([], kept)
     attributes = details.get("TransactionAttributes") or {}
+    if kind == "CALL_UPDATE_REQUESTED":
+        arguments = (data.get("Parameters") or {}).get("Arguments") or {}
+        if arguments.get("action") == "hangup":
+            return answer([hangup()], cancelled(attributes))
+        return answer([])
+    if kind == "ACTION_FAILED" and data.get("Type") == "Hangup":
+        # The call still rings (a Hangup of a ringing call may fail): another Hangup would fail
+        # the same way. Say again that the call is cancelled, in an action answer.
+        return answer([], cancelled(attributes))
     leg_a = leg_a_call_id(details)
+    if kind == "CALL_ANSWERED" and attributes.get(CANCELLED) == "true":
+        return answer([speak(leg_a, ALREADY_ACKNOWLEDGED, "text"), hangup()])
     key = attributes.get(ACK)
     if kind == "CALL_ANSWERED" and SAY in attributes:
         text_type = "ssml" if attributes.get(SAY_TYPE) == "ssml" else "text"
@@ -56,10 +73,6 @@ def respond(event):
         if is_prompt(data) and error == "InvalidDigitsReceived":
             return answer([speak(leg_a, NO_ACKNOWLEDGEMENT, "text"), hangup()])
         return answer([hangup()])
-    if kind == "CALL_UPDATE_REQUESTED":
-        arguments = (data.get("Parameters") or {}).get("Arguments") or {}
-        if arguments.get("action") == "hangup":
-            return answer([hangup()])
     return answer([])
 
 
@@ -68,6 +81,14 @@ def answer(actions, attributes=None):
     if attributes is not None:
         response["TransactionAttributes"] = attributes
     return response
+
+
+def cancelled(attributes):
+    """Every attribute the event carries, with the cancel recorded: a map returned replaces the
+    stored one, so nothing the event carried may be left out."""
+    kept = dict(attributes) if isinstance(attributes, dict) else {}
+    kept[CANCELLED] = "true"
+    return kept
 
 
 def leg_a_call_id(details):

@@ -7,10 +7,12 @@
 
 use std::io::Write;
 
+use clap::builder::TypedValueParser as _;
+
 use chimecall_sandbox::defaults;
 use chimecall_sandbox::faults::{ApiFault, FaultSettings, HandlerFault};
 use chimecall_sandbox::quotas::{Limit, QuotaName, QuotaSettings};
-use chimecall_sandbox::{CalleeBook, RunningSandbox, SandboxConfig};
+use chimecall_sandbox::{CalleeBook, HangupWhileRinging, RunningSandbox, SandboxConfig};
 
 use crate::exit::Failure;
 use crate::output::Output;
@@ -120,6 +122,17 @@ pub(crate) struct SandboxArgs {
     /// timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled
     #[arg(long, default_value_t = 1.0, value_name = "F")]
     pub(crate) time_scale: f64,
+
+    /// What a Hangup action does to a call that still rings: `ends` it unanswered, or `fails`
+    /// (ACTION_FAILED InvalidActionParameter, and the phone rings on), as a user reports of AWS
+    #[arg(
+        long,
+        default_value_t = defaults::HANGUP_WHILE_RINGING,
+        value_name = "ends|fails",
+        value_parser = clap::builder::PossibleValuesParser::new(["ends", "fails"])
+            .map(|value| HangupWhileRinging::parse(&value).expect("one of the possible values"))
+    )]
+    pub(crate) hangup_while_ringing: HangupWhileRinging,
 }
 
 /// `--quota`'s help: the defaults come from the sandbox's one table of them.
@@ -161,6 +174,7 @@ pub(crate) async fn run(args: SandboxArgs, output: &Output) -> anyhow::Result<()
         },
         time_scale: args.time_scale,
         seed: args.seed,
+        hangup_while_ringing: args.hangup_while_ringing,
     };
     config.validate().map_err(Failure::usage)?;
     serve(config, output).await

@@ -58,6 +58,49 @@ const COMMA_PAUSE: Duration = Duration::from_millis(500);
 /// *AndGetDigits: MaxNumberOfDigits' default, and so its most.
 const MAX_DIGITS: usize = 128;
 
+/// `--hangup-while-ringing`: what a Hangup action does to a call that has not been answered yet.
+/// The guide is silent; a user reports that at AWS a Hangup works only once the call is
+/// connected (aws/amazon-chime-sdk-js#2756), so the sandbox can play either service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HangupWhileRinging {
+    /// The call ends unanswered with the Hangup's SIP code (the sandbox's behaviour so far).
+    Ends,
+    /// The Hangup fails ([`hangup_of_a_ringing_call`]) and the phone rings on.
+    Fails,
+}
+
+impl HangupWhileRinging {
+    /// The flag's two values: `ends`, `fails`.
+    pub fn parse(text: &str) -> Result<HangupWhileRinging, String> {
+        match text {
+            "ends" => Ok(HangupWhileRinging::Ends),
+            "fails" => Ok(HangupWhileRinging::Fails),
+            other => Err(format!("{other:?}: ends or fails")),
+        }
+    }
+}
+
+impl std::fmt::Display for HangupWhileRinging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HangupWhileRinging::Ends => "ends",
+            HangupWhileRinging::Fails => "fails",
+        })
+    }
+}
+
+/// A Hangup of a leg that still rings, under `--hangup-while-ringing fails`. Hangup's
+/// `ParticipantTag` is documented as one "of the connected participants", and the guide's
+/// failure for a leg parameter that names none is InvalidActionParameter, "CallId or
+/// ParticipantTag parameter for action is invalid" (RecordAudio's error table; the sandbox
+/// answers any action on a leg that is not connected so).
+pub(crate) fn hangup_of_a_ringing_call() -> ActionFailure {
+    invalid(
+        "CallId or ParticipantTag parameter for action is invalid: the call is ringing, \
+         no participant is connected yet",
+    )
+}
+
 /// Why an action failed, for its ACTION_FAILED event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ActionFailure {
@@ -729,6 +772,20 @@ mod tests {
             LegRef::CallId("c1".into()),
             "CallId wins"
         );
+    }
+
+    #[test]
+    fn hangup_while_ringing_is_ends_or_fails() {
+        for value in [HangupWhileRinging::Ends, HangupWhileRinging::Fails] {
+            assert_eq!(HangupWhileRinging::parse(&value.to_string()), Ok(value));
+        }
+        assert!(HangupWhileRinging::parse("Fails").is_err());
+        assert!(HangupWhileRinging::parse("").is_err());
+        let failure = hangup_of_a_ringing_call();
+        assert_eq!(failure.error_type, "InvalidActionParameter");
+        assert!(failure
+            .message
+            .starts_with("CallId or ParticipantTag parameter for action is invalid"));
     }
 
     #[test]

@@ -5,7 +5,12 @@
 //! of scenarios (tests/integration/callout) holds both to it.
 //!
 //! A call without `chimecall-say` is none of this flow's business: every event gets no actions,
-//! as before the flow existed.
+//! as before the flow existed, except the hangup convention's update.
+//!
+//! The hangup convention's update (`{"action":"hangup"}`) is answered with a Hangup and
+//! remembered in TransactionAttributes (`chimecall-cancelled`): at AWS a Hangup may not end a
+//! call that still rings, and a callee who answers a cancelled call hears that it was already
+//! acknowledged instead of the prompt.
 
 use serde_json::{json, Map, Value};
 
@@ -13,12 +18,16 @@ use serde_json::{json, Map, Value};
 pub(crate) const SAY: &str = "chimecall-say";
 pub(crate) const SAY_TYPE: &str = "chimecall-say-type";
 pub(crate) const ACK: &str = "chimecall-ack";
+/// Set (`"true"`) once a hangup update has come.
+pub(crate) const CANCELLED: &str = "chimecall-cancelled";
 
 const CONFIRMATION: &str = "Acknowledged. Thank you.";
 const NO_ACKNOWLEDGEMENT: &str = "No acknowledgement received. Goodbye.";
+const ALREADY_ACKNOWLEDGED: &str = "This alert was already acknowledged. Goodbye.";
 
 /// The handler's answer to `event` under the call-out flow (`{"SchemaVersion": "1.0",
-/// "Actions": [...]}`, with TransactionAttributes on NEW_OUTBOUND_CALL).
+/// "Actions": [...]}`, with TransactionAttributes on NEW_OUTBOUND_CALL and when a cancel is
+/// recorded).
 pub(crate) fn answer(event: &Value) -> Value {
     let kind = event["InvocationEventType"].as_str().unwrap_or_default();
     if kind == "NEW_OUTBOUND_CALL" {
@@ -33,10 +42,32 @@ pub(crate) fn answer(event: &Value) -> Value {
         };
     }
     let attributes = &event["CallDetails"]["TransactionAttributes"];
-    let Some(message) = attributes[SAY].as_str() else {
+    let data = &event["ActionData"];
+    if kind == "CALL_UPDATE_REQUESTED" {
+        if data["Parameters"]["Arguments"]["action"] != "hangup" {
+            return actions(Vec::new());
+        }
+        let hangup = json!({
+            "Type": "Hangup",
+            "Parameters": { "SipResponseCode": "0", "ParticipantTag": "LEG-A" }
+        });
+        return with_attributes(vec![hangup], cancelled(attributes));
+    }
+    if kind == "ACTION_FAILED" && data["Type"] == "Hangup" {
+        // The call still rings (a Hangup of a ringing call may fail): another Hangup would
+        // fail the same way. Say again that the call is cancelled, in an action answer.
+        return with_attributes(Vec::new(), cancelled(attributes));
+    }
+    let Some(leg_a) = leg_a_call_id(event) else {
         return actions(Vec::new());
     };
-    let Some(leg_a) = leg_a_call_id(event) else {
+    if kind == "CALL_ANSWERED" && attributes[CANCELLED] == "true" {
+        return actions(vec![
+            speak(leg_a, ALREADY_ACKNOWLEDGED, "text"),
+            hangup(leg_a),
+        ]);
+    }
+    let Some(message) = attributes[SAY].as_str() else {
         return actions(Vec::new());
     };
     let text_type = match attributes[SAY_TYPE].as_str() {
@@ -44,7 +75,6 @@ pub(crate) fn answer(event: &Value) -> Value {
         _ => "text",
     };
     let key = attributes[ACK].as_str().filter(|key| !key.is_empty());
-    let data = &event["ActionData"];
     let prompt = data["Type"] == "SpeakAndGetDigits";
     let list = match kind {
         "CALL_ANSWERED" => match key {
@@ -78,6 +108,18 @@ fn kept_attributes(arguments: &Value) -> Option<Map<String, Value>> {
 
 fn actions(list: Vec<Value>) -> Value {
     json!({ "SchemaVersion": "1.0", "Actions": list })
+}
+
+fn with_attributes(list: Vec<Value>, attributes: Map<String, Value>) -> Value {
+    json!({ "SchemaVersion": "1.0", "Actions": list, "TransactionAttributes": attributes })
+}
+
+/// The attributes the event carries, all of them, with the cancel recorded: a map returned
+/// replaces the stored one, so nothing the event carried may be left out.
+fn cancelled(carried: &Value) -> Map<String, Value> {
+    let mut attributes = carried.as_object().cloned().unwrap_or_default();
+    attributes.insert(CANCELLED.to_string(), json!("true"));
+    attributes
 }
 
 fn leg_a_call_id(event: &Value) -> Option<&str> {
@@ -309,6 +351,49 @@ mod tests {
         invalid["ErrorType"] = json!("InvalidActionParameter");
         let failed = answer(&event("ACTION_FAILED", kept(Some("1"), None), invalid));
         assert_eq!(types(&failed), ["Hangup"]);
+    }
+
+    #[test]
+    fn a_hangup_update_is_a_hangup_and_a_cancel_remembered() {
+        let update = |attributes: Value, arguments: Value| {
+            let data = json!({"Type": "CallUpdateRequest", "Parameters": {"Arguments": arguments}});
+            answer(&event("CALL_UPDATE_REQUESTED", attributes, data))
+        };
+        let hangup = json!([{"Type": "Hangup", "Parameters": {"SipResponseCode": "0", "ParticipantTag": "LEG-A"}}]);
+        let cancel = update(kept(Some("1"), Some("text")), json!({"action": "hangup"}));
+        assert_eq!(cancel["Actions"], hangup);
+        let mut all = kept(Some("1"), Some("text"));
+        all[CANCELLED] = json!("true");
+        assert_eq!(cancel["TransactionAttributes"], all, "every key kept");
+        let plain = update(Value::Null, json!({"action": "hangup"}));
+        assert_eq!(plain["Actions"], hangup);
+        assert_eq!(plain["TransactionAttributes"], json!({CANCELLED: "true"}));
+        let other = update(kept(Some("1"), None), json!({"action": "play"}));
+        assert_eq!(other, json!({"SchemaVersion": "1.0", "Actions": []}));
+
+        // The Hangup failed (the call still rings): no second Hangup, the cancel said again.
+        let mut carried = kept(Some("1"), None);
+        carried[CANCELLED] = json!("true");
+        let failed = json!({"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-A"},
+                            "ErrorType": "InvalidActionParameter"});
+        let after = answer(&event("ACTION_FAILED", carried.clone(), failed));
+        assert_eq!(after["Actions"], json!([]));
+        assert_eq!(after["TransactionAttributes"], carried);
+    }
+
+    #[test]
+    fn a_cancelled_call_that_is_answered_hears_it_was_already_acknowledged() {
+        for mut attributes in [kept(Some("1"), None), kept(None, None), json!({})] {
+            attributes[CANCELLED] = json!("true");
+            let answered = answer(&event("CALL_ANSWERED", attributes.clone(), Value::Null));
+            assert_eq!(types(&answered), ["Speak", "Hangup"], "{attributes}");
+            assert_eq!(
+                answered["Actions"][0]["Parameters"]["Text"],
+                "This alert was already acknowledged. Goodbye."
+            );
+            assert_eq!(answered["Actions"][0]["Parameters"]["TextType"], "text");
+            assert!(answered.get("TransactionAttributes").is_none());
+        }
     }
 
     #[test]

@@ -9,6 +9,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use crate::actions::HangupWhileRinging;
+
 /// `--bind`: loopback only, so nothing outside the machine reaches the sandbox by accident.
 pub const BIND: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// `--port`: 0 picks a free port.
@@ -25,6 +27,9 @@ pub const RING_TIMEOUT: &str = "30s";
 pub const MAX_CALL_DURATION: &str = "1h";
 /// `--handler-timeout`: how long the SMA waits for its handler before retrying (5 s at AWS).
 pub const HANDLER_TIMEOUT: &str = "5s";
+/// `--hangup-while-ringing`: a Hangup ends a call that still rings, as the sandbox always did
+/// (`fails` plays the cautious reading of AWS; docs/sandbox.md says why this is the default).
+pub const HANGUP_WHILE_RINGING: HangupWhileRinging = HangupWhileRinging::Ends;
 /// `--function-name`: the first SIP media application's handler function.
 pub const FUNCTION_NAME: &str = "chimecall-sandbox-handler";
 

@@ -14,7 +14,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::callout;
 
@@ -142,28 +142,17 @@ impl LambdaEndpoint {
     }
 }
 
-/// The built-in handler: `{"action":"hangup"}` in a CALL_UPDATE_REQUESTED becomes a Hangup of
-/// LEG-A; every other event goes to the call-out flow, which answers a call without
-/// `chimecall-say` with no actions.
+/// The built-in handler: the call-out flow, which also honours the hangup convention
+/// (`{"action":"hangup"}` in a CALL_UPDATE_REQUESTED becomes a Hangup of LEG-A) and answers a
+/// call without `chimecall-say` with no actions otherwise.
 fn built_in_answer(event: &Value) -> Value {
-    let is_update = event["InvocationEventType"] == "CALL_UPDATE_REQUESTED";
-    let verb = &event["ActionData"]["Parameters"]["Arguments"]["action"];
-    if is_update && verb == "hangup" {
-        json!({
-            "SchemaVersion": "1.0",
-            "Actions": [{
-                "Type": "Hangup",
-                "Parameters": { "SipResponseCode": "0", "ParticipantTag": "LEG-A" }
-            }]
-        })
-    } else {
-        callout::answer(event)
-    }
+    callout::answer(event)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn update_event(arguments: Value) -> Value {
         json!({

@@ -40,6 +40,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use actions::HangupWhileRinging;
 pub use auth::SandboxCredentials;
 pub use callee::CalleeBook;
 use state::World;
@@ -78,6 +79,8 @@ pub struct SandboxConfig {
     pub time_scale: f64,
     /// `--seed N`: the seed of the callees' mixes (random when `None`).
     pub seed: Option<u64>,
+    /// `--hangup-while-ringing`: whether a Hangup action ends a call that still rings.
+    pub hangup_while_ringing: HangupWhileRinging,
 }
 
 impl Default for SandboxConfig {
@@ -100,6 +103,7 @@ impl Default for SandboxConfig {
             callees: CalleeBook::default(),
             time_scale: 1.0,
             seed: None,
+            hangup_while_ringing: defaults::HANGUP_WHILE_RINGING,
         }
     }
 }

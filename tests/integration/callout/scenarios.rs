@@ -23,11 +23,18 @@ const DEFAULT_FUNCTION: &str = "chimecall-sandbox-handler";
 const MESSAGE: &str = "INC-42: payments database down.";
 const CONFIRMATION: &str = "Acknowledged. Thank you.";
 const NO_ACKNOWLEDGEMENT: &str = "No acknowledgement received. Goodbye.";
+const ALREADY_ACKNOWLEDGED: &str = "This alert was already acknowledged. Goodbye.";
+/// The attribute a hangup update records (docs/callout.md).
+const CANCELLED: &str = "chimecall-cancelled";
+/// The sandbox playing the cautious reading of AWS: a Hangup of a ringing call fails.
+const HANGUP_WHILE_RINGING_FAILS: &[&str] = &["--hangup-while-ringing", "fails"];
 
 /// What the test does while a scenario's call is up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Meanwhile {
     Nothing,
+    /// `chimecall hangup` as soon as RINGING is logged (the phone still rings).
+    HangupWhileRinging,
     /// `chimecall hangup` as soon as CALL_ANSWERED is logged (the prompt is playing).
     HangupOnceAnswered,
     /// Checks the answered call stays up for 15 s of simulated time, then `chimecall hangup`.
@@ -36,6 +43,9 @@ pub enum Meanwhile {
 
 pub struct Scenario {
     pub name: &'static str,
+    /// The sandbox's own arguments for this scenario, before the runner's extra ones; scenarios
+    /// with the same run in one sandbox.
+    pub sandbox_args: &'static [&'static str],
     /// The callee's `[[callee]]` keys after `number`, as TOML lines.
     pub callee: &'static str,
     /// The dial's ArgumentsMap (`--arg KEY=VALUE`).
@@ -143,6 +153,7 @@ pub fn scenarios() -> Vec<Scenario> {
     let digits_1 = Some("digits:^1$");
     vec![
         Scenario {
+            sandbox_args: &[],
             name: "acknowledged with 1",
             callee: "answer_after = \"1s\"\npress = [{ after = \"6s\", digits = \"1\" }]",
             arguments: vec![say(MESSAGE), ack("1")],
@@ -162,6 +173,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(7),
         },
         Scenario {
+            sandbox_args: &[],
             name: "a wrong key, then nothing: unacknowledged",
             callee: "answer_after = \"1s\"\npress = [{ after = \"6s\", digits = \"2\" }]",
             arguments: vec![say(MESSAGE), ack("1")],
@@ -180,6 +192,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(38),
         },
         Scenario {
+            sandbox_args: &[],
             name: "answered and silent",
             callee: "answer_after = \"1s\"",
             arguments: vec![say(MESSAGE), ack("1")],
@@ -198,6 +211,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(45),
         },
         Scenario {
+            sandbox_args: &[],
             name: "busy",
             callee: "busy = true",
             arguments: vec![say(MESSAGE), ack("1")],
@@ -208,6 +222,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::ZERO,
         },
         Scenario {
+            sandbox_args: &[],
             name: "no answer",
             callee: "no_answer = true",
             arguments: vec![say(MESSAGE), ack("1")],
@@ -218,6 +233,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::ZERO,
         },
         Scenario {
+            sandbox_args: &[],
             name: "say without ack: Speak, then Hangup",
             callee: "answer_after = \"1s\"",
             arguments: vec![say(MESSAGE), say_type("text")],
@@ -232,6 +248,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(2),
         },
         Scenario {
+            sandbox_args: &[],
             name: "SSML say, acknowledged",
             callee: "answer_after = \"1s\"\npress = [{ after = \"6s\", digits = \"1\" }]",
             arguments: vec![say(ssml), say_type("ssml"), ack("1")],
@@ -252,6 +269,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(7),
         },
         Scenario {
+            sandbox_args: &[],
             name: "a hangup update while the prompt plays",
             callee: "answer_after = \"1s\"",
             arguments: vec![say(MESSAGE), ack("1")],
@@ -275,6 +293,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(45),
         },
         Scenario {
+            sandbox_args: &[],
             name: "the callee hangs up mid-prompt",
             callee: "answer_after = \"1s\"\nhangup_after = \"2s\"",
             arguments: vec![say(MESSAGE), ack("#")],
@@ -296,6 +315,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(2),
         },
         Scenario {
+            sandbox_args: &[],
             name: "no chimecall-say: the call stays up as before",
             callee: "answer_after = \"1s\"",
             arguments: vec![("ticket", "INC-42".to_string()), ack("1")],
@@ -313,6 +333,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::from_secs(14),
         },
         Scenario {
+            sandbox_args: &[],
             name: "malformed SSML fails the prompt",
             callee: "answer_after = \"1s\"",
             arguments: vec![say(malformed), say_type("ssml"), ack("*")],
@@ -338,6 +359,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::ZERO,
         },
         Scenario {
+            sandbox_args: &[],
             name: "a message the prompt's sentence takes over 1,000 characters",
             callee: "answer_after = \"1s\"",
             arguments: vec![say(&long), ack("1")],
@@ -363,6 +385,7 @@ pub fn scenarios() -> Vec<Scenario> {
             at_least: Duration::ZERO,
         },
         Scenario {
+            sandbox_args: &[],
             name: "a say over 1,000 characters fails the Speak",
             callee: "answer_after = \"1s\"",
             arguments: vec![say(&too_long)],
@@ -378,6 +401,48 @@ pub fn scenarios() -> Vec<Scenario> {
             ]),
             disposition: "answered",
             at_least: Duration::ZERO,
+        },
+        Scenario {
+            sandbox_args: &[],
+            name: "a hangup update while the phone rings ends the call unanswered",
+            callee: "answer_after = \"25s\"",
+            arguments: vec![say(MESSAGE), ack("1")],
+            success: digits_1,
+            meanwhile: Meanwhile::HangupWhileRinging,
+            exchanges: exchanges(vec![
+                (
+                    r#"CALL_UPDATE_REQUESTED {"action":"hangup"}"#,
+                    json!([hangup()]),
+                ),
+                ("HANGUP 0 LEG-A", none()),
+            ]),
+            // What chimecall reports today for a call ended while it rings (ended_by operator).
+            disposition: "no_answer",
+            at_least: Duration::ZERO,
+        },
+        Scenario {
+            sandbox_args: HANGUP_WHILE_RINGING_FAILS,
+            name: "a hangup that fails while the phone rings: the callee answers and hears it was \
+                   already acknowledged",
+            callee: "answer_after = \"25s\"",
+            arguments: vec![say(MESSAGE), ack("1")],
+            success: digits_1,
+            meanwhile: Meanwhile::HangupWhileRinging,
+            exchanges: exchanges(vec![
+                (
+                    r#"CALL_UPDATE_REQUESTED {"action":"hangup"}"#,
+                    json!([hangup()]),
+                ),
+                ("ACTION_FAILED Hangup InvalidActionParameter", none()),
+                (
+                    "CALL_ANSWERED",
+                    json!([speak(ALREADY_ACKNOWLEDGED), hangup()]),
+                ),
+                ("HANGUP 0 LEG-A", none()),
+            ]),
+            disposition: "unacknowledged",
+            // 45 characters at 15 a second.
+            at_least: Duration::from_secs(3),
         },
     ]
 }
@@ -413,13 +478,48 @@ fn function_name(extra_sandbox_args: &[&str]) -> String {
         .map_or(DEFAULT_FUNCTION.to_string(), |pair| pair[1].to_string())
 }
 
-/// Runs every scenario at once against a sandbox started with scripted callees, time sped up
-/// and no quotas, plus `extra_sandbox_args` (`["--handler", URL, "--function-name", NAME]` for a
-/// handler behind the Lambda Invoke API); panics listing every scenario that went otherwise.
+/// Runs every scenario against a sandbox started with scripted callees, time sped up and no
+/// quotas, the scenario's own `sandbox_args`, plus `extra_sandbox_args` (`["--handler", URL,
+/// "--function-name", NAME]` for a handler behind the Lambda Invoke API): the scenarios that
+/// share their `sandbox_args` at once in one sandbox, one such group after another. Panics
+/// listing every scenario that went otherwise.
 pub fn run_scenarios(extra_sandbox_args: &[&str]) {
     let table = scenarios();
-    let mut callees = String::new();
+    let mut groups: Vec<(&[&str], Vec<usize>)> = Vec::new();
     for (i, scenario) in table.iter().enumerate() {
+        match groups
+            .iter_mut()
+            .find(|(args, _)| *args == scenario.sandbox_args)
+        {
+            Some((_, members)) => members.push(i),
+            None => groups.push((scenario.sandbox_args, vec![i])),
+        }
+    }
+    let mut problems: Vec<String> = Vec::new();
+    for (own_args, members) in groups {
+        let mut args = own_args.to_vec();
+        args.extend_from_slice(extra_sandbox_args);
+        run_group(&table, &members, &args, &mut problems);
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {} scenarios went otherwise:\n\n{}",
+        problems.len(),
+        table.len(),
+        problems.join("\n\n")
+    );
+}
+
+/// Scenarios `members` of `table`, at once, in one sandbox started with `sandbox_args` added.
+fn run_group(
+    table: &[Scenario],
+    members: &[usize],
+    extra_sandbox_args: &[&str],
+    problems: &mut Vec<String>,
+) {
+    let mut callees = String::new();
+    for &i in members {
+        let scenario = &table[i];
         let _ = write!(
             callees,
             "# {}\n[[callee]]\nnumber = \"{}\"\n{}\n\n",
@@ -445,10 +545,10 @@ pub fn run_scenarios(extra_sandbox_args: &[&str]) {
     // One run per scenario, each a rows file of one row (the ArgumentsMap in `arg.` columns), so
     // each gets its own --success.
     let rows_dir = fresh_dir("callout-rows");
-    let dials: Vec<Spawned> = table
+    let dials: Vec<Spawned> = members
         .iter()
-        .enumerate()
-        .map(|(i, scenario)| {
+        .map(|&i| {
+            let scenario = &table[i];
             let rows = rows_dir.join(format!("scenario-{i}.csv"));
             std::fs::write(&rows, rows_file(i, scenario)).expect("write a rows file");
             let mut command = sandbox.chimecall();
@@ -458,16 +558,22 @@ pub fn run_scenarios(extra_sandbox_args: &[&str]) {
             Spawned::start(&mut command)
         })
         .collect();
-    let mut problems: Vec<String> = Vec::new();
+    // The phones that must still ring first: their callees answer after 2.5 s.
     for meanwhile in [
+        Meanwhile::HangupWhileRinging,
         Meanwhile::HangupOnceAnswered,
         Meanwhile::HangupAfterStayingUp,
     ] {
-        for (i, scenario) in table.iter().enumerate() {
+        for &i in members {
+            let scenario = &table[i];
             if scenario.meanwhile != meanwhile {
                 continue;
             }
-            let tx = protocol::wait_for_event(&sandbox, &function, &number(i), "CALL_ANSWERED");
+            let event = match meanwhile {
+                Meanwhile::HangupWhileRinging => "RINGING",
+                _ => "CALL_ANSWERED",
+            };
+            let tx = protocol::wait_for_event(&sandbox, &function, &number(i), event);
             if meanwhile == Meanwhile::HangupAfterStayingUp {
                 std::thread::sleep(Duration::from_secs(15) / TIME_SCALE);
                 let all = protocol::invocations(&sandbox, &function);
@@ -487,10 +593,11 @@ pub fn run_scenarios(extra_sandbox_args: &[&str]) {
             }
         }
     }
-    let ends: Vec<(String, Value)> = table
+    let ends: Vec<(String, Value)> = members
         .iter()
         .zip(dials)
-        .map(|(scenario, dial)| {
+        .map(|(&i, dial)| {
+            let scenario = &table[i];
             let finished = dial.finish();
             let end = finished
                 .stdout
@@ -513,7 +620,8 @@ pub fn run_scenarios(extra_sandbox_args: &[&str]) {
 
     // Every call has ended: the log has the whole of each.
     let all = protocol::invocations(&sandbox, &function);
-    for (scenario, (tx, end)) in table.iter().zip(&ends) {
+    for (&i, (tx, end)) in members.iter().zip(&ends) {
+        let scenario = &table[i];
         if end["disposition"] != scenario.disposition {
             problems.push(format!(
                 "{}: disposition {}, not {}: {end}",
@@ -521,15 +629,8 @@ pub fn run_scenarios(extra_sandbox_args: &[&str]) {
             ));
         }
         let call = protocol::of_call(&all, tx);
-        check_call(scenario, &call, &mut problems);
+        check_call(scenario, &call, problems);
     }
-    assert!(
-        problems.is_empty(),
-        "{} of {} scenarios went otherwise:\n\n{}",
-        problems.len(),
-        table.len(),
-        problems.join("\n\n")
-    );
 }
 
 /// The attributes the handler must keep: the `chimecall-*` keys of the ArgumentsMap, when it
@@ -602,13 +703,36 @@ fn check_call(scenario: &Scenario, call: &[Invocation], problems: &mut Vec<Strin
         )),
         _ => {}
     }
-    let expected_attributes = kept.map_or(Value::Null, Value::Object);
+    // A hangup update's answer, and the answer to its Hangup's failure, return them all with
+    // the cancel recorded; no other answer sets any.
+    let mut expected_attributes = kept.map_or(Value::Null, Value::Object);
     for invocation in &call[1..] {
         let carried = &invocation.event["CallDetails"]["TransactionAttributes"];
         if *carried != expected_attributes {
             problems.push(format!(
                 "{name}: {} carried TransactionAttributes {carried}, not {expected_attributes}",
                 invocation.kind()
+            ));
+        }
+        let returned = invocation.answer.as_ref().map_or(Value::Null, |answer| {
+            answer["TransactionAttributes"].clone()
+        });
+        if records_a_cancel(invocation) {
+            let mut cancelled = expected_attributes.as_object().cloned().unwrap_or_default();
+            cancelled.insert(CANCELLED.to_string(), json!("true"));
+            let cancelled = Value::Object(cancelled);
+            if returned != cancelled {
+                problems.push(format!(
+                    "{name}: {} answered TransactionAttributes {returned}, not {cancelled}",
+                    protocol::summary(&invocation.event)
+                ));
+            }
+            expected_attributes = cancelled;
+        } else if !returned.is_null() {
+            problems.push(format!(
+                "{name}: {} answered TransactionAttributes {returned}, which only \
+                 NEW_OUTBOUND_CALL and a cancel set",
+                protocol::summary(&invocation.event)
             ));
         }
     }
@@ -660,6 +784,16 @@ fn check_call(scenario: &Scenario, call: &[Invocation], problems: &mut Vec<Strin
                 "{name}: ended {took} ms after CALL_ANSWERED, sooner than {least} ms"
             ));
         }
+    }
+}
+
+/// A hangup update, or the failure of the Hangup it answered (the phone still rings).
+fn records_a_cancel(invocation: &Invocation) -> bool {
+    let data = &invocation.event["ActionData"];
+    match invocation.kind() {
+        "CALL_UPDATE_REQUESTED" => data["Parameters"]["Arguments"]["action"] == "hangup",
+        "ACTION_FAILED" => data["Type"] == "Hangup",
+        _ => false,
     }
 }
 

@@ -16,6 +16,8 @@ mod bridge;
 mod delivery;
 mod keys;
 mod legs;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -25,7 +27,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 use tokio::time::{sleep_until, Instant};
 
-use crate::actions::{self, ActionFailure, Plan};
+use crate::actions::{self, ActionFailure, HangupWhileRinging, Plan};
 use crate::call_message::CallMessage;
 use crate::digits::{DigitListener, GetDigits};
 use crate::invocation::{CallIdentity, HandlerAnswer};
@@ -163,7 +165,7 @@ impl CallRun {
     }
 
     /// The callee's phone rings until `until`; updates are delivered meanwhile, and a Hangup
-    /// returned for them cancels the call.
+    /// returned for them cancels the call (or fails, under `--hangup-while-ringing fails`).
     async fn ring(
         &mut self,
         inbox: &mut mpsc::Receiver<CallMessage>,
@@ -175,19 +177,42 @@ impl CallRun {
                 Some(message) = inbox.recv() => {
                     let CallMessage::Update { arguments, done } = message;
                     let answer = self.invoke("CALL_UPDATE_REQUESTED", Some(update_data(&arguments))).await?;
-                    if let Some(hangup) = answer.actions.iter().find(|a| a["Type"] == "Hangup") {
-                        let given = &hangup["Parameters"];
-                        let parameters =
-                            hangup_parameters(given, &self.legs.a, actions::hangup_code(given));
-                        let result = self.finish(parameters).await;
-                        let _ = done.send(());
-                        return result;
-                    }
-                    // Other actions wait for the answer.
-                    if !answer.actions.is_empty() {
-                        self.queue = answer.actions.into();
-                    }
+                    let result = self.take_ringing_answer(answer).await;
                     let _ = done.send(());
+                    result?;
+                }
+            }
+        }
+    }
+
+    /// An answer given while the phone rings. A Hangup in it ends the call; under
+    /// `--hangup-while-ringing fails` it fails instead (ACTION_FAILED, the rest of its list
+    /// dropped), the failure's answer is taken the same way, and the phone rings on. Other
+    /// actions wait for the call to be answered.
+    async fn take_ringing_answer(&mut self, mut answer: HandlerAnswer) -> Result<(), Ended> {
+        loop {
+            let hangup = answer
+                .actions
+                .iter()
+                .find(|a| a["Type"] == "Hangup")
+                .cloned();
+            let Some(hangup) = hangup else {
+                if !answer.actions.is_empty() {
+                    self.queue = answer.actions.into();
+                }
+                return Ok(());
+            };
+            match self.sandbox.config.hangup_while_ringing {
+                HangupWhileRinging::Ends => {
+                    let given = &hangup["Parameters"];
+                    let parameters =
+                        hangup_parameters(given, &self.legs.a, actions::hangup_code(given));
+                    return self.finish(parameters).await;
+                }
+                HangupWhileRinging::Fails => {
+                    self.queue.clear();
+                    let data = failed_action_data(hangup, actions::hangup_of_a_ringing_call());
+                    answer = self.invoke("ACTION_FAILED", Some(data)).await?;
                 }
             }
         }
@@ -402,11 +427,7 @@ impl CallRun {
     async fn action_failed(&mut self, action: Value, failure: ActionFailure) -> Result<(), Ended> {
         self.queue.clear();
         self.completed = None;
-        let mut data = action;
-        if let Some(object) = data.as_object_mut() {
-            object.insert("ErrorType".into(), json!(failure.error_type));
-            object.insert("ErrorMessage".into(), json!(failure.message));
-        }
+        let data = failed_action_data(action, failure);
         let answer = self.invoke("ACTION_FAILED", Some(data)).await?;
         self.replace_actions(answer);
         Ok(())
@@ -540,6 +561,16 @@ fn hangup_parameters(given: &Value, leg: &Leg, code: &str) -> Value {
     parameters["CallId"] = json!(leg.call_id);
     parameters["ParticipantTag"] = json!(leg.tag());
     parameters
+}
+
+/// ACTION_FAILED's ActionData: the action as the handler returned it, with why it failed.
+fn failed_action_data(action: Value, failure: ActionFailure) -> Value {
+    let mut data = action;
+    if let Some(object) = data.as_object_mut() {
+        object.insert("ErrorType".into(), json!(failure.error_type));
+        object.insert("ErrorMessage".into(), json!(failure.message));
+    }
+    data
 }
 
 fn update_data(arguments: &BTreeMap<String, String>) -> Value {

@@ -119,6 +119,19 @@ impl LogStore {
             .or_insert_with(Stream::new)
             .push(next_sequence, timestamp_ms, message, now);
     }
+
+    /// Every message of `group`, in the order appended (for tests elsewhere in the crate).
+    #[cfg(test)]
+    pub(crate) fn messages(&self, group: &str) -> Vec<String> {
+        let inner = self.lock();
+        let mut events: Vec<&StoredEvent> = inner
+            .groups
+            .get(group)
+            .map(|group| group.streams.values().flat_map(|s| &s.events).collect())
+            .unwrap_or_default();
+        events.sort_by_key(|event| event.sequence);
+        events.iter().map(|event| event.message.clone()).collect()
+    }
 }
 
 #[cfg(test)]
