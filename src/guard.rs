@@ -8,6 +8,7 @@
 //! count (placed or unknown, any batch) is `history`'s to say; this file is pure: times in, a
 //! verdict out.
 
+mod book;
 mod history;
 
 use std::fmt;
@@ -15,8 +16,7 @@ use std::time::Duration;
 
 use chimecall_model::rules::quoted;
 
-// `counted_times`: for an indexed journal's "dials to a number since a time" (the run core).
-#[allow(unused_imports)]
+pub(crate) use book::Book;
 pub(crate) use history::counted_times;
 pub(crate) use history::history;
 

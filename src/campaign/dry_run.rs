@@ -32,6 +32,9 @@ struct DryRunSummary {
     tiers: Option<BTreeMap<u32, u64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     escalation: Option<EscalationPlan>,
+    /// Rows the per-number guard would hold now (the journal's calls), and until when.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    guarded: BTreeMap<String, String>,
 }
 
 /// What an escalating run would do, at worst.
@@ -83,6 +86,14 @@ impl fmt::Display for DryRunSummary {
                 .collect();
             write!(f, "; {}", shown.join(", "))?;
         }
+        if !self.guarded.is_empty() {
+            let latest = self.guarded.values().max().cloned().unwrap_or_default();
+            write!(
+                f,
+                "; the guard holds {} now (free by {latest})",
+                crate::text::count(self.guarded.len(), "row", "rows")
+            )?;
+        }
         if let Some(plan) = &self.escalation {
             write!(
                 f,
@@ -121,6 +132,9 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
     let mut rows = source::open_rows(&source, output)?;
     let (mut total, mut valid, mut bad) = (0u64, 0u64, 0u64);
     let mut tiers: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut guarded: BTreeMap<String, String> = BTreeMap::new();
+    let now_ms = chimecall_model::clock::now_ms();
+    let book = guard_book(options, now_ms);
     let tiered = rows.reader.has_tiers();
     let mut unreadable = None;
     loop {
@@ -158,6 +172,15 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
                 } else {
                     request
                 };
+                if let crate::guard::Verdict::HeldUntil { at_ms, .. } = book.check(&sent.to, now_ms)
+                {
+                    let free = chimecall_model::clock::rfc3339_ms(at_ms).unwrap_or_default();
+                    output.note(format!(
+                        "row {key}: the guard holds {} until {free}",
+                        sent.to
+                    ));
+                    guarded.insert(key.clone(), free);
+                }
                 let mut report = RowReport::would_dial(&key, line, &sent);
                 report.tier = tiered.then_some(tier);
                 report
@@ -177,6 +200,7 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
         attempts: options.policy.redials.attempts,
         escalation: escalation_plan(options, &tiers, tiered),
         tiers: tiered.then_some(tiers),
+        guarded,
     })?;
     if let Some(failure) = unreadable {
         return Err(failure.into());
@@ -226,4 +250,14 @@ fn escalation_plan(
         worst_case_seconds: u64::from(rounds) * tier_seconds
             + u64::from(policy.repeats) * repeat_after,
     })
+}
+
+/// The guard's book from the journal, read only (a dry run writes nothing); an unreadable or
+/// absent journal holds nothing.
+fn guard_book(options: &RunOptions, now_ms: i64) -> crate::guard::Book {
+    let dials = crate::journal::default_path()
+        .and_then(|path| crate::journal::read(&path))
+        .map(|contents| crate::journal::dials(&contents))
+        .unwrap_or_default();
+    crate::guard::Book::of(options.guard.clone(), &dials, now_ms)
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::call::DispositionKind;
-use crate::journal::{self, Contents, DialEntry, Record, RedialNote, SettledNote};
+use crate::journal::{Contents, DialEntry, Record, RedialNote, SettledNote};
 
 /// Every batch of the journal, by name.
 #[derive(Debug, Default)]
@@ -35,8 +35,9 @@ pub(crate) struct RowLedger {
 }
 
 impl Ledger {
+    #[cfg(test)]
     pub(crate) fn of(contents: &Contents) -> Ledger {
-        Ledger::of_dials(contents, journal::dials(contents))
+        Ledger::of_dials(contents, crate::journal::dials(contents))
     }
 
     /// The ledger of `dials` (some of the journal's), with the redials `contents` decided.

@@ -101,7 +101,7 @@ pub(crate) async fn run(
     let batch = batch::batch_name(&options.file, options.batch.as_deref(), options.again);
     // One run per batch at a time: two runs of one file would each dial every row.
     let _batch_lock = batch::lock_batch(journal.path(), &batch)?;
-    let history = batch_history(&journal, &batch, options.resume, output)?;
+    let (history, guard_book) = batch_history(&journal, &batch, &options, output)?;
     let rows = source::open_rows(
         &source::RowSource {
             file: &options.file,
@@ -142,7 +142,7 @@ pub(crate) async fn run(
         batch: batch.clone(),
     });
     let driver = Driver {
-        core: core::RunState::new(options.policy, batch.clone(), history),
+        core: core::RunState::new(options.policy, batch.clone(), history).with_guard(guard_book),
         rows: rows.reader,
         bytes_read,
         dialing,
@@ -179,22 +179,26 @@ pub(crate) async fn run(
 
 /// What the journal knows of the batch (`--resume`); a batch dialed before and not resumed is
 /// refused, so a copy of a run does not ring everyone again.
+/// And the guard's book: every number's calls that count, from the journal.
 fn batch_history(
     journal: &Journal,
     batch: &str,
-    resume: bool,
+    options: &RunOptions,
     output: &Output,
-) -> Result<Option<BatchLedger>, Failure> {
+) -> Result<(Option<BatchLedger>, crate::guard::Book), Failure> {
     let contents = journal::read(journal.path())?;
     for problem in &contents.problems {
         output.note(format!("warning: {problem}"));
     }
-    let mut ledger = Ledger::of(&contents);
+    let dials = journal::dials(&contents);
+    let now_ms = chimecall_model::clock::now_ms();
+    let book = crate::guard::Book::of(options.guard.clone(), &dials, now_ms);
+    let mut ledger = Ledger::of_dials(&contents, dials);
     let history = ledger.batches.remove(batch);
     if let Some(history) = history.as_ref().filter(|h| h.rows_dialed() > 0) {
-        if !resume {
+        if !options.resume {
             return Err(batch::refuse_rerun(history));
         }
     }
-    Ok(history.filter(|_| resume))
+    Ok((history.filter(|_| options.resume), book))
 }

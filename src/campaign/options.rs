@@ -26,6 +26,8 @@ pub(crate) struct RunOptions {
     pub(crate) dry_run: bool,
     pub(crate) log_group: Option<String>,
     pub(crate) logs_rate: f64,
+    /// The per-number guard every dial of the run is held to.
+    pub(crate) guard: crate::guard::Guard,
     pub(crate) policy: RunPolicy,
 }
 

@@ -312,6 +312,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
             (None, false) => Default::default(),
         };
         let options = RunOptions {
+            guard,
             file: (file.as_os_str() != "-").then_some(file),
             defaults: RowDefaults {
                 sma_id,
@@ -352,9 +353,6 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
             },
         };
         options.defaults.check()?;
-        // The run core holds each row to the guard (issue 17, `guard::history` and
-        // `Guard::check`); checked above so a bad value is refused before the run.
-        let _ = &guard;
         if options.dry_run {
             // Nothing is sent and nothing is written: no configuration, no journal.
             return campaign::dry_run(&options, output).await;

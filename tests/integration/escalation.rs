@@ -218,3 +218,64 @@ fn nobody_answers_and_repeat_2_dials_every_row_three_times() {
         out.stdout
     );
 }
+
+#[test]
+fn a_copied_file_run_within_the_minute_rings_nobody_again() {
+    use crate::support::with_default_guard;
+    let sandbox = Sandbox::start_with(&["--no-quotas", "--time-scale", "10"]);
+    let dir = fresh_dir("guard-copy");
+    let mut rows = String::from("to,id\n");
+    for n in 0..20 {
+        rows.push_str(&format!("+120655560{n:02},r{n}\n"));
+    }
+    let first = write(&dir, "c.csv", &rows);
+    let copy = write(&dir, "d.csv", &rows);
+    let dial = |file: &str| {
+        let mut cmd = sandbox.chimecall();
+        with_default_guard(&mut cmd);
+        cmd.args([
+            "-o",
+            "json",
+            "dial",
+            "--file",
+            file,
+            "--wait",
+            "ended",
+            "--timeout",
+            "10s",
+            "--rate",
+            "0",
+        ]);
+        run(&mut cmd)
+    };
+    let out = dial(&first);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(sandbox.placed_destinations().len(), 20);
+    let out = dial(&copy);
+    assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        sandbox.placed_destinations().len(),
+        20,
+        "no call is placed again"
+    );
+    let finals = finals(&out.stdout);
+    assert_eq!(finals.len(), 20, "{}", out.stdout);
+    assert!(
+        finals.values().all(|end| end["disposition"] == "guarded"),
+        "{}",
+        out.stdout
+    );
+    // One of its numbers, alone: refused; placed with --allow-repeat.
+    let single = |extra: &[&str]| {
+        let mut cmd = sandbox.chimecall();
+        with_default_guard(&mut cmd);
+        cmd.args(["dial", "--to", "+12065556003"]).args(extra);
+        run(&mut cmd)
+    };
+    let refused = single(&[]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(sandbox.placed_destinations().len(), 20);
+    let repeated = single(&["--allow-repeat"]);
+    assert_eq!(repeated.code, 0, "{}", repeated.stderr);
+    assert_eq!(sandbox.placed_destinations().len(), 21);
+}

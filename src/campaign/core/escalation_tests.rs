@@ -206,3 +206,45 @@ fn until_first_stops_a_streaming_run_too() {
     assert!(run.state.is_finished());
     assert_eq!(exit_of(&run), None);
 }
+
+fn guarded_run(policy: RunPolicy) -> Run {
+    let guard = crate::guard::Guard::parse("1/1m").unwrap();
+    // The number of row r1 (line 2) was called 10 s before the run.
+    let mut ledger = history(vec![("earlier", 2, OutcomeKind::Placed, None)]);
+    let mut earlier = ledger.rows.remove("earlier").unwrap().attempts.remove(0);
+    earlier.time = chimecall_model::clock::rfc3339_ms(T0 - 10_000).unwrap();
+    let book = crate::guard::Book::of(guard, &[earlier], T0);
+    let mut run = Run::new(policy.clone());
+    run.state = RunState::new(policy, "batch".into(), None).with_guard(book);
+    run
+}
+
+#[test]
+fn the_guard_holds_a_row_until_its_slot_within_the_run_and_past_it_the_row_is_guarded() {
+    // --timeout 60 s: the slot (T0 + 50 s) comes within the run: the row waits for it.
+    let mut run = guarded_run(waiting(1));
+    let effects = run.start_with_rows(1);
+    assert!(dials(&effects).is_empty(), "held");
+    assert!(
+        notes(&effects)
+            .iter()
+            .any(|n| n.contains("waits for its slot")),
+        "{effects:?}"
+    );
+    assert_eq!(run.state.next_due_ms(), Some(T0 + 50_000));
+    let effects = run.at(T0 + 50_000).on(Event::Tick);
+    assert_eq!(dials(&effects).len(), 1, "its slot came");
+
+    // --timeout 10 s: the slot comes after the run's horizon: guarded, journaled, not dialed.
+    let mut policy = waiting(1);
+    policy.wait = Some(std::time::Duration::from_secs(10));
+    let mut run = guarded_run(policy);
+    let effects = run.start_with_rows(1);
+    assert!(dials(&effects).is_empty());
+    assert_eq!(
+        settled(&effects),
+        [("r1".to_string(), DispositionKind::Guarded)]
+    );
+    assert!(run.state.is_finished());
+    assert_eq!(exit_of(&run), Some(Exit::Unanswered));
+}

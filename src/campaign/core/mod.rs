@@ -35,6 +35,7 @@ use super::rows::Row;
 use crate::aws::ApiError;
 use crate::call::{Disposition, DispositionKind};
 use crate::follow::CLOCK_SKEW_MS;
+use crate::guard::{Book, Guard, Verdict};
 use crate::journal::{ErrorNote, RedialNote};
 use crate::placing::{self, DialResult};
 use crate::updates::Target;
@@ -81,6 +82,9 @@ pub(crate) struct RunState {
     escalation: Escalation,
     /// Hangups sent and not yet all answered (`--until first`, `--hangup-on-interrupt`).
     hangups_in_flight: usize,
+    /// The per-number guard's book of calls, and when the run started (its horizon).
+    guard: Book,
+    started_ms: Option<i64>,
     outcome: RunOutcome,
     effects: Vec<Effect>,
 }
@@ -104,13 +108,25 @@ impl RunState {
             stdout_closed: false,
             escalation: Escalation::default(),
             hangups_in_flight: 0,
+            guard: Book::of(Guard::off(), &[], 0),
+            started_ms: None,
             outcome: RunOutcome::default(),
             effects: Vec::new(),
         }
     }
 
+    /// The run holds every dial to the per-number guard of `book`.
+    pub(crate) fn with_guard(mut self, book: Book) -> RunState {
+        self.guard = book;
+        self
+    }
+
     /// Takes one event at `now_ms` (epoch ms) and returns what to do about it, in order.
     pub(crate) fn handle(&mut self, now_ms: i64, event: Event) -> Vec<Effect> {
+        if self.started_ms.is_none() {
+            self.started_ms = Some(now_ms);
+            self.guard_note();
+        }
         match event {
             Event::RowRead(read) => self.row_read(now_ms, read),
             Event::Dialed(job, outcome) => self.dialed(now_ms, job, outcome),
@@ -211,6 +227,16 @@ impl RunState {
             let Some(job) = self.ready.take() else {
                 return;
             };
+            // A resend of a throttled dial is the same attempt: the guard let it go already.
+            if job.throttled == 0 {
+                if let Verdict::HeldUntil { at_ms, limit, .. } =
+                    self.guard.check(&job.request.to, now_ms)
+                {
+                    self.held_by_guard(job, at_ms, &limit.to_string(), now_ms);
+                    continue;
+                }
+            }
+            self.guard.sending(&job.request.to);
             self.dials_in_flight += 1;
             self.escalation.dialed(&job);
             self.effects.push(Effect::Dial(job));
@@ -377,6 +403,14 @@ impl RunState {
 
     fn dialed(&mut self, now_ms: i64, job: Job, outcome: DialOutcome) {
         self.dials_in_flight -= 1;
+        let placed = matches!(
+            &outcome,
+            DialOutcome::Sent {
+                result: DialResult::Placed { .. } | DialResult::Unknown(_),
+                ..
+            }
+        );
+        self.guard.answered(&job.request.to, placed, now_ms);
         match outcome {
             DialOutcome::NotSent => {
                 // Stopped between two sends of a throttled dial: it stays throttled.
@@ -549,6 +583,49 @@ impl RunState {
         );
         end.live = still_live;
         self.print(Line::End(end));
+    }
+
+    /// The guard holds a row's dial until `at_ms`: it waits for its slot, or, when the slot comes
+    /// after the run's horizon (its start and `--timeout`), it ends `guarded`.
+    fn held_by_guard(&mut self, job: Job, at_ms: i64, limit: &str, now_ms: i64) {
+        let horizon = self
+            .policy
+            .wait
+            .zip(self.started_ms)
+            .map(|(wait, started)| started + wait.as_millis() as i64);
+        let free = chimecall_model::clock::rfc3339_ms(at_ms).unwrap_or_default();
+        if horizon.is_some_and(|horizon| at_ms > horizon) {
+            self.note(format!(
+                "row {}: the guard ({limit}) holds {} until {free}, after this run's --timeout: \
+                 it ends guarded (--resume dials it once the number is free)",
+                job.key, job.request.to
+            ));
+            self.settle_without_call(&job, DispositionKind::Guarded, Some(at_ms), now_ms);
+            return;
+        }
+        self.note(format!(
+            "row {}: the guard ({limit}) holds {} until {free}: it waits for its slot",
+            job.key, job.request.to
+        ));
+        self.schedule(job, at_ms);
+    }
+
+    /// Said once at the start: redials sooner than the guard allows wait for it.
+    fn guard_note(&mut self) {
+        let guard = self.guard.guard();
+        // How long after one call the next to the same number may go.
+        let Verdict::HeldUntil { at_ms: spacing, .. } = guard.check(&[0], 0) else {
+            return;
+        };
+        let redial_after = self.policy.redials.redial_after_ms;
+        if self.policy.wait.is_some() && self.policy.redials.attempts > 1 && redial_after < spacing
+        {
+            self.note(format!(
+                "note: --guard {guard} calls one number at most once every {} s: redials wait for \
+                 it, not only --redial-after",
+                spacing / 1000
+            ));
+        }
     }
 
     /// Hangs these calls up, at the update quota's pace; the run waits for the answers.
