@@ -153,6 +153,34 @@ impl BatchLedger {
 }
 
 impl RowLedger {
+    /// The row as round `round` of `--repeat` knows it: that round's attempts, and the redial
+    /// or settlement that followed them.
+    pub(crate) fn of_round(&self, round: u32) -> RowLedger {
+        let attempts: Vec<DialEntry> = self
+            .attempts
+            .iter()
+            .filter(|attempt| attempt.round == round)
+            .cloned()
+            .collect();
+        let last_in_round = self.last().is_some_and(|last| last.round == round);
+        RowLedger {
+            key: self.key.clone(),
+            line: self.line,
+            to: self.to.clone(),
+            attempts,
+            redial: self.redial.clone().filter(|_| last_in_round),
+            settled: self.settled.clone().filter(|note| note.round == round),
+        }
+    }
+
+    /// The latest round of `--repeat` the row was dialed (or settled) in.
+    pub(crate) fn latest_round(&self) -> u32 {
+        let dialed = self.attempts.iter().map(|a| a.round).max().unwrap_or(0);
+        self.settled
+            .as_ref()
+            .map_or(dialed, |note| note.round.max(dialed))
+    }
+
     /// The number of the latest attempt made.
     pub(crate) fn attempts_made(&self) -> u32 {
         self.attempts.iter().map(|a| a.attempt).max().unwrap_or(0)

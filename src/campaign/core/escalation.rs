@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::{Effect, RunState};
 use crate::call::{DialRequest, Disposition, DispositionKind};
 use crate::campaign::job::Job;
+use crate::campaign::ledger::BatchLedger;
 use crate::campaign::report::{FirstSuccess, Line};
 use crate::journal::SettledNote;
 use crate::updates::Target;
@@ -46,13 +47,37 @@ pub(super) struct Escalation {
 }
 
 impl Escalation {
+    /// `--resume`: the round the batch had reached, and each row's latest attempt.
+    pub(super) fn resumed(history: &BatchLedger) -> Escalation {
+        let mut escalation = Escalation::default();
+        for row in history.rows.values() {
+            escalation.round = escalation.round.max(row.latest_round());
+            let last = row.attempts.iter().map(|a| a.attempt).max().unwrap_or(0);
+            let settled = row
+                .settled
+                .as_ref()
+                .map_or(0, |note| note.attempt.saturating_sub(1));
+            escalation
+                .last_attempt
+                .insert(row.key.clone(), last.max(settled));
+        }
+        escalation
+    }
+
     pub(super) fn hold(&mut self, row: HeldRow) {
         self.rows.entry(row.tier).or_default().push(row);
     }
 
-    /// A round after the first dials each row as a new attempt, its budget afresh.
-    pub(super) fn repeated_attempt(&self, key: &str, round: u32) -> Option<u32> {
-        (round > 0).then(|| self.last_attempt.get(key).copied().unwrap_or(0) + 1)
+    /// A round after the first dials each row as a new attempt, its budget afresh (unless the
+    /// journal shows the row already dialed in this round: `--resume`).
+    pub(super) fn repeated_attempt(
+        &self,
+        key: &str,
+        round: u32,
+        dialed_in_round: bool,
+    ) -> Option<u32> {
+        (round > 0 && !dialed_in_round)
+            .then(|| self.last_attempt.get(key).copied().unwrap_or(0) + 1)
     }
 
     pub(super) fn dialed(&mut self, job: &Job) {
@@ -242,7 +267,10 @@ impl RunState {
             let mut job = Job::new(&row.key, row.line, row.request, 1, Default::default());
             job.tier = row.tier;
             job.round = self.escalation.round;
-            job.attempt = self.escalation.repeated_attempt(&row.key, 1).unwrap_or(1);
+            job.attempt = self
+                .escalation
+                .repeated_attempt(&row.key, 1, false)
+                .unwrap_or(1);
             self.cancel_row(&job, now_ms);
         }
         self.hang_up_the_others();

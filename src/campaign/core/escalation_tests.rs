@@ -248,3 +248,36 @@ fn the_guard_holds_a_row_until_its_slot_within_the_run_and_past_it_the_row_is_gu
     assert!(run.state.is_finished());
     assert_eq!(exit_of(&run), Some(Exit::Unanswered));
 }
+
+#[test]
+fn resume_continues_a_run_in_the_middle_of_a_repeat() {
+    // Round 1 (the first) rang both rows out; round 2 rang out `a` and never reached `b`.
+    let mut ledger = history(vec![
+        ("a", 2, OutcomeKind::Placed, Some(DispositionKind::NoAnswer)),
+        ("b", 3, OutcomeKind::Placed, Some(DispositionKind::NoAnswer)),
+    ]);
+    let a = ledger.rows.get_mut("a").unwrap();
+    let mut again = a.attempts[0].clone();
+    (again.attempt, again.round, again.dial_id) = (2, 1, "d-a2".into());
+    a.attempts.push(again);
+    let mut policy = paging(2);
+    policy.plans_ahead = true;
+    let mut run = Run::with_history(policy, ledger);
+    let effects = read_all(&mut run, &[("a", 1), ("b", 1)]);
+    let jobs = dials(&effects);
+    assert_eq!(jobs.len(), 1, "only b is left in round 2: {effects:?}");
+    assert_eq!(
+        (jobs[0].key.as_str(), jobs[0].attempt, jobs[0].round),
+        ("b", 2, 1)
+    );
+    run.on(Event::Dialed(jobs[0].clone(), placed("tx-b2")));
+    run.at(T0 + 30_000)
+        .on(ended("tx-b2", DispositionKind::NoAnswer));
+    // Round 3 comes after --repeat-after, both rows as their third attempt.
+    let jobs = dials(&run.at(T0 + 90_000).on(Event::Tick));
+    let seen: Vec<(&str, u32, u32)> = jobs
+        .iter()
+        .map(|j| (j.key.as_str(), j.attempt, j.round))
+        .collect();
+    assert_eq!(seen, [("a", 3, 2), ("b", 3, 2)]);
+}

@@ -91,6 +91,10 @@ pub(crate) struct RunState {
 
 impl RunState {
     pub(crate) fn new(policy: RunPolicy, batch: String, history: Option<BatchLedger>) -> RunState {
+        let escalation = history
+            .as_ref()
+            .filter(|_| policy.plans_ahead)
+            .map_or_else(Escalation::default, Escalation::resumed);
         RunState {
             policy,
             batch,
@@ -106,7 +110,7 @@ impl RunState {
             logs_unusable: false,
             stopping: false,
             stdout_closed: false,
-            escalation: Escalation::default(),
+            escalation,
             hangups_in_flight: 0,
             guard: Book::of(Guard::off(), &[], 0),
             started_ms: None,
@@ -313,7 +317,16 @@ impl RunState {
             tier,
         } = row;
         let key = key.as_str();
-        let known = self.history.as_ref().and_then(|h| h.rows.get(key));
+        let full = self.history.as_ref().and_then(|h| h.rows.get(key));
+        // A later round dials only the rows that have not succeeded (`--resume` included).
+        if round > 0 && full.is_some_and(|row| row.disposition().is_success()) {
+            self.print(Line::Placement(RowReport::skipped(key, line, &request.to)));
+            return false;
+        }
+        let of_round = full.map(|row| row.of_round(round));
+        let known = of_round.as_ref();
+        let dialed_in_round =
+            known.is_some_and(|row| !row.attempts.is_empty() || row.settled.is_some());
         let follows = self.policy.follows();
         let to = request.to.clone();
         let job = |attempt, tries| {
@@ -322,7 +335,10 @@ impl RunState {
             job.round = round;
             job
         };
-        let planned = match self.escalation.repeated_attempt(key, round) {
+        let planned = match self
+            .escalation
+            .repeated_attempt(key, round, dialed_in_round)
+        {
             Some(attempt) => RowPlan::Dial {
                 attempt,
                 tries: Default::default(),
