@@ -3,6 +3,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use super::rows::{Row, RowDefaults, RowReader};
+use crate::call::callout::CallOut;
 use crate::exit::Failure;
 use crate::output::Output;
 
@@ -43,7 +44,12 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
             false,
         ),
     };
-    let source = match (options.strict, regular) {
+    // A call-out's rows are all checked before the first dial, as under --strict: a message
+    // that cannot be spoken refuses the run (exit 2) rather than silence one person.
+    let callout = options.defaults.callout != CallOut::default()
+        || (regular && has_callout_columns(options)?);
+    let strict = options.strict || callout;
+    let source = match (strict, regular) {
         (false, _) => source,
         (true, true) => {
             let rows = check_all_rows(source, options.defaults, output)?;
@@ -78,6 +84,17 @@ pub(crate) fn open_rows(options: &RowSource<'_>, output: &Output) -> Result<Rows
         reader: RowReader::new(source, options.defaults.clone())?,
         file_size,
     })
+}
+
+/// Whether the file's header has a `say` or `say_ssml` column (a call-out file).
+fn has_callout_columns(options: &RowSource<'_>) -> Result<bool, Failure> {
+    let Some(path) = options.file else {
+        return Ok(false);
+    };
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", crate::text::path(path))))?;
+    let reader = RowReader::new(std::io::BufReader::new(file), options.defaults.clone())?;
+    Ok(reader.has_callout_columns())
 }
 
 /// A source that copies what is read from it into the spool, as it is read.

@@ -292,6 +292,16 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     let mut arguments = parse_pairs("--arg", &args.args)?;
     let sip_headers = parse_pairs("--sip-header", &args.sip_headers)?;
     let request_id = !args.no_request_id;
+    if let Some(key) = callout
+        .arguments()
+        .into_keys()
+        .find(|key| arguments.contains_key(key))
+    {
+        return Err(Failure::usage(format!(
+            "--arg {key}: set by --say, --say-ssml or --ack; give it once"
+        ))
+        .into());
+    }
     if let Some(file) = args.bulk.file.clone() {
         let bulk = args.bulk;
         let wait = match args.wait.wait {
@@ -361,14 +371,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
         let journal = Journal::open(&journal::default_path()?)?;
         return campaign::run(options, journal, &config, output).await;
     }
-    for (key, value) in callout.arguments() {
-        if arguments.insert(key.clone(), value).is_some() {
-            return Err(Failure::usage(format!(
-                "--arg {key}: set by --say, --say-ssml or --ack; give it once"
-            ))
-            .into());
-        }
-    }
+    arguments.extend(callout.arguments());
     let request = DialRequest {
         sma_id,
         from: from.ok_or_else(|| {

@@ -118,12 +118,18 @@ fn a_message_or_key_the_handler_cannot_use_is_refused_before_anything_is_sent() 
     // A row's own text over the limit names its line and column; the run sends nothing.
     let file = fresh_dir("say-column").join("rows.csv");
     std::fs::write(&file, format!("to,say\n+12065550123,{long}\n")).unwrap();
+    // No --strict: a call-out's rows are all checked before the first dial.
+    std::fs::write(
+        &file,
+        format!("to,say\n+12065550124,fine\n+12065550123,{long}\n"),
+    )
+    .unwrap();
     let out = run(sandbox
         .chimecall()
-        .args(["dial", "--file", path_str(&file), "--strict"]));
+        .args(["dial", "--file", path_str(&file)]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("line 2: column say: 1001 characters"),
+        out.stderr.contains("line 3: column say: 1001 characters"),
         "{}",
         out.stderr
     );

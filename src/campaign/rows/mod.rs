@@ -377,6 +377,11 @@ impl<R: Read> RowReader<R> {
         }
     }
 
+    /// Whether the file gives rows their own message (a `say` or `say_ssml` column).
+    pub(crate) fn has_callout_columns(&self) -> bool {
+        self.header.say.is_some() || self.header.say_ssml.is_some()
+    }
+
     /// Whether the file orders its rows in tiers (it has a `tier` column).
     pub(crate) fn has_tiers(&self) -> bool {
         self.header.tier.is_some()
@@ -443,7 +448,16 @@ impl<R: Read> RowReader<R> {
                 arguments.insert(key.clone(), value);
             }
         }
-        arguments.extend(self.callout()?.arguments());
+        for (key, value) in self.callout()?.arguments() {
+            // An `arg.chimecall-say` column (or --arg) and the call-out's own say the same
+            // thing twice: which one the handler would get must not be a guess.
+            if arguments.contains_key(&key) {
+                return Err(format!(
+                    "column arg.{key}: set by the call-out (say, say_ssml, --say, --ack): give it once"
+                ));
+            }
+            arguments.insert(key, value);
+        }
         let mut sip_headers = self.defaults.sip_headers.clone();
         for (name, index) in &self.header.sip_headers {
             if let Some(value) = self.named(&format!("sip.{name}"), *index)? {
