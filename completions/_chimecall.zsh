@@ -79,7 +79,7 @@ _arguments "${_arguments_options[@]}" : \
 '--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
 '--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
 '--no-request-id[Leave out the client request id (ArgumentsMap key chimecall-request-id, the journal'\''s dial_id) that lets \`resolve\` find the call in the handler'\''s logs]' \
-'(--wait)--dry-run[Show the request that would be sent (with --file\: check every row and show what would be dialed), and send nothing]' \
+'--dry-run[Show the request that would be sent (with --file\: check every row and show what would be dialed), and send nothing]' \
 '(--file)--allow-repeat[Place the call though the guard would hold it (the number was called too recently); the journal marks it a deliberate repeat]' \
 '(--resume)--again[Dial every row anew as a new batch, though the journal shows the file was dialed before]' \
 '--hangup-on-interrupt[Ctrl-C hangs up the run'\''s live calls instead of following them to their end]' \

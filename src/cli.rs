@@ -165,7 +165,7 @@ pub(crate) struct DialArgs {
 
     /// Show the request that would be sent (with --file: check every row and show what would be
     /// dialed), and send nothing
-    #[arg(long, conflicts_with = "wait")]
+    #[arg(long)]
     pub(crate) dry_run: bool,
 
     /// Calls to one number at most, per window: N/DURATION,... (a call counts in every window it

@@ -321,6 +321,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
             (None, true) => campaign::parse_redial_classes(campaign::DEFAULT_REDIAL)?,
             (None, false) => Default::default(),
         };
+        let repeats = escalation_needs_wait(&bulk, wait.is_some())?;
         let options = RunOptions {
             guard,
             file: (file.as_os_str() != "-").then_some(file),
@@ -355,8 +356,9 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                 success: success_of(&callout, &bulk.success)?,
                 hangup_on_interrupt: bulk.hangup_on_interrupt,
                 until_first: until_first(&bulk.until, wait.is_some())?,
+                // Rounds and escalation follow calls to their end: only a run that waits can.
+                repeats,
                 escalate_after_ms: bulk.escalate_after.map(|d| d.as_millis() as i64),
-                repeats: bulk.repeat,
                 repeat_after_ms: bulk.repeat_after.as_millis() as i64,
                 // Decided once the file's header is read: tiers, or rounds.
                 plans_ahead: false,
@@ -493,11 +495,27 @@ fn callout_of(args: &DialArgs) -> Result<CallOut, Failure> {
 
 /// `--until first` ends a run on its first success, which only a run that waits can see.
 fn until_first(until: &str, waits: bool) -> Result<bool, Failure> {
+    // (The other escalation flags are checked by `escalation_needs_wait`.)
     match (until, waits) {
         ("first", false) => Err(Failure::usage(
             "--until first needs --wait ended: only a run that follows its calls sees a success",
         )),
         (until, _) => Ok(until == "first"),
+    }
+}
+
+/// `--repeat` and `--escalate-after` need `--wait ended`; the rounds, when they may be.
+fn escalation_needs_wait(bulk: &crate::cli::BulkArgs, waits: bool) -> Result<u32, Failure> {
+    let needs = [
+        (bulk.repeat > 0, "--repeat"),
+        (bulk.escalate_after.is_some(), "--escalate-after"),
+    ];
+    match needs.iter().find(|(given, _)| *given) {
+        Some((_, flag)) if !waits => Err(Failure::usage(format!(
+            "{flag} needs --wait ended: only a run that follows its calls knows when a tier or a \
+             round is exhausted"
+        ))),
+        _ => Ok(bulk.repeat),
     }
 }
 

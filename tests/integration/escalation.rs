@@ -118,12 +118,50 @@ fn the_first_acknowledgement_ends_an_escalating_run() {
     assert_eq!(updates, 1, "secondary-b's call is hung up, once");
 
     let report = run(sandbox.chimecall().args(["report", "--batch", &rows]));
+    for expected in [
+        "acknowledged by secondary-a (+12065557003)",
+        "3 cancelled",
+        "escalation: 2 tiers reached, 1 round",
+        "first success: secondary-a (+12065557003) acknowledged at ",
+    ] {
+        assert!(
+            report.stdout.contains(expected),
+            "{expected}: {}",
+            report.stdout
+        );
+    }
+
+    // The dry run's plan of the same file.
+    let plan = run(sandbox.chimecall().args([
+        "-o",
+        "json",
+        "dial",
+        "--file",
+        &rows,
+        "--wait",
+        "ended",
+        "--until",
+        "first",
+        "--repeat",
+        "1",
+        "--escalate-after",
+        "1m",
+        "--dry-run",
+    ]));
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let summary = json_lines(&plan.stdout).pop().unwrap();
+    assert_eq!(
+        summary["tiers"],
+        serde_json::json!({"1": 2, "2": 2, "3": 2}),
+        "{summary}"
+    );
+    assert_eq!(summary["escalation"]["until_first"], true, "{summary}");
+    assert_eq!(summary["escalation"]["rounds"], 2, "{summary}");
     assert!(
-        report
-            .stdout
-            .contains("acknowledged by secondary-a (+12065557003)"),
-        "{}",
-        report.stdout
+        summary["escalation"]["worst_case_seconds"]
+            .as_u64()
+            .unwrap()
+            > 0
     );
 }
 

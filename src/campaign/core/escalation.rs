@@ -302,9 +302,65 @@ impl RunState {
         self.hang_up(targets);
     }
 
+    /// `--until first`, `--resume`: the batch already succeeded in an earlier run: nothing is
+    /// dialed; the rows are read and left as they stand.
+    pub(super) fn already_won(&mut self) {
+        if !self.policy.until_first {
+            return;
+        }
+        let Some(history) = &self.history else {
+            return;
+        };
+        let Some(row) = history
+            .rows_in_order()
+            .into_iter()
+            .find(|row| row.disposition().is_success())
+        else {
+            return;
+        };
+        self.note(format!(
+            "row {} already succeeded in this batch ({}): --until first has nothing left to do",
+            row.key,
+            row.disposition()
+        ));
+        self.escalation.won = true;
+        self.outcome.won = true;
+        self.stop_starting();
+    }
+
+    /// A row read after the run was won: not dialed, its row cancelled (unless it stands).
+    pub(super) fn cancel_unread(&mut self, row: HeldRow, now_ms: i64) {
+        let known = self.history.as_ref().and_then(|h| h.rows.get(&row.key));
+        if known.is_some_and(|known| known.disposition().is_success() || known.settled.is_some()) {
+            return;
+        }
+        let attempt = known.map_or(1, |known| known.attempts_made() + 1);
+        let mut job = Job::new(&row.key, row.line, row.request, attempt, Default::default());
+        job.tier = row.tier;
+        job.round = self.escalation.round;
+        self.cancel_row(&job, now_ms);
+    }
+
     /// A row that will not be dialed (again): journaled, reported, counted `cancelled`.
     pub(super) fn cancel_row(&mut self, job: &Job, now_ms: i64) {
         self.settle_without_call(job, DispositionKind::Cancelled, None, now_ms);
+    }
+
+    /// A call hung up by `--until first`: its row is settled `cancelled` in the journal (the
+    /// attempt after its last), so `report` counts it and `--resume` never dials it again.
+    pub(super) fn journal_cancelled_call(&mut self, job: &Job) {
+        let note = SettledNote {
+            batch: self.batch.clone(),
+            row: job.key.clone(),
+            line: job.line,
+            to: job.request.to.clone(),
+            disposition: DispositionKind::Cancelled,
+            attempt: job.attempt + 1,
+            tier: job.tier,
+            round: job.round,
+            free_at: None,
+        };
+        self.effects.push(Effect::JournalSettled(note));
     }
 
     /// A row settled without a call (`cancelled`, `guarded`): journaled before it is reported.

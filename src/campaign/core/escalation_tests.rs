@@ -33,7 +33,7 @@ fn read_all(run: &mut Run, rows: &[(&str, u32)]) -> Vec<Effect> {
     let mut effects = run.on(Event::Tick);
     for (n, (key, tier)) in rows.iter().enumerate() {
         assert!(asks_for_a_row(&effects), "{effects:?}");
-        effects = run.on(tiered_row(n as u64 + 2, key, *tier));
+        effects.extend(run.on(tiered_row(n as u64 + 2, key, *tier)));
     }
     effects.extend(run.on(Event::RowRead(RowRead::End)));
     effects
@@ -280,4 +280,54 @@ fn resume_continues_a_run_in_the_middle_of_a_repeat() {
         .map(|j| (j.key.as_str(), j.attempt, j.round))
         .collect();
     assert_eq!(seen, [("a", 3, 2), ("b", 3, 2)]);
+}
+
+#[test]
+fn a_won_streaming_run_reads_and_cancels_the_rows_it_had_not_read() {
+    let mut policy = waiting(1);
+    policy.until_first = true;
+    policy.max_active = 1;
+    let mut run = Run::new(policy);
+    let effects = run.on(Event::Tick);
+    assert!(asks_for_a_row(&effects));
+    let job = dials(&run.on(tiered_row(2, "a", 1))).remove(0);
+    run.on(tiered_row(3, "b", 1)); // read, held by the cap
+    run.on(Event::Dialed(job, placed("tx-a")));
+    let effects = run.on(news("tx-a", DispositionKind::Answered, News::Succeeded));
+    assert_eq!(
+        settled(&effects),
+        [("b".to_string(), DispositionKind::Cancelled)]
+    );
+    assert!(asks_for_a_row(&effects), "the rest of the file is read");
+    let effects = run.on(tiered_row(4, "c", 1));
+    assert_eq!(
+        settled(&effects),
+        [("c".to_string(), DispositionKind::Cancelled)]
+    );
+    assert!(dials(&effects).is_empty());
+    assert!(!run.state.is_finished(), "d is not read yet");
+    run.on(Event::RowRead(RowRead::End));
+    assert!(run.state.is_finished());
+}
+
+#[test]
+fn resuming_a_batch_that_until_first_already_won_dials_nobody() {
+    let ledger = history(vec![
+        ("a", 2, OutcomeKind::Placed, Some(DispositionKind::NoAnswer)),
+        (
+            "b",
+            3,
+            OutcomeKind::Placed,
+            Some(DispositionKind::Acknowledged),
+        ),
+    ]);
+    let mut run = Run::with_history(paging(2), ledger);
+    let effects = read_all(&mut run, &[("a", 1), ("b", 1)]);
+    assert!(dials(&effects).is_empty(), "{effects:?}");
+    assert!(
+        notes(&effects)[0].contains("already succeeded"),
+        "{effects:?}"
+    );
+    assert!(run.state.is_finished());
+    assert_eq!(exit_of(&run), None);
 }

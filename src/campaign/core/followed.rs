@@ -128,6 +128,7 @@ impl RunState {
                     disposition: DispositionKind::Cancelled,
                     ..disposition
                 };
+                self.journal_cancelled_call(&call.job);
                 if self.policy.wait.is_some() {
                     self.print_end(
                         &call.job,

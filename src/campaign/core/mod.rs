@@ -130,6 +130,7 @@ impl RunState {
         if self.started_ms.is_none() {
             self.started_ms = Some(now_ms);
             self.guard_note();
+            self.already_won();
         }
         match event {
             Event::RowRead(read) => self.row_read(now_ms, read),
@@ -178,7 +179,8 @@ impl RunState {
                 .values()
                 .any(|call| call.succeeded.is_none() && !call.cancelled);
         if !self.may_read() {
-            return !live_matters;
+            let unread = self.escalation.won && self.rows != RowSupply::Ended;
+            return !live_matters && !unread;
         }
         self.rows == RowSupply::Ended
             && self.ready.is_none()
@@ -216,6 +218,13 @@ impl RunState {
     /// even while the cap holds it back: a run whose last row is read knows it is done without
     /// waiting for a slot it will not use.
     fn start_what_can_start(&mut self, now_ms: i64) {
+        // Won (`--until first`): the rows not read yet are read and cancelled, so that
+        // `--resume` never dials them.
+        if self.escalation.won && self.rows == RowSupply::Open {
+            self.rows = RowSupply::Asked;
+            self.effects.push(Effect::ReadRow);
+            return;
+        }
         loop {
             if self.ready.is_none() && self.may_read() {
                 self.ready = self.take_due(now_ms);
@@ -298,7 +307,9 @@ impl RunState {
                     request,
                     tier,
                 };
-                if self.policy.plans_ahead {
+                if self.escalation.won {
+                    self.cancel_unread(row, now_ms);
+                } else if self.policy.plans_ahead {
                     self.escalation.hold(row);
                 } else {
                     self.plan(now_ms, row, 0);
@@ -670,6 +681,7 @@ impl RunState {
             self.effects
                 .push(Effect::StopFollowing(transaction_id.clone()));
             let cancelled = Disposition::without_call(DispositionKind::Cancelled);
+            self.journal_cancelled_call(&call.job);
             if self.policy.wait.is_some() {
                 self.print_end(&call.job, Some(transaction_id), &cancelled, true);
             }
