@@ -40,7 +40,7 @@ use aws_config::SdkConfig;
 use crate::call::DispositionKind;
 use crate::exit::Failure;
 use crate::follow::{LogReader, Pollers};
-use crate::journal::{self, Journal};
+use crate::journal::Journal;
 use crate::output::Output;
 use crate::pacing::Pacer;
 use crate::signals::StopWatch;
@@ -50,7 +50,7 @@ use printer::Printer;
 
 pub(crate) use batch::batch_named;
 pub(crate) use html::page as html_page;
-pub(crate) use ledger::{BatchLedger, Ledger};
+pub(crate) use ledger::BatchLedger;
 pub(crate) use options::{RunOptions, RunPolicy};
 pub(crate) use plan::RedialRules;
 pub(crate) use rows::RowDefaults;
@@ -90,7 +90,7 @@ pub(crate) async fn run(
     let batch = batch::batch_name(&options.file, options.batch.as_deref(), options.again);
     // One run per batch at a time: two runs of one file would each dial every row.
     let _batch_lock = batch::lock_batch(journal.path(), &batch)?;
-    let history = batch_history(&journal, &batch, options.resume, output)?;
+    let history = batch_history(&journal, &batch, options.resume).await?;
     let rows = source::open_rows(
         &source::RowSource {
             file: &options.file,
@@ -159,22 +159,14 @@ pub(crate) async fn run(
 
 /// What the journal knows of the batch (`--resume`); a batch dialed before and not resumed is
 /// refused, so a copy of a run does not ring everyone again.
-fn batch_history(
+async fn batch_history(
     journal: &Journal,
     batch: &str,
     resume: bool,
-    output: &Output,
 ) -> Result<Option<BatchLedger>, Failure> {
-    let contents = journal::read(journal.path())?;
-    for problem in &contents.problems {
-        output.note(format!("warning: {problem}"));
+    let history = BatchLedger::of(batch, journal.batch(batch).await?);
+    if history.rows_dialed() > 0 && !resume {
+        return Err(batch::refuse_rerun(&history));
     }
-    let mut ledger = Ledger::of(&contents);
-    let history = ledger.batches.remove(batch);
-    if let Some(history) = history.as_ref().filter(|h| h.rows_dialed() > 0) {
-        if !resume {
-            return Err(batch::refuse_rerun(history));
-        }
-    }
-    Ok(history.filter(|_| resume))
+    Ok(Some(history).filter(|h| resume && !h.rows.is_empty()))
 }

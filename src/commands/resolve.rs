@@ -42,7 +42,10 @@ impl fmt::Display for Resolved {
 pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
     let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
-    let all = journal::load_dials(args.since.map(|since| since.start_ms()), output)?;
+    let journal = Journal::open(&journal::default_path()?)?;
+    let all = journal
+        .dials_since(args.since.map(|since| since.start_ms()))
+        .await?;
     let known: HashSet<String> = all
         .iter()
         .filter_map(|e| e.transaction_id.clone())
@@ -68,7 +71,6 @@ pub(crate) async fn run(args: ResolveArgs, context: &Context) -> anyhow::Result<
         };
     }
     let config = context.sdk_config().await?;
-    let journal = Journal::open(&journal::default_path()?)?;
     let proof = Proof {
         settle: Some(args.settle),
     };
