@@ -10,6 +10,7 @@ mod faults;
 mod hostile;
 mod independent_client;
 mod interrupts;
+mod journal;
 mod logs_api;
 mod policy;
 mod profile;

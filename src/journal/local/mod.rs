@@ -113,17 +113,19 @@ impl LocalJournal {
 
 /// What an import did, on stderr: once, by the process that did it.
 fn report_import(source: &Path, database: &Path, imported: &import::Imported) {
+    // A line's text may be anything: neutralised like every note for people.
+    let say = |text: String| crate::output::to_stderr(&crate::output::for_stderr(&text));
     for problem in &imported.problems {
-        crate::output::to_stderr(&format!("warning: {problem}"));
+        say(format!("warning: {problem}"));
     }
     if imported.more_problems > 0 {
-        crate::output::to_stderr(&format!(
+        say(format!(
             "warning: {}: {} more lines cannot be read; they are ignored",
             source.display(),
             imported.more_problems
         ));
     }
-    crate::output::to_stderr(&format!(
+    say(format!(
         "imported {} records of the call journal {} into {}, the journal from now on ({} is left as it was)",
         imported.records,
         source.display(),

@@ -47,7 +47,7 @@ pub struct Journal {
 impl Journal {
     pub fn new() -> Journal {
         Journal {
-            path: fresh_dir("journal").join("journal.jsonl"),
+            path: fresh_dir("journal").join("journal.sqlite3"),
         }
     }
 
@@ -64,8 +64,32 @@ impl Journal {
 
     /// The journal's records (none if nothing has been written yet).
     pub fn records(&self) -> Vec<serde_json::Value> {
-        super::json_lines(&std::fs::read_to_string(&self.path).unwrap_or_default())
+        super::json_lines(&self.text())
     }
+
+    /// The journal's records as JSON lines, as `chimecall journal export` writes them.
+    pub fn text(&self) -> String {
+        journal_export(&self.path)
+    }
+}
+
+/// The journal at `path` as JSON lines, read through `chimecall journal export` ("" when there
+/// is no journal there yet: nothing is created to find that out).
+pub fn journal_export(path: &Path) -> String {
+    if !path.exists() {
+        return String::new();
+    }
+    let out = chimecall()
+        .env("CHIMECALL_JOURNAL", path)
+        .args(["journal", "export"])
+        .output()
+        .expect("run chimecall journal export");
+    assert!(
+        out.status.success(),
+        "journal export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("journal export writes UTF-8")
 }
 
 /// `program` with nothing inherited but PATH: no AWS_*, no CHIMECALL_*, no IMDS, and a HOME and
@@ -78,7 +102,7 @@ pub fn hermetic_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", &home)
-        .env("CHIMECALL_JOURNAL", dir.join("journal.jsonl"))
+        .env("CHIMECALL_JOURNAL", dir.join("journal.sqlite3"))
         .env("AWS_CONFIG_FILE", home.join("no-such-aws-config"))
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",

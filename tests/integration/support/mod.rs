@@ -34,7 +34,9 @@ mod running;
 mod sandbox;
 
 pub use children::{signal, Spawned, Stream};
-pub use hermetic::{chimecall, csv_of, fresh_dir, hermetic_command, path_str, Journal, BIN};
+pub use hermetic::{
+    chimecall, csv_of, fresh_dir, hermetic_command, journal_export, path_str, Journal, BIN,
+};
 pub use logs::{handler_events, logs_client, put_log_lines, wait_for_handler_events};
 pub use running::{json_lines, repo_root, run, Finished};
 pub use sandbox::Sandbox;
