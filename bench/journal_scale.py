@@ -2,8 +2,8 @@
 """A journal of a million records, and what three commands take on it (bench/journal_scale.sh).
 
 Writes a JSON-lines journal of about 1,000,000 records, the shape chimecall writes them: 33 bulk
-runs of 10,000 rows (intent, placed outcome, ended state with a disposition) and 10,000 single
-dials; 5 calls of the last run are still live. The first command on it imports it into SQLite
+runs of 10,000 rows and 10,000 single dials, each an intent, a placed outcome and an ended state
+with a disposition; 5 calls of the last run are still live. The first command on it imports it into SQLite
 (timed too). Then, each with `/usr/bin/time -v` (wall time and max RSS), against a sandbox on
 this machine: a 1-row `dial --file`, `report --batch` of one batch of 10,000 rows,
 `calls --active --offline` and `calls --active` (which asks the sandbox's logs about the live
@@ -69,8 +69,12 @@ def write_journal(path, sma_id, caller):
             put(ms, {"type": "intent", "dial_id": dial_id, "sma_id": sma_id, "from": caller,
                      "to": f"+1425{single:07d}", "arguments": {"chimecall-request-id": "***"},
                      "sip_headers": {}, "request_id": dial_id})
+            tx = str(uuid.uuid4())
             put(ms + 40, {"type": "outcome", "dial_id": dial_id, "outcome": "placed",
-                          "transaction_id": str(uuid.uuid4())})
+                          "transaction_id": tx})
+            put(ms + 20_000, {"type": "state", "transaction_id": tx, "state": "ended",
+                              "answered": False, "sip_response_code": "486", "source": "dial",
+                              "disposition": "busy", "ended_by": "callee", "bridged": False})
     return records, f"/srv/lists/callout-{RUNS // 2:02d}.csv"
 
 

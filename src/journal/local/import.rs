@@ -42,19 +42,25 @@ pub(crate) fn import_once(
             .unwrap_or_else(|_| source.to_path_buf())
             .display()
     );
+    let progress = |connection: &Connection| {
+        connection
+            .query_row("SELECT value FROM meta WHERE key = ?1", [&key], |row| {
+                row.get::<_, String>(0)
+            })
+            .optional()
+            .map_err(|e| e.to_string())
+    };
+    // Done before: known without taking the write lock.
+    if progress(connection)?.as_deref() == Some("done") {
+        return Ok(None);
+    }
     let mut file = crate::regular_file::open(source).map_err(|e| e.to_string())?;
     let mut imported: Option<Imported> = None;
     loop {
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| e.to_string())?;
-        let progress: Option<String> = transaction
-            .query_row("SELECT value FROM meta WHERE key = ?1", [&key], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(|e| e.to_string())?;
-        let (offset, line_number) = match progress.as_deref() {
+        let (offset, line_number) = match progress(&transaction)?.as_deref() {
             Some("done") => return Ok(imported),
             Some(text) => parse_progress(text),
             None => (0, 0),
