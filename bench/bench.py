@@ -31,7 +31,7 @@ def start_sandbox(binary, *flags):
     for _ in range(6):
         name, value = process.stdout.readline().strip().removeprefix("export ").split("=", 1)
         env[name] = value
-    env["CHIMECALL_JOURNAL"] = os.path.join(env["HOME"], "journal.jsonl")
+    env["CHIMECALL_JOURNAL"] = os.path.join(env["HOME"], "journal.sqlite3")
     return process, env, access_log
 
 

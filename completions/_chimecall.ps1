@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'List the calls in the journal (every dial chimecall made)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Settle the journal''s unknown dial outcomes from the handler''s logs')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarise the journal''s bulk runs: how every row ended (--html for a page)')
+            [CompletionResult]::new('journal', 'journal', [CompletionResultType]::ParameterValue, 'The call journal itself: `journal export` writes its records as JSON lines')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through a real dial and hangup against an in-process sandbox')
@@ -235,6 +236,63 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'chimecall;journal' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--logs-rate', '--logs-rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting to AWS after this long')
+            [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
+            [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record of the journal on stdout, one JSON object a line, in the order written')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'chimecall;journal;export' {
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the records of this batch (its intents, outcomes, redials and its calls'' states)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records written this recently (10m, 24h) or since this time')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--logs-rate', '--logs-rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting to AWS after this long')
+            [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
+            [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'chimecall;journal;help' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record of the journal on stdout, one JSON object a line, in the order written')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'chimecall;journal;help;export' {
+            break
+        }
+        'chimecall;journal;help;help' {
+            break
+        }
         'chimecall;tail' {
             [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
             [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)')
@@ -377,6 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'List the calls in the journal (every dial chimecall made)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Settle the journal''s unknown dial outcomes from the handler''s logs')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarise the journal''s bulk runs: how every row ended (--html for a page)')
+            [CompletionResult]::new('journal', 'journal', [CompletionResultType]::ParameterValue, 'The call journal itself: `journal export` writes its records as JSON lines')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through a real dial and hangup against an in-process sandbox')
@@ -401,6 +460,13 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;help;report' {
+            break
+        }
+        'chimecall;help;journal' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record of the journal on stdout, one JSON object a line, in the order written')
+            break
+        }
+        'chimecall;help;journal;export' {
             break
         }
         'chimecall;help;tail' {

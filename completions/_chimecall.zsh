@@ -232,6 +232,88 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(journal)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
+'--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
+'-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
+'--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
+'--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
+'--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
+'(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'--redact[Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_chimecall__subcmd__journal_commands" \
+"*::: :->journal" \
+&& ret=0
+
+    case $state in
+    (journal)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:chimecall-journal-command-$line[1]:"
+        case $line[1] in
+            (export)
+_arguments "${_arguments_options[@]}" : \
+'--batch=[Only the records of this batch (its intents, outcomes, redials and its calls'\'' states)]:NAME:_default' \
+'--since=[Only records written this recently (10m, 24h) or since this time]:WHEN:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
+'--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
+'-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
+'--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
+'--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
+'--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
+'(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'--redact[Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_chimecall__subcmd__journal__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:chimecall-journal-help-command-$line[1]:"
+        case $line[1] in
+            (export)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (tail)
 _arguments "${_arguments_options[@]}" : \
 '--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
@@ -410,6 +492,26 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(journal)
+_arguments "${_arguments_options[@]}" : \
+":: :_chimecall__subcmd__help__subcmd__journal_commands" \
+"*::: :->journal" \
+&& ret=0
+
+    case $state in
+    (journal)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:chimecall-help-journal-command-$line[1]:"
+        case $line[1] in
+            (export)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (tail)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -452,6 +554,7 @@ _chimecall_commands() {
 'calls:List the calls in the journal (every dial chimecall made)' \
 'resolve:Settle the journal'\''s unknown dial outcomes from the handler'\''s logs' \
 'report:Summarise the journal'\''s bulk runs\: how every row ended (--html for a page)' \
+'journal:The call journal itself\: \`journal export\` writes its records as JSON lines' \
 'tail:Show a call'\''s events (its timeline) from its handler'\''s logs; --follow until it ends' \
 'sandbox:Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)' \
 'demo:Walk through a real dial and hangup against an in-process sandbox' \
@@ -495,6 +598,7 @@ _chimecall__subcmd__help_commands() {
 'calls:List the calls in the journal (every dial chimecall made)' \
 'resolve:Settle the journal'\''s unknown dial outcomes from the handler'\''s logs' \
 'report:Summarise the journal'\''s bulk runs\: how every row ended (--html for a page)' \
+'journal:The call journal itself\: \`journal export\` writes its records as JSON lines' \
 'tail:Show a call'\''s events (its timeline) from its handler'\''s logs; --follow until it ends' \
 'sandbox:Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)' \
 'demo:Walk through a real dial and hangup against an in-process sandbox' \
@@ -534,6 +638,18 @@ _chimecall__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'chimecall help help commands' commands "$@"
 }
+(( $+functions[_chimecall__subcmd__help__subcmd__journal_commands] )) ||
+_chimecall__subcmd__help__subcmd__journal_commands() {
+    local commands; commands=(
+'export:Write every record of the journal on stdout, one JSON object a line, in the order written' \
+    )
+    _describe -t commands 'chimecall help journal commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__help__subcmd__journal__subcmd__export_commands] )) ||
+_chimecall__subcmd__help__subcmd__journal__subcmd__export_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall help journal export commands' commands "$@"
+}
 (( $+functions[_chimecall__subcmd__help__subcmd__man_commands] )) ||
 _chimecall__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
@@ -563,6 +679,37 @@ _chimecall__subcmd__help__subcmd__tail_commands() {
 _chimecall__subcmd__help__subcmd__update_commands() {
     local commands; commands=()
     _describe -t commands 'chimecall help update commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal_commands] )) ||
+_chimecall__subcmd__journal_commands() {
+    local commands; commands=(
+'export:Write every record of the journal on stdout, one JSON object a line, in the order written' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'chimecall journal commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__export_commands] )) ||
+_chimecall__subcmd__journal__subcmd__export_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall journal export commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__help_commands] )) ||
+_chimecall__subcmd__journal__subcmd__help_commands() {
+    local commands; commands=(
+'export:Write every record of the journal on stdout, one JSON object a line, in the order written' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'chimecall journal help commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__help__subcmd__export_commands] )) ||
+_chimecall__subcmd__journal__subcmd__help__subcmd__export_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall journal help export commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__help__subcmd__help_commands] )) ||
+_chimecall__subcmd__journal__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall journal help help commands' commands "$@"
 }
 (( $+functions[_chimecall__subcmd__man_commands] )) ||
 _chimecall__subcmd__man_commands() {

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand calls 'List the calls in the journal (every dial chimecall made)'
             cand resolve 'Settle the journal''s unknown dial outcomes from the handler''s logs'
             cand report 'Summarise the journal''s bulk runs: how every row ended (--html for a page)'
+            cand journal 'The call journal itself: `journal export` writes its records as JSON lines'
             cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
@@ -225,6 +226,58 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'chimecall;journal'= {
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
+            cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --logs-rate 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)'
+            cand --connect-timeout 'Give up connecting to AWS after this long'
+            cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
+            cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
+            cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand --redact 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand export 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'chimecall;journal;export'= {
+            cand --batch 'Only the records of this batch (its intents, outcomes, redials and its calls'' states)'
+            cand --since 'Only records written this recently (10m, 24h) or since this time'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
+            cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --logs-rate 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)'
+            cand --connect-timeout 'Give up connecting to AWS after this long'
+            cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
+            cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
+            cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand --redact 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'chimecall;journal;help'= {
+            cand export 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'chimecall;journal;help;export'= {
+        }
+        &'chimecall;journal;help;help'= {
+        }
         &'chimecall;tail'= {
             cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --log-group 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
@@ -362,6 +415,7 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand calls 'List the calls in the journal (every dial chimecall made)'
             cand resolve 'Settle the journal''s unknown dial outcomes from the handler''s logs'
             cand report 'Summarise the journal''s bulk runs: how every row ended (--html for a page)'
+            cand journal 'The call journal itself: `journal export` writes its records as JSON lines'
             cand tail 'Show a call''s events (its timeline) from its handler''s logs; --follow until it ends'
             cand sandbox 'Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)'
             cand demo 'Walk through a real dial and hangup against an in-process sandbox'
@@ -380,6 +434,11 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;help;resolve'= {
         }
         &'chimecall;help;report'= {
+        }
+        &'chimecall;help;journal'= {
+            cand export 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+        }
+        &'chimecall;help;journal;export'= {
         }
         &'chimecall;help;tail'= {
         }

@@ -97,6 +97,8 @@ pub(crate) enum Command {
     Resolve(ResolveArgs),
     /// Summarise the journal's bulk runs: how every row ended (--html for a page)
     Report(ReportArgs),
+    /// The call journal itself: `journal export` writes its records as JSON lines
+    Journal(JournalArgs),
     /// Show a call's events (its timeline) from its handler's logs; --follow until it ends
     Tail(TailArgs),
     /// Run a local Chime SDK Voice endpoint that simulates calls (foreground, until Ctrl-C)
@@ -422,6 +424,29 @@ pub(crate) struct ReportArgs {
     /// attention) to this file
     #[arg(long, value_name = "PATH")]
     pub(crate) html: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct JournalArgs {
+    #[command(subcommand)]
+    pub(crate) command: JournalCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum JournalCommand {
+    /// Write every record of the journal on stdout, one JSON object a line, in the order written
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Only the records of this batch (its intents, outcomes, redials and its calls' states)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) batch: Option<String>,
+
+    /// Only records written this recently (10m, 24h) or since this time
+    #[arg(long, value_name = "WHEN", value_parser = crate::duration::parse_since)]
+    pub(crate) since: Option<crate::duration::Since>,
 }
 
 #[derive(Debug, Args)]

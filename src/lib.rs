@@ -134,6 +134,9 @@ async fn dispatch(command: Command, context: &Context) -> anyhow::Result<()> {
         Command::Report(args) => {
             signals::or_interrupted(commands::report::run(args, context)).await
         }
+        Command::Journal(args) => {
+            signals::or_interrupted(commands::journal::run(args, context)).await
+        }
         Command::Tail(args) => commands::tail::run(args, context).await,
         Command::Sandbox(args) => commands::sandbox::run(args, &context.output).await,
         Command::Demo(args) => signals::or_interrupted(commands::demo::run(args)).await,

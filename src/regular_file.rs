@@ -66,7 +66,7 @@ pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     Ok(bytes)
 }
 
-fn open(path: &Path) -> io::Result<File> {
+pub(crate) fn open(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -79,7 +79,7 @@ fn open(path: &Path) -> io::Result<File> {
 }
 
 /// What a file that is not a regular file is, for an error message.
-fn kind_of(file_type: &FileType) -> &'static str {
+pub(crate) fn kind_of(file_type: &FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

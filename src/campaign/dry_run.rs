@@ -134,7 +134,7 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
     let mut tiers: BTreeMap<u32, u64> = BTreeMap::new();
     let mut guarded: BTreeMap<String, String> = BTreeMap::new();
     let now_ms = chimecall_model::clock::now_ms();
-    let book = guard_book(options, now_ms);
+    let book = guard_book(options, now_ms).await;
     let tiered = rows.reader.has_tiers();
     let mut unreadable = None;
     loop {
@@ -252,12 +252,20 @@ fn escalation_plan(
     })
 }
 
-/// The guard's book from the journal, read only (a dry run writes nothing); an unreadable or
-/// absent journal holds nothing.
-fn guard_book(options: &RunOptions, now_ms: i64) -> crate::guard::Book {
-    let dials = crate::journal::default_path()
-        .and_then(|path| crate::journal::read(&path))
-        .map(|contents| crate::journal::dials(&contents))
-        .unwrap_or_default();
-    crate::guard::Book::of(options.guard.clone(), &dials, now_ms)
+/// The guard's book from the journal (an absent journal holds nothing, and is not created: a
+/// dry run writes nothing).
+async fn guard_book(options: &RunOptions, now_ms: i64) -> crate::guard::Book {
+    let recent = async {
+        let path = crate::journal::default_path().ok()?;
+        if options.guard.is_off() || !path.exists() {
+            return None;
+        }
+        let journal = crate::journal::Journal::open(&path).ok()?;
+        journal
+            .dials_since(Some(options.guard.since_ms(now_ms)))
+            .await
+            .ok()
+    };
+    let recent = recent.await.unwrap_or_default();
+    crate::guard::Book::of(options.guard.clone(), &recent, now_ms)
 }

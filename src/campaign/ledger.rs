@@ -5,13 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::call::DispositionKind;
-use crate::journal::{Contents, DialEntry, Record, RedialNote, SettledNote};
-
-/// Every batch of the journal, by name.
-#[derive(Debug, Default)]
-pub(crate) struct Ledger {
-    pub(crate) batches: BTreeMap<String, BatchLedger>,
-}
+use crate::journal::{BatchRecords, DialEntry, RedialNote, SettledNote};
 
 /// One batch: its rows by key.
 #[derive(Debug, Default)]
@@ -34,26 +28,22 @@ pub(crate) struct RowLedger {
     pub(crate) settled: Option<SettledNote>,
 }
 
-impl Ledger {
-    #[cfg(test)]
-    pub(crate) fn of(contents: &Contents) -> Ledger {
-        Ledger::of_dials(contents, crate::journal::dials(contents))
-    }
-
-    /// The ledger of `dials` (some of the journal's), with the redials `contents` decided.
-    pub(crate) fn of_dials(contents: &Contents, dials: Vec<DialEntry>) -> Ledger {
-        let mut ledger = Ledger::default();
-        for entry in dials {
-            let (Some(batch), Some(row)) = (entry.batch.clone(), entry.row.clone()) else {
+impl BatchLedger {
+    /// The batch `name` from what the journal holds of it: its dials (in the order they were
+    /// started) make the rows' attempts; a redial decision not yet followed by its attempt's
+    /// intent is still to be made.
+    pub(crate) fn of(name: &str, records: BatchRecords) -> BatchLedger {
+        let mut batch = BatchLedger {
+            name: name.to_string(),
+            rows: BTreeMap::new(),
+        };
+        for entry in records.dials {
+            if entry.batch.as_deref() != Some(name) {
+                continue;
+            }
+            let Some(row) = entry.row.clone() else {
                 continue;
             };
-            let batch = ledger
-                .batches
-                .entry(batch.clone())
-                .or_insert_with(|| BatchLedger {
-                    name: batch,
-                    rows: BTreeMap::new(),
-                });
             let row = batch.rows.entry(row.clone()).or_insert_with(|| RowLedger {
                 key: row,
                 line: entry.line.unwrap_or_default(),
@@ -62,49 +52,30 @@ impl Ledger {
                 redial: None,
                 settled: None,
             });
-            // A redial decided before this attempt has now been made.
-            if row
-                .redial
-                .as_ref()
-                .is_some_and(|redial| redial.attempt <= entry.attempt)
-            {
-                row.redial = None;
-            }
             row.attempts.push(entry);
         }
-        // Decisions not followed by their attempt's intent are still to be made.
-        for line in &contents.lines {
-            if let Record::Settled(note) = &line.record {
-                ledger.settle(note);
+        for note in records.redials {
+            if note.batch != name {
+                continue;
             }
-            if let Record::Redial(note) = &line.record {
-                if let Some(row) = ledger
-                    .batches
-                    .get_mut(&note.batch)
-                    .and_then(|batch| batch.rows.get_mut(&note.row))
-                {
-                    if row.attempts_made() < note.attempt {
-                        row.redial = Some(note.clone());
-                    }
+            if let Some(row) = batch.rows.get_mut(&note.row) {
+                if row.attempts_made() < note.attempt {
+                    row.redial = Some(note);
                 }
             }
         }
-        ledger
+        for note in records.settled {
+            if note.batch == name {
+                batch.settle(note);
+            }
+        }
+        batch
     }
-}
 
-impl Ledger {
     /// A row settled without a call (it may never have been dialed): it stands unless an
     /// attempt was made after it.
-    fn settle(&mut self, note: &SettledNote) {
-        let batch = self
-            .batches
-            .entry(note.batch.clone())
-            .or_insert_with(|| BatchLedger {
-                name: note.batch.clone(),
-                rows: BTreeMap::new(),
-            });
-        let row = batch
+    fn settle(&mut self, note: SettledNote) {
+        let row = self
             .rows
             .entry(note.row.clone())
             .or_insert_with(|| RowLedger {
@@ -116,13 +87,11 @@ impl Ledger {
                 settled: None,
             });
         if row.attempts_made() < note.attempt {
-            row.settled = Some(note.clone());
             row.redial = None;
+            row.settled = Some(note);
         }
     }
-}
 
-impl BatchLedger {
     /// The rows in the order of the file.
     pub(crate) fn rows_in_order(&self) -> Vec<&RowLedger> {
         let mut rows: Vec<&RowLedger> = self.rows.values().collect();
@@ -221,8 +190,7 @@ impl RowLedger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::Line;
-    use crate::journal::{Intent, Outcome, OutcomeKind, StateNote};
+    use crate::journal::{dials, Intent, Line, Outcome, OutcomeKind, Record, StateNote};
 
     fn line(record: Record) -> Line {
         Line {
@@ -271,41 +239,53 @@ mod tests {
         })
     }
 
+    fn of_lines(lines: &[Line]) -> BatchLedger {
+        let redials = lines
+            .iter()
+            .filter_map(|line| match &line.record {
+                Record::Redial(note) => Some(note.clone()),
+                _ => None,
+            })
+            .collect();
+        BatchLedger::of(
+            "b",
+            BatchRecords {
+                dials: dials(lines),
+                redials,
+                settled: Vec::new(),
+            },
+        )
+    }
+
     #[test]
     fn rows_keep_their_attempts_and_pending_redials() {
-        let contents = Contents {
-            lines: vec![
-                line(intent("d1", "r", 1)),
-                line(placed("d1", "t1")),
-                line(ended("t1", DispositionKind::Busy)),
-                line(Record::Redial(RedialNote {
-                    batch: "b".into(),
-                    row: "r".into(),
-                    line: 2,
-                    to: "+12065550123".into(),
-                    attempt: 2,
-                    not_before: "2026-12-01T10:01:00.000Z".into(),
-                    because: DispositionKind::Busy,
-                })),
-            ],
-            problems: vec![],
-        };
-        let ledger = Ledger::of(&contents);
-        let row = &ledger.batches["b"].rows["r"];
+        let lines = vec![
+            line(intent("d1", "r", 1)),
+            line(placed("d1", "t1")),
+            line(ended("t1", DispositionKind::Busy)),
+            line(Record::Redial(RedialNote {
+                batch: "b".into(),
+                row: "r".into(),
+                line: 2,
+                to: "+12065550123".into(),
+                attempt: 2,
+                not_before: "2026-12-01T10:01:00.000Z".into(),
+                because: DispositionKind::Busy,
+            })),
+        ];
+        let ledger = of_lines(&lines);
+        let row = &ledger.rows["r"];
         assert_eq!(row.attempts_made(), 1);
         assert_eq!(row.disposition(), DispositionKind::Busy);
         assert_eq!(row.redial.as_ref().map(|r| r.attempt), Some(2));
 
         // The second attempt is made, and answered: the decision is spent, the row answered.
-        let mut more = contents.lines.clone();
+        let mut more = lines.clone();
         more.push(line(intent("d2", "r", 2)));
         more.push(line(placed("d2", "t2")));
         more.push(line(ended("t2", DispositionKind::Answered)));
-        let ledger = Ledger::of(&Contents {
-            lines: more,
-            problems: vec![],
-        });
-        let row = &ledger.batches["b"].rows["r"];
+        let ledger = of_lines(&more);
+        let row = &ledger.rows["r"];
         assert_eq!(row.attempts_made(), 2);
         assert!(row.redial.is_none());
         assert_eq!(row.disposition(), DispositionKind::Answered);

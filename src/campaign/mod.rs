@@ -40,7 +40,7 @@ use aws_config::SdkConfig;
 use crate::call::DispositionKind;
 use crate::exit::Failure;
 use crate::follow::{LogReader, Pollers};
-use crate::journal::{self, Journal};
+use crate::journal::Journal;
 use crate::output::Output;
 use crate::pacing::Pacer;
 use crate::signals::StopWatch;
@@ -50,7 +50,7 @@ use printer::Printer;
 
 pub(crate) use batch::batch_named;
 pub(crate) use html::page as html_page;
-pub(crate) use ledger::{BatchLedger, Ledger};
+pub(crate) use ledger::BatchLedger;
 pub(crate) use options::{RunOptions, RunPolicy};
 pub(crate) use plan::RedialRules;
 pub(crate) use rows::RowDefaults;
@@ -101,7 +101,7 @@ pub(crate) async fn run(
     let batch = batch::batch_name(&options.file, options.batch.as_deref(), options.again);
     // One run per batch at a time: two runs of one file would each dial every row.
     let _batch_lock = batch::lock_batch(journal.path(), &batch)?;
-    let (history, guard_book) = batch_history(&journal, &batch, &options, output)?;
+    let (history, guard_book) = batch_history(&journal, &batch, &options).await?;
     let rows = source::open_rows(
         &source::RowSource {
             file: &options.file,
@@ -179,26 +179,26 @@ pub(crate) async fn run(
 
 /// What the journal knows of the batch (`--resume`); a batch dialed before and not resumed is
 /// refused, so a copy of a run does not ring everyone again.
-/// And the guard's book: every number's calls that count, from the journal.
-fn batch_history(
+/// And the guard's book: the calls that count to every number, from the journal (its
+/// dials since the guard's longest window).
+async fn batch_history(
     journal: &Journal,
     batch: &str,
     options: &RunOptions,
-    output: &Output,
 ) -> Result<(Option<BatchLedger>, crate::guard::Book), Failure> {
-    let contents = journal::read(journal.path())?;
-    for problem in &contents.problems {
-        output.note(format!("warning: {problem}"));
+    let history = BatchLedger::of(batch, journal.batch(batch).await?);
+    if history.rows_dialed() > 0 && !options.resume {
+        return Err(batch::refuse_rerun(&history));
     }
-    let dials = journal::dials(&contents);
     let now_ms = chimecall_model::clock::now_ms();
-    let book = crate::guard::Book::of(options.guard.clone(), &dials, now_ms);
-    let mut ledger = Ledger::of_dials(&contents, dials);
-    let history = ledger.batches.remove(batch);
-    if let Some(history) = history.as_ref().filter(|h| h.rows_dialed() > 0) {
-        if !options.resume {
-            return Err(batch::refuse_rerun(history));
-        }
-    }
-    Ok((history.filter(|_| options.resume), book))
+    let recent = if options.guard.is_off() {
+        Vec::new()
+    } else {
+        journal
+            .dials_since(Some(options.guard.since_ms(now_ms)))
+            .await?
+    };
+    let book = crate::guard::Book::of(options.guard.clone(), &recent, now_ms);
+    let history = Some(history).filter(|h| options.resume && !h.rows.is_empty());
+    Ok((history, book))
 }

@@ -105,13 +105,18 @@ pub(crate) async fn run(args: CallsArgs, context: &Context) -> anyhow::Result<()
     let output = &context.output;
     let active = args.active;
     let since_ms = args.since.map(|since| since.start_ms());
-    let mut entries = journal::load_dials(since_ms, output)?;
+    let journal = Journal::open(&journal::default_path()?)?;
+    let entries = if active {
+        journal.open_dials(since_ms).await?
+    } else {
+        journal.dials_since(since_ms).await?
+    };
     // A bad record is reported and skipped (exit 9 at the end); the others are listed.
     let mut skipped = Skipped::default();
-    entries = skipped.good_dials(entries, output);
+    let mut entries = skipped.good_dials(entries, output);
     if !args.offline && entries.iter().any(DialEntry::is_active) {
         let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
-        learn_ends(&mut entries, log_group.as_deref(), context).await?;
+        learn_ends(&mut entries, log_group.as_deref(), &journal, context).await?;
     }
     let entries: Vec<DialEntry> = entries
         .into_iter()
@@ -144,6 +149,7 @@ const LOOK_UP_WITHIN: Duration = Duration::from_secs(30);
 async fn learn_ends(
     entries: &mut [DialEntry],
     log_group: Option<&str>,
+    journal: &Journal,
     context: &Context,
 ) -> Result<(), Failure> {
     let output = &context.output;
@@ -171,14 +177,13 @@ async fn learn_ends(
             return Ok(());
         }
     };
-    let journal = Journal::open(&journal::default_path()?)?;
     for (transaction_id, tracker) in looked_up {
         if !tracker.is_ended() {
             continue;
         }
         let disposition = Disposition::of_call(&tracker.facts(), &Success::Answered);
         journal::record_phase(
-            &journal,
+            journal,
             &transaction_id,
             &tracker.phase(),
             Some(&disposition),

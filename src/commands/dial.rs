@@ -396,11 +396,8 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     let verdict = if guard.is_off() {
         Verdict::Free
     } else {
-        let history = guard::history(
-            &journal::default_path()?,
-            &request.to,
-            guard.since_ms(now_ms),
-        )?;
+        let journal = Journal::open(&journal::default_path()?)?;
+        let history = guard::history(&journal, &request.to, guard.since_ms(now_ms)).await?;
         guard.check(&history, now_ms)
     };
     if args.dry_run {

@@ -2,7 +2,7 @@
 //! `{"action":"hangup"}` (the AWS samples' convention), one id, several, `-` (ids on stdin) or
 //! `--all` (every journal call not known to have ended); `--wait` confirms each by its HANGUP.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
@@ -68,7 +68,7 @@ async fn hang_up_targets(
     let (targets, source) = if args.all {
         let batch = args.batch.as_deref().map(crate::campaign::batch_named);
         let since_ms = args.since.map(|since| since.start_ms());
-        let targets = journal_targets(since_ms, batch, output, skipped)?;
+        let targets = journal_targets(since_ms, batch, output, skipped).await?;
         (targets, "the journal")
     } else {
         let sma_id = context.sma_id(args.target.sma_id).await?;
@@ -125,13 +125,16 @@ async fn hang_up_targets(
 
 /// `--all`: every call of the journal (of one batch, with `--batch`) placed and not known to
 /// have ended.
-fn journal_targets(
+async fn journal_targets(
     since_ms: Option<i64>,
     batch: Option<String>,
     output: &Output,
     skipped: &mut Skipped,
 ) -> Result<Vec<Target>, Failure> {
-    let entries: Vec<_> = journal::load_dials(since_ms, output)?
+    let journal = Journal::open(&journal::default_path()?)?;
+    let entries: Vec<_> = journal
+        .open_dials(since_ms)
+        .await?
         .into_iter()
         .filter(|entry| batch.is_none() || entry.batch == batch)
         .collect();
@@ -172,14 +175,6 @@ async fn hang_up(plan: HangupPlan, session: &Session<'_>) -> anyhow::Result<()> 
         stop,
     } = *session;
     let updates_started_ms = chimecall_model::clock::now_ms();
-    let placed: HashSet<String> = journal::read(journal.path())
-        .map(|contents| {
-            journal::dials(&contents)
-                .into_iter()
-                .filter_map(|entry| entry.transaction_id)
-                .collect()
-        })
-        .unwrap_or_default();
     let total = plan.targets.len();
     let mut failures: Vec<Exit> = Vec::new();
     let mut accepted: Vec<Target> = Vec::new();
@@ -196,6 +191,18 @@ async fn hang_up(plan: HangupPlan, session: &Session<'_>) -> anyhow::Result<()> 
         updates::send_until_stopped(plan.targets, plan.arguments, plan.rate, config, stop);
     while let Some(outcome) = sending.next().await {
         let (target, sent) = outcome?;
+        // A call the service no longer knows, that the journal shows chimecall placed, is gone.
+        let placed = match &sent {
+            Sent::Answered(Err(error)) if error.is_not_found() => journal
+                .dial_by_transaction(&target.transaction_id)
+                .await
+                .is_ok_and(|dial| {
+                    dial.is_some_and(|dial| {
+                        dial.transaction_id.as_deref() == Some(target.transaction_id.as_str())
+                    })
+                }),
+            _ => false,
+        };
         let report = match sent {
             Sent::NotSent => {
                 not_sent.push(target.clone());
@@ -206,9 +213,7 @@ async fn hang_up(plan: HangupPlan, session: &Session<'_>) -> anyhow::Result<()> 
                 accepted.push(target.clone());
                 Updated::new(&target, UpdateResult::Accepted, None)
             }
-            Sent::Answered(Err(error))
-                if error.is_not_found() && placed.contains(&target.transaction_id) =>
-            {
+            Sent::Answered(Err(error)) if error.is_not_found() && placed => {
                 note(journal, &target.transaction_id, "ended", output).await;
                 output.note(format!("{}: already ended", target.transaction_id));
                 Updated::new(&target, UpdateResult::Gone, None)

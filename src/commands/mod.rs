@@ -7,6 +7,7 @@ pub(crate) mod demo;
 pub(crate) mod dial;
 pub(crate) mod generate;
 pub(crate) mod hangup;
+pub(crate) mod journal;
 pub(crate) mod report;
 pub(crate) mod resolve;
 pub(crate) mod sandbox;

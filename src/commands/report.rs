@@ -4,36 +4,61 @@
 
 use super::Context;
 use crate::bad_records::Skipped;
-use crate::campaign::{self, BatchLedger, BatchSummary, Ledger, RowSummary};
+use crate::campaign::{self, BatchLedger, BatchSummary, RowSummary};
 use crate::cli::ReportArgs;
 use crate::exit::{Exit, Failure};
-use crate::journal;
+use crate::journal::{self, Journal};
 
 pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
-    let contents = journal::read(&journal::default_path()?)?;
-    for problem in &contents.problems {
-        output.note(format!("warning: {problem}"));
-    }
+    let journal = Journal::open(&journal::default_path()?)?;
     // A bad record is reported and skipped (exit 9 at the end); the rest is reported.
     let mut skipped = Skipped::default();
-    let dials = skipped.good_dials(journal::dials(&contents), output);
-    let ledger = Ledger::of_dials(&contents, dials);
     let since_ms = args.since.map(|since| since.start_ms());
     let wanted = args.batch.as_deref().map(campaign::batch_named);
-    let batches: Vec<&BatchLedger> = ledger
-        .batches
-        .values()
-        .filter(|batch| wanted.as_ref().is_none_or(|name| &batch.name == name))
-        .filter(|batch| match since_ms {
-            None => true,
-            Some(start) => batch
+    // One batch at a time from the journal: only `--html` keeps them all.
+    let names: Vec<String> = match &wanted {
+        Some(name) => vec![name.clone()],
+        None => journal
+            .batches()
+            .await?
+            .into_iter()
+            .filter(|batch| {
+                since_ms.is_none_or(|start| batch.last_ms.is_some_and(|last| last >= start))
+            })
+            .map(|batch| batch.name)
+            .collect(),
+    };
+    let mut kept: Vec<BatchLedger> = Vec::new();
+    let mut shown = 0usize;
+    for name in &names {
+        let mut records = journal.batch(name).await?;
+        records.dials = skipped.good_dials(records.dials, output);
+        let batch = BatchLedger::of(name, records);
+        if batch.rows.is_empty() {
+            continue;
+        }
+        let recent = since_ms.is_none_or(|start| {
+            batch
                 .span()
                 .and_then(|(_, last)| chimecall_model::clock::parse_rfc3339_ms(&last))
-                .is_some_and(|last| last >= start),
-        })
-        .collect();
-    if let (Some(name), true) = (&wanted, batches.is_empty()) {
+                .is_some_and(|last| last >= start)
+        });
+        if !recent {
+            continue;
+        }
+        shown += 1;
+        output.result(&BatchSummary::of(&batch))?;
+        if args.rows {
+            for row in batch.rows_in_order() {
+                output.result(&RowSummary::of(&batch.name, row))?;
+            }
+        }
+        if args.html.is_some() {
+            kept.push(batch);
+        }
+    }
+    if let (Some(name), 0) = (&wanted, shown) {
         return Err(Failure::new(
             Exit::Usage,
             format!(
@@ -43,17 +68,10 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
         )
         .into());
     }
-    if batches.is_empty() {
+    if shown == 0 {
         output.note("the journal holds no bulk run");
     }
-    for batch in &batches {
-        output.result(&BatchSummary::of(batch))?;
-        if args.rows {
-            for row in batch.rows_in_order() {
-                output.result(&RowSummary::of(&batch.name, row))?;
-            }
-        }
-    }
+    let batches: Vec<&BatchLedger> = kept.iter().collect();
     if let Some(path) = &args.html {
         let page = campaign::html_page(&batches, &chimecall_model::clock::now_rfc3339_ms());
         std::fs::write(path, page).map_err(|e| {

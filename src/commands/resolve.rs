@@ -54,7 +54,10 @@ async fn resolve(
 ) -> anyhow::Result<()> {
     let output = &context.output;
     let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
-    let all = journal::load_dials(args.since.map(|since| since.start_ms()), output)?;
+    let journal = Journal::open(&journal::default_path()?)?;
+    let all = journal
+        .dials_since(args.since.map(|since| since.start_ms()))
+        .await?;
     let all = skipped.good_dials(all, output);
     let known: HashSet<String> = all
         .iter()
@@ -81,7 +84,6 @@ async fn resolve(
         };
     }
     let config = context.sdk_config().await?;
-    let journal = Journal::open(&journal::default_path()?)?;
     let proof = Proof {
         settle: Some(args.settle),
     };

@@ -3,26 +3,21 @@
 //! phone; an intent whose outcome never came is unknown), whatever batch it was part of, and
 //! whether or not it was a deliberate repeat (`--allow-repeat`).
 //!
-//! Today the journal is a JSON-lines file read whole; the question is one call,
-//! `history(journal, number, since_ms)`, so that an indexed journal can answer it with a lookup
-//! ("dials to a number since a time") and hand the dials to `counted_times`.
-
-use std::path::Path;
+//! The journal answers it with an indexed lookup ("dials to a number since a time"), and
+//! `counted_times` keeps the calls that count.
 
 use crate::exit::Failure;
-use crate::journal::{self, DialEntry, OutcomeKind};
+use crate::journal::{DialEntry, Journal, OutcomeKind};
 
 /// The times (epoch ms, in journal order) of the calls to `number` (E.164, as journaled) started
-/// at or after `since_ms` that count against the guard, from the journal at `journal_path` (a
-/// missing journal has none). Lines that cannot be read are left out here: `calls` and
-/// `report` report them.
-pub(crate) fn history(
-    journal_path: &Path,
+/// at or after `since_ms` that count against the guard, from the journal.
+pub(crate) async fn history(
+    journal: &Journal,
     number: &str,
     since_ms: i64,
 ) -> Result<Vec<i64>, Failure> {
-    let contents = journal::read(journal_path)?;
-    Ok(counted_times(&journal::dials(&contents), number, since_ms))
+    let dials = journal.dials_to(number, since_ms).await?;
+    Ok(counted_times(&dials, number, since_ms))
 }
 
 /// Of `dials`, the times of those to `number` started at or after `since_ms` that count: placed
@@ -81,7 +76,7 @@ mod tests {
     #[test]
     fn placed_and_unknown_dials_to_the_number_count_in_any_batch() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("journal.jsonl");
+        let path = dir.path().join("journal.sqlite3");
         let journal = Journal::open(&path).unwrap();
         let before = chimecall_model::clock::now_ms();
         let number = "+12065550123";
@@ -107,15 +102,14 @@ mod tests {
                 for record in records {
                     journal.append(record).await.unwrap();
                 }
+                let times = history(&journal, number, before - 1000).await.unwrap();
+                assert_eq!(times.len(), 4, "{times:?}");
+                assert!(times.iter().all(|&t| t >= before - 1000));
+                // Nothing since a time after them all; a new journal has nothing.
+                let later = chimecall_model::clock::now_ms() + 1000;
+                assert!(history(&journal, number, later).await.unwrap().is_empty());
+                let empty = Journal::open(&dir.path().join("none.sqlite3")).unwrap();
+                assert!(history(&empty, number, 0).await.unwrap().is_empty());
             });
-        let times = history(&path, number, before - 1000).unwrap();
-        assert_eq!(times.len(), 4, "{times:?}");
-        assert!(times.iter().all(|&t| t >= before - 1000));
-        // Nothing since a time after them all; a missing journal has nothing.
-        let later = chimecall_model::clock::now_ms() + 1000;
-        assert!(history(&path, number, later).unwrap().is_empty());
-        assert!(history(&dir.path().join("none.jsonl"), number, 0)
-            .unwrap()
-            .is_empty());
     }
 }

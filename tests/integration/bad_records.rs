@@ -27,17 +27,12 @@ fn append_placed(sandbox: &Sandbox, dial_id: &str, transaction_id: &str) {
     let time = sandbox.journal_records()[0]["time"].clone();
     let records = [
         json!({"v": 1, "time": time, "type": "intent", "dial_id": dial_id,
-               "sma_id": sandbox.sma_id(), "from": sandbox.caller_id(), "to": "+12065559999"}),
+               "sma_id": sandbox.sma_id(), "from": sandbox.caller_id(), "to": "+12065559999",
+               "batch": "/runs/hand-edited.csv", "row": dial_id, "line": 2}),
         json!({"v": 1, "time": time, "type": "outcome", "dial_id": dial_id,
                "outcome": "placed", "transaction_id": transaction_id}),
     ];
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(sandbox.journal())
-        .unwrap();
-    for record in records {
-        writeln!(file, "{record}").unwrap();
-    }
+    crate::support::rewrite_journal(&sandbox.journal(), &records);
 }
 
 fn assert_ended(sandbox: &Sandbox, calls: &[String]) {

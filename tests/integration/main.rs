@@ -18,6 +18,7 @@ mod guard;
 mod hostile;
 mod independent_client;
 mod interrupts;
+mod journal;
 mod logs_api;
 mod lost_events;
 mod policy;

@@ -74,7 +74,7 @@ fn a_bulk_run_at_rate_0_meets_the_create_rate() {
         assert!(pair[1] - pair[0] >= 1000, "accepted creates at {times:?}");
     }
     // Each create carries its dial's client request id, and the call it placed.
-    let journal = std::fs::read_to_string(sandbox.journal()).unwrap();
+    let journal = sandbox.journal_text();
     for line in &accepted {
         let id = line["client_request_id"]
             .as_str()
@@ -412,7 +412,7 @@ fn the_access_log_has_a_line_for_every_request() {
     assert_eq!(create["status"], 201);
     assert!(create.get("error").is_none());
     assert_eq!(create["transaction_id"], tx);
-    let journal = std::fs::read_to_string(sandbox.journal()).unwrap();
+    let journal = sandbox.journal_text();
     assert!(journal.contains(create["client_request_id"].as_str().unwrap()));
     assert!(!of_operation(&lines, "GetSipMediaApplication").is_empty());
     assert!(of_operation(&lines, "FilterLogEvents")

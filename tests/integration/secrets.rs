@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use crate::support::{chimecall, json_lines, run, Finished};
+use crate::support::{chimecall, journal_export, json_lines, run, Finished};
 
 /// A session token nobody could mistake for anything else; the sandbox accepts any token (it is
 /// signed with the rest).
@@ -62,7 +62,7 @@ impl LoggedSandbox {
     }
 
     fn journal(&self) -> PathBuf {
-        self.dir.path().join("journal.jsonl")
+        self.dir.path().join("journal.sqlite3")
     }
 
     /// chimecall as after `eval "$(chimecall sandbox)"`, with a session token, sending through
@@ -377,7 +377,7 @@ fn no_output_at_any_verbosity_shows_a_secret() {
         secrets.assert_absent(&format!("stdout of {command}"), &out.stdout);
         secrets.assert_absent(&format!("stderr of {command}"), &out.stderr);
     }
-    let journal = std::fs::read_to_string(sandbox.journal()).unwrap();
+    let journal = journal_export(&sandbox.journal());
     assert!(journal.lines().count() >= 10, "{journal}");
     secrets.assert_absent("the journal", &journal);
 
@@ -556,7 +556,7 @@ fn redact_masks_phone_numbers_for_people() {
     );
 
     // The journal is exact: the TransactionIds printed are the real ones.
-    let journal = std::fs::read_to_string(sandbox.journal()).unwrap();
+    let journal = journal_export(&sandbox.journal());
     for id in placed.iter().chain([&tx.as_str()]) {
         assert!(journal.contains(*id), "{id} is not in the journal");
     }

@@ -273,7 +273,7 @@ fn oversized_arguments_are_placed_once_or_refused_by_the_service() {
     assert_sane(&out, "960 KB of --arg");
     assert_eq!(out.code, 0, "{}", out.stderr);
     // The journal masks values: it does not grow with them.
-    let journal = std::fs::read_to_string(sandbox.journal()).unwrap();
+    let journal = sandbox.journal_text();
     assert!(journal.len() < 10_000, "{} bytes", journal.len());
 
     // About 1.5 MB: the service answers 413 RequestEntityTooLargeException. It refused the
@@ -647,7 +647,7 @@ fn a_number_without_its_plus_is_the_same_number_and_is_masked() {
         .args(["-o", "json", "dial", "--to", "12065550161"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json_lines(&out.stdout)[0]["to"], "+12065550161");
-    let journal = std::fs::read_to_string(sandbox.journal()).unwrap();
+    let journal = sandbox.journal_text();
     assert!(journal.contains("\"to\":\"+12065550161\""), "{journal}");
     let out = run(sandbox
         .chimecall()

@@ -639,21 +639,15 @@ fn smaller_messages_say_what_is_true() {
         strict.stdout,
         strict.stderr
     );
-    let journal = sandbox.journal();
-    let mut unknown = std::fs::read_to_string(&journal).unwrap();
-    unknown.push_str(
-        &json!({"v": 1, "time": "2026-11-29T19:00:00.000Z", "type": "intent", "dial_id": "u1",
-            "sma_id": sandbox.sma_id(), "from": "+12065550100", "to": "+12065550171"})
-        .to_string(),
+    crate::support::rewrite_journal(
+        &sandbox.journal(),
+        &[
+            json!({"v": 1, "time": "2026-11-29T19:00:00.000Z", "type": "intent", "dial_id": "u1",
+                "sma_id": sandbox.sma_id(), "from": "+12065550100", "to": "+12065550171"}),
+            json!({"v": 1, "time": "2026-11-29T19:00:00.500Z", "type": "outcome",
+                "dial_id": "u1", "outcome": "unknown"}),
+        ],
     );
-    unknown.push('\n');
-    unknown.push_str(
-        &json!({"v": 1, "time": "2026-11-29T19:00:00.500Z", "type": "outcome", "dial_id": "u1",
-            "outcome": "unknown"})
-        .to_string(),
-    );
-    unknown.push('\n');
-    std::fs::write(&journal, unknown).unwrap();
     let out = ran(sandbox.chimecall().args(["calls", "--offline"]));
     assert!(
         out.stderr.contains("1 dial has an unknown outcome"),

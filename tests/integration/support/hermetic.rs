@@ -47,7 +47,7 @@ pub struct Journal {
 impl Journal {
     pub fn new() -> Journal {
         Journal {
-            path: fresh_dir("journal").join("journal.jsonl"),
+            path: fresh_dir("journal").join("journal.sqlite3"),
         }
     }
 
@@ -64,8 +64,32 @@ impl Journal {
 
     /// The journal's records (none if nothing has been written yet).
     pub fn records(&self) -> Vec<serde_json::Value> {
-        super::json_lines(&std::fs::read_to_string(&self.path).unwrap_or_default())
+        super::json_lines(&self.text())
     }
+
+    /// The journal's records as JSON lines, as `chimecall journal export` writes them.
+    pub fn text(&self) -> String {
+        journal_export(&self.path)
+    }
+}
+
+/// The journal at `path` as JSON lines, read through `chimecall journal export` ("" when there
+/// is no journal there yet: nothing is created to find that out).
+pub fn journal_export(path: &Path) -> String {
+    if !path.exists() {
+        return String::new();
+    }
+    let out = chimecall()
+        .env("CHIMECALL_JOURNAL", path)
+        .args(["journal", "export"])
+        .output()
+        .expect("run chimecall journal export");
+    assert!(
+        out.status.success(),
+        "journal export: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("journal export writes UTF-8")
 }
 
 /// `program` with nothing inherited but PATH: no AWS_*, no CHIMECALL_*, no IMDS, and a HOME and
@@ -78,7 +102,7 @@ pub fn hermetic_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", &home)
-        .env("CHIMECALL_JOURNAL", dir.join("journal.jsonl"))
+        .env("CHIMECALL_JOURNAL", dir.join("journal.sqlite3"))
         .env("AWS_CONFIG_FILE", home.join("no-such-aws-config"))
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",
@@ -121,4 +145,26 @@ pub fn csv_of(rows: &[(String, String)]) -> PathBuf {
 /// A path as the `&str` a command line takes.
 pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 path")
+}
+
+/// Rewrites the journal at `path` as JSON lines: its records (as `journal export` writes them)
+/// and then `extra`, as a hand-edited or corrupted journal would hold them. The next command
+/// imports it afresh (the databases beside it are removed).
+pub fn rewrite_journal(path: &Path, extra: &[serde_json::Value]) {
+    let mut text = journal_export(path);
+    for line in extra {
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    for suffix in [
+        "",
+        "-wal",
+        "-shm",
+        ".sqlite3",
+        ".sqlite3-wal",
+        ".sqlite3-shm",
+    ] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    std::fs::write(path, text).unwrap();
 }

@@ -41,7 +41,8 @@ mod sandbox;
 pub use children::{signal, Spawned, Stream};
 pub use deployable::DeployableHandler;
 pub use hermetic::{
-    chimecall, csv_of, fresh_dir, hermetic_command, path_str, with_default_guard, Journal, BIN,
+    chimecall, csv_of, fresh_dir, hermetic_command, journal_export, path_str, rewrite_journal,
+    with_default_guard, Journal, BIN,
 };
 pub use logs::{
     first_handler_event_ms, handler_events, logs_client, put_log_lines, wait_for_handler_events,

@@ -108,6 +108,11 @@ impl Sandbox {
         self.journal.path().to_path_buf()
     }
 
+    /// The journal the sandbox's `chimecall()` commands write, as JSON lines (`journal export`).
+    pub fn journal_text(&self) -> String {
+        self.journal.text()
+    }
+
     /// The records of the journal the sandbox's `chimecall()` commands write.
     pub fn journal_records(&self) -> Vec<Value> {
         self.journal.records()
