@@ -19,6 +19,7 @@ use super::following;
 use super::job::Job;
 use super::printer::Printer;
 use super::rows::RowReader;
+use super::run_clock::RunClock;
 use crate::call::{CallPhase, Disposition};
 use crate::follow::{self, LogSource, Pollers};
 use crate::journal::{self, Record};
@@ -30,23 +31,6 @@ use crate::updates::{self, Target};
 pub(crate) struct Following {
     pub(crate) pollers: Pollers,
     pub(crate) log_group: Option<String>,
-}
-
-/// The run's clock: epoch milliseconds that never go back (the core's time), and the instant
-/// each stands for (the driver's timers).
-struct RunClock {
-    started: Instant,
-    started_ms: i64,
-}
-
-impl RunClock {
-    fn now_ms(&self) -> i64 {
-        self.started_ms + self.started.elapsed().as_millis() as i64
-    }
-
-    fn instant_of(&self, at_ms: i64) -> Instant {
-        self.started + Duration::from_millis((at_ms - self.started_ms).max(0) as u64)
-    }
 }
 
 pub(crate) struct Driver<'a> {

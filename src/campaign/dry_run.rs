@@ -166,23 +166,16 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
             } => {
                 valid += 1;
                 *tiers.entry(tier).or_default() += 1;
-                // What would be sent: each dial's own id included.
-                let sent = if options.request_id() {
-                    request.with_request_id("<a new id for each dial>")
-                } else {
-                    request
+                let would = WouldDial {
+                    key,
+                    line,
+                    request,
+                    tier: tiered.then_some(tier),
                 };
-                if let crate::guard::Verdict::HeldUntil { at_ms, .. } = book.check(&sent.to, now_ms)
-                {
-                    let free = chimecall_model::clock::rfc3339_ms(at_ms).unwrap_or_default();
-                    output.note(format!(
-                        "row {key}: the guard holds {} until {free}",
-                        sent.to
-                    ));
-                    guarded.insert(key.clone(), free);
+                let report = would.report(options, &book, now_ms, output);
+                if let Some(free) = book_hold(&book, &report, now_ms) {
+                    guarded.insert(report.row.clone(), free);
                 }
-                let mut report = RowReport::would_dial(&key, line, &sent);
-                report.tier = tiered.then_some(tier);
                 report
             }
         };
@@ -202,8 +195,14 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
         tiers: tiered.then_some(tiers),
         guarded,
     })?;
+    verdict(unreadable, bad, total).map_err(Into::into)
+}
+
+/// The dry run's exit: the file could not be read to its end (its failure), rows are invalid
+/// (exit 2), or every row would be dialed.
+fn verdict(unreadable: Option<Failure>, bad: u64, total: u64) -> Result<(), Failure> {
     if let Some(failure) = unreadable {
-        return Err(failure.into());
+        return Err(failure);
     }
     if bad > 0 {
         let message = format!(
@@ -211,7 +210,7 @@ pub(crate) async fn run(options: &RunOptions, output: &Output) -> anyhow::Result
             crate::text::count(total as usize, "row", "rows"),
             crate::text::one_or_many(bad as usize, "is", "are")
         );
-        return Err(Failure::new(Exit::Usage, message).into());
+        return Err(Failure::new(Exit::Usage, message));
     }
     Ok(())
 }
@@ -268,4 +267,50 @@ async fn guard_book(options: &RunOptions, now_ms: i64) -> crate::guard::Book {
     };
     let recent = recent.await.unwrap_or_default();
     crate::guard::Book::of(options.guard.clone(), &recent, now_ms)
+}
+
+/// A valid row of a dry run.
+struct WouldDial {
+    key: String,
+    line: u64,
+    request: crate::call::DialRequest,
+    /// Shown only when the file has tiers.
+    tier: Option<u32>,
+}
+
+impl WouldDial {
+    /// Its line: what would be sent (each dial's own id included), its tier in a tiered file; a
+    /// note when the guard would hold it now.
+    fn report(
+        self,
+        options: &RunOptions,
+        book: &crate::guard::Book,
+        now_ms: i64,
+        output: &Output,
+    ) -> RowReport {
+        let sent = if options.request_id() {
+            self.request.with_request_id("<a new id for each dial>")
+        } else {
+            self.request
+        };
+        if let crate::guard::Verdict::HeldUntil { at_ms, .. } = book.check(&sent.to, now_ms) {
+            let free = chimecall_model::clock::rfc3339_ms(at_ms).unwrap_or_default();
+            output.note(format!(
+                "row {}: the guard holds {} until {free}",
+                self.key, sent.to
+            ));
+        }
+        let mut report = RowReport::would_dial(&self.key, self.line, &sent);
+        report.tier = self.tier;
+        report
+    }
+}
+
+/// When the guard frees a row's number, if it holds it now.
+fn book_hold(book: &crate::guard::Book, report: &RowReport, now_ms: i64) -> Option<String> {
+    let to = report.to.as_deref()?;
+    match book.check(to, now_ms) {
+        crate::guard::Verdict::HeldUntil { at_ms, .. } => chimecall_model::clock::rfc3339_ms(at_ms),
+        crate::guard::Verdict::Free => None,
+    }
 }

@@ -4,9 +4,10 @@
 
 use std::fmt::Write;
 
-use super::ledger::BatchLedger;
+use super::ledger::{BatchLedger, RowLedger};
 use super::summary::{BatchSummary, RowSummary};
 use crate::call::DispositionKind;
+use crate::journal::DialEntry;
 
 /// Text from the journal as page text: HTML-escaped, and every control character (ESC, BEL, CR)
 /// and bidirectional control (U+202E) shown as a visible `\u{..}` escape, never written raw.
@@ -149,21 +150,21 @@ fn breakdown(html: &mut String, summary: &BatchSummary) {
 }
 
 /// A bar per attempt from its dial to its end (or to now, for a call still live).
-fn timeline(html: &mut String, batch: &BatchLedger) {
-    const LEFT: f64 = 150.0;
-    const WIDTH: f64 = 1000.0;
-    const BAR: f64 = 8.0;
-    const GAP: f64 = 3.0;
+/// One bar of the timeline: a row's attempt, from its start to its end (epoch ms).
+type Bar<'a> = (&'a RowLedger, &'a DialEntry, i64, i64);
+
+/// The timeline's bars, grouped by tier (in the order of the file within each); whether the
+/// batch has more than one tier.
+fn bars(batch: &BatchLedger) -> (Vec<Bar<'_>>, bool) {
     let now = chimecall_model::clock::now_ms();
-    let mut bars = Vec::new();
-    // Grouped by tier, in the order of the file within each.
-    let mut ordered: Vec<(u32, &crate::campaign::ledger::RowLedger)> = batch
+    let mut ordered: Vec<(u32, &RowLedger)> = batch
         .rows_in_order()
         .into_iter()
         .map(|row| (row.attempts.iter().map(|a| a.tier).min().unwrap_or(1), row))
         .collect();
     ordered.sort_by_key(|(tier, _)| *tier);
     let tiered = ordered.iter().any(|(tier, _)| *tier > 1);
+    let mut bars = Vec::new();
     for (_, row) in ordered {
         for attempt in &row.attempts {
             let Some(start) = attempt.time_ms() else {
@@ -185,6 +186,15 @@ fn timeline(html: &mut String, batch: &BatchLedger) {
             bars.push((row, attempt, start, end.max(start)));
         }
     }
+    (bars, tiered)
+}
+
+fn timeline(html: &mut String, batch: &BatchLedger) {
+    const LEFT: f64 = 150.0;
+    const WIDTH: f64 = 1000.0;
+    const BAR: f64 = 8.0;
+    const GAP: f64 = 3.0;
+    let (bars, tiered) = bars(batch);
     if bars.is_empty() {
         html.push_str("<p>No call was placed.</p>\n");
         return;

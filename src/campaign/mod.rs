@@ -26,6 +26,7 @@ mod printer;
 mod progress;
 mod report;
 mod rows;
+mod run_clock;
 mod source;
 mod summary;
 mod unknown;
@@ -158,7 +159,12 @@ pub(crate) async fn run(
         let logs = LogReader::new(config, options.logs_rate);
         unknown::look_for_calls(&batch, &mut outcome, &journal, &logs, output).await;
     }
-    let elapsed = started.elapsed().as_secs_f64();
+    summarise(&outcome, started.elapsed().as_secs_f64(), output);
+    outcome.exit(waits, &batch).map_err(Into::into)
+}
+
+/// The run's closing lines on stderr: its dials and their rate, the tally, the quota refusals.
+fn summarise(outcome: &core::RunOutcome, elapsed: f64, output: &Output) {
     output.note(format!(
         "{} in {elapsed:.2} s ({:.1} calls/s): {}",
         crate::text::count(outcome.dials() as usize, "dial", "dials"),
@@ -174,7 +180,6 @@ pub(crate) async fn run(
             }
         ));
     }
-    outcome.exit(waits, &batch).map_err(Into::into)
 }
 
 /// What the journal knows of the batch (`--resume`); a batch dialed before and not resumed is

@@ -122,6 +122,30 @@ fn history_of(row: &RowLedger) -> Tries {
     tries
 }
 
+/// The plan for a row that is settled: settled without a call (a cancelled row is done; a
+/// guarded one goes as the attempt it would have been), or by a success once its call ended or
+/// its callee acknowledged (a call still up that was only answered is followed on: the callee
+/// may yet press the key asked for).
+fn settled_plan(row: &RowLedger, tries: Tries) -> Option<RowPlan> {
+    match &row.settled {
+        Some(note) if note.disposition == DispositionKind::Cancelled => {
+            return Some(RowPlan::Skip { unknown: false })
+        }
+        Some(note) => {
+            return Some(RowPlan::Dial {
+                attempt: note.attempt,
+                tries,
+            })
+        }
+        None => {}
+    }
+    let succeeded = row.attempts.iter().any(|attempt| {
+        attempt.disposition().is_success()
+            && (attempt.is_ended() || attempt.state.as_deref() == Some("acknowledged"))
+    });
+    succeeded.then_some(RowPlan::Skip { unknown: false })
+}
+
 /// The plan for a row of the file, `known` being its history in this batch (if any); `follows`:
 /// the run follows its calls (it waits, or keeps under `--max-active`), so a call still live
 /// from before is followed rather than left alone.
@@ -144,28 +168,8 @@ pub(crate) fn plan_row(
         };
     }
     let tries = tries_of(row);
-    // Settled without a call: a cancelled row is done; a guarded one goes as the attempt it
-    // would have been.
-    match &row.settled {
-        Some(note) if note.disposition == DispositionKind::Cancelled => {
-            return RowPlan::Skip { unknown: false }
-        }
-        Some(note) => {
-            return RowPlan::Dial {
-                attempt: note.attempt,
-                tries,
-            }
-        }
-        None => {}
-    }
-    // A success settles the row once its call ended, or its callee acknowledged; a call still
-    // up that was only answered is followed on (the callee may yet press the key asked for).
-    let settled = row.attempts.iter().any(|attempt| {
-        attempt.disposition().is_success()
-            && (attempt.is_ended() || attempt.state.as_deref() == Some("acknowledged"))
-    });
-    if settled {
-        return RowPlan::Skip { unknown: false };
+    if let Some(settled) = settled_plan(row, tries) {
+        return settled;
     }
     if let Some(redial) = &row.redial {
         return RowPlan::Redial {

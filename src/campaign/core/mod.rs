@@ -328,33 +328,17 @@ impl RunState {
             tier,
         } = row;
         let key = key.as_str();
-        let full = self.history.as_ref().and_then(|h| h.rows.get(key));
-        // A later round dials only the rows that have not succeeded (`--resume` included).
-        if round > 0 && full.is_some_and(|row| row.disposition().is_success()) {
-            self.print(Line::Placement(RowReport::skipped(key, line, &request.to)));
-            return false;
-        }
-        let of_round = full.map(|row| row.of_round(round));
-        let known = of_round.as_ref();
-        let dialed_in_round =
-            known.is_some_and(|row| !row.attempts.is_empty() || row.settled.is_some());
-        let follows = self.policy.follows();
         let to = request.to.clone();
+        let Some(planned) = self.row_plan(now_ms, key, &to, round) else {
+            // A later round dials only the rows that have not succeeded (`--resume` included).
+            self.print(Line::Placement(RowReport::skipped(key, line, &to)));
+            return false;
+        };
         let job = |attempt, tries| {
             let mut job = Job::new(key, line, request.clone(), attempt, tries);
             job.tier = tier;
             job.round = round;
             job
-        };
-        let planned = match self
-            .escalation
-            .repeated_attempt(key, round, dialed_in_round)
-        {
-            Some(attempt) => RowPlan::Dial {
-                attempt,
-                tries: Default::default(),
-            },
-            None => plan::plan_row(known, &to, &self.policy.redials, follows, now_ms),
         };
         match planned {
             // Many rows start at once when a tier does: they queue as due now, in file order.
@@ -407,6 +391,34 @@ impl RunState {
             }
         }
         true
+    }
+
+    /// The plan for a row in round `round`, given what the journal knows of it (that round's
+    /// attempts); `None` for a later round's row that already succeeded.
+    fn row_plan(&self, now_ms: i64, key: &str, to: &str, round: u32) -> Option<RowPlan> {
+        let full = self.history.as_ref().and_then(|h| h.rows.get(key));
+        if round > 0 && full.is_some_and(|row| row.disposition().is_success()) {
+            return None;
+        }
+        let of_round = full.map(|row| row.of_round(round));
+        let known = of_round.as_ref();
+        let dialed_in_round =
+            known.is_some_and(|row| !row.attempts.is_empty() || row.settled.is_some());
+        Some(
+            match self
+                .escalation
+                .repeated_attempt(key, round, dialed_in_round)
+            {
+                Some(attempt) => RowPlan::Dial {
+                    attempt,
+                    tries: Default::default(),
+                },
+                None => {
+                    let follows = self.policy.follows();
+                    plan::plan_row(known, to, &self.policy.redials, follows, now_ms)
+                }
+            },
+        )
     }
 
     /// Journals the decision to dial a row again; it is scheduled once the journal has it.
