@@ -196,9 +196,15 @@ impl DialEntry {
         if note.answered == Some(true) && self.answered_at.is_none() {
             self.answered_at = Some(time.to_string());
         }
-        // The fullest word on how it ended wins: the first record with a disposition.
+        // The fullest word on how it ended wins: the first record with a disposition. A call
+        // whose key was seen stays acknowledged, whoever learns of its end later (`calls`, which
+        // cannot know the key, says answered).
         if self.disposition.is_none() && note.disposition.is_some() {
             self.disposition = note.disposition;
+            if self.acknowledged_at.is_some() && self.disposition == Some(DispositionKind::Answered)
+            {
+                self.disposition = Some(DispositionKind::Acknowledged);
+            }
             self.sip_response_code = note.sip_response_code.clone();
             self.digits = note.digits.clone();
             self.ring_ms = note.ring_ms;
@@ -244,4 +250,43 @@ pub(crate) fn dials(lines: &[Line]) -> Vec<DialEntry> {
         }
     }
     entries
+}
+
+#[cfg(test)]
+mod acknowledged {
+    use super::*;
+    use crate::journal::{Intent, StateNote};
+
+    #[test]
+    fn an_acknowledged_call_stays_acknowledged_when_its_end_is_learned_as_answered() {
+        let intent = Intent {
+            dial_id: "d".into(),
+            sma_id: "sma".into(),
+            from: "+12065550100".into(),
+            to: "+12065550123".into(),
+            arguments: Default::default(),
+            sip_headers: Default::default(),
+            request_id: None,
+            batch: None,
+            row: None,
+            line: None,
+            attempt: None,
+            tier: None,
+            round: None,
+            repeat: false,
+        };
+        let mut entry = DialEntry::of_intent(&intent, "2026-12-01T10:00:00.000Z");
+        let mut acknowledged = StateNote::new("tx", "acknowledged", "dial --file");
+        acknowledged.answered = Some(true);
+        entry.apply_state(&acknowledged, "2026-12-01T10:00:05.000Z");
+        let mut ended = StateNote::new("tx", "ended", "calls");
+        ended.answered = Some(true);
+        ended.disposition = Some(DispositionKind::Answered);
+        entry.apply_state(&ended, "2026-12-01T10:00:30.000Z");
+        assert_eq!(entry.disposition, Some(DispositionKind::Acknowledged));
+        assert_eq!(
+            entry.acknowledged_at.as_deref(),
+            Some("2026-12-01T10:00:05.000Z")
+        );
+    }
 }
