@@ -255,7 +255,6 @@ pub(crate) fn dials(lines: &[Line]) -> Vec<DialEntry> {
 #[cfg(test)]
 mod acknowledged {
     use super::*;
-    use crate::journal::{Intent, StateNote};
 
     #[test]
     fn an_acknowledged_call_stays_acknowledged_when_its_end_is_learned_as_answered() {
