@@ -17,7 +17,6 @@ use std::time::Duration;
 use chimecall_model::rules::quoted;
 
 pub(crate) use book::Book;
-pub(crate) use history::counted_times;
 pub(crate) use history::history;
 
 /// `--guard`'s default: GoAlert's 1 call a minute and 3 per 15 minutes to one number.

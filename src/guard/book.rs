@@ -22,9 +22,11 @@ impl Book {
         let since_ms = guard.since_ms(now_ms);
         let mut calls: HashMap<String, Vec<i64>> = HashMap::new();
         if !guard.is_off() {
-            for dial in dials {
-                let times = super::counted_times(std::slice::from_ref(dial), &dial.to, since_ms);
-                calls.entry(dial.to.clone()).or_default().extend(times);
+            let counted = dials.iter().filter(|dial| super::history::counts(dial));
+            for dial in counted {
+                if let Some(time) = dial.time_ms().filter(|&time| time >= since_ms) {
+                    calls.entry(dial.to.clone()).or_default().push(time);
+                }
             }
         }
         Book {

@@ -32,7 +32,7 @@ pub(crate) fn counted_times(dials: &[DialEntry], number: &str, since_ms: i64) ->
 }
 
 /// Placed, or perhaps placed: a failed dial (refused, throttled, never sent) rang nobody.
-fn counts(dial: &DialEntry) -> bool {
+pub(crate) fn counts(dial: &DialEntry) -> bool {
     matches!(dial.outcome, OutcomeKind::Placed | OutcomeKind::Unknown)
 }
 
