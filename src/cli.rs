@@ -32,9 +32,16 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
     /// AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from,
-    /// chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")
+    /// chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then
+    /// "default")
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) profile: Option<String>,
+
+    /// The call journal: a file, or dynamodb:TABLE for a team's journal shared by runners on
+    /// several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile,
+    /// then journal.sqlite3 in the XDG state directory)
+    #[arg(long, global = true, value_name = "PATH|dynamodb:TABLE")]
+    pub(crate) journal: Option<String>,
 
     /// AWS region (default: AWS_REGION, then the profile's region)
     #[arg(long, global = true, value_name = "REGION")]
@@ -436,6 +443,29 @@ pub(crate) struct JournalArgs {
 pub(crate) enum JournalCommand {
     /// Write every record of the journal on stdout, one JSON object a line, in the order written
     Export(ExportArgs),
+    /// Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk
+    /// and sk) that runners on several machines share (docs/team-journal.md)
+    Create(CreateJournalArgs),
+    /// Copy a local journal's records into a team journal; a second copy copies nothing twice
+    Copy(CopyJournalArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateJournalArgs {
+    /// The table: dynamodb:TABLE
+    #[arg(value_name = "dynamodb:TABLE")]
+    pub(crate) location: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CopyJournalArgs {
+    /// The local journal (a SQLite journal, or an old JSON-lines one)
+    #[arg(value_name = "FILE")]
+    pub(crate) from: PathBuf,
+
+    /// The team journal: dynamodb:TABLE
+    #[arg(value_name = "dynamodb:TABLE")]
+    pub(crate) to: String,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 use crate::aws::{self, ApiError};
 use crate::call::DialRequest;
 use crate::exit::{Exit, Failure};
-use crate::journal::{self, ErrorNote, Intent, Journal, Outcome, OutcomeKind, Record};
+use crate::journal::{self, Claim, ErrorNote, Intent, Journal, Outcome, OutcomeKind, Record};
 
 /// Which row of which file a bulk dial came from.
 #[derive(Debug, Clone)]
@@ -71,6 +71,9 @@ pub(crate) struct SendOptions {
     pub(crate) throttles: ThrottlePolicy,
     /// Put the dial's id in the ArgumentsMap (`chimecall-request-id`).
     pub(crate) request_id: bool,
+    /// A bulk run's `--max-active`, shared by the runners of a team journal: the intent takes
+    /// one of this many live-call places, or waits (`PlaceError::Full`).
+    pub(crate) cap: Option<u32>,
 }
 
 /// Places `call`: intent record, `before_send` (a bulk run's pacing), request, outcome record;
@@ -82,7 +85,7 @@ pub(crate) async fn place_call(
     request: &DialRequest,
     row: Option<&RowRef>,
     options: SendOptions,
-    before_send: impl std::future::Future<Output = ()>,
+    before_send: impl std::future::Future<Output = Result<(), Failure>>,
 ) -> Result<(String, DialResult), PlaceError> {
     let dial = Dial { request, row };
     place(journal, client, dial, options, Repeat::No, before_send).await
@@ -109,7 +112,7 @@ pub(crate) async fn place(
     dial: Dial<'_>,
     options: SendOptions,
     repeat: Repeat,
-    before_send: impl std::future::Future<Output = ()>,
+    before_send: impl std::future::Future<Output = Result<(), Failure>>,
 ) -> Result<(String, DialResult), PlaceError> {
     let Dial { request, row } = dial;
     // A request that cannot be built is never journaled: its intent would wait for an outcome
@@ -122,26 +125,48 @@ pub(crate) async fn place(
         request.clone()
     };
     let request = &sent;
-    journal
-        .append(Record::Intent(Intent {
+    let intent = Intent {
+        dial_id: dial_id.clone(),
+        sma_id: request.sma_id.clone(),
+        from: request.from.clone(),
+        to: request.to.clone(),
+        arguments: journal::mask_values(&request.arguments),
+        sip_headers: journal::mask_values(&request.sip_headers),
+        request_id: options.request_id.then(|| dial_id.clone()),
+        batch: row.map(|r| r.batch.clone()),
+        row: row.map(|r| r.row.clone()),
+        line: row.map(|r| r.line),
+        attempt: row.map(|r| r.attempt),
+        tier: row.map(|r| r.tier).filter(|&tier| tier > 1),
+        round: row.map(|r| r.round).filter(|&round| round > 0),
+        repeat: repeat == Repeat::Deliberate,
+    };
+    match journal.append_intent(intent, options.cap).await {
+        Ok(Claim::Won) => {}
+        Ok(Claim::TakenBy(runner)) => return Err(PlaceError::Claimed(runner)),
+        Ok(Claim::Full) => return Err(PlaceError::Full),
+        Err(failure) => return Err(PlaceError::BeforeSending(failure)),
+    }
+    if let Err(failure) = before_send.await {
+        // Nothing was sent: the intent's outcome says so, if the journal can still take it.
+        let not_sent = Outcome {
             dial_id: dial_id.clone(),
-            sma_id: request.sma_id.clone(),
-            from: request.from.clone(),
-            to: request.to.clone(),
-            arguments: journal::mask_values(&request.arguments),
-            sip_headers: journal::mask_values(&request.sip_headers),
-            request_id: options.request_id.then(|| dial_id.clone()),
+            outcome: OutcomeKind::Failed,
+            transaction_id: None,
+            error: Some(ErrorNote {
+                code: None,
+                message: format!("not sent: {}", failure.message),
+                request_id: None,
+                exit_code: failure.exit.code(),
+            }),
             batch: row.map(|r| r.batch.clone()),
             row: row.map(|r| r.row.clone()),
-            line: row.map(|r| r.line),
+            resolved_by: None,
             attempt: row.map(|r| r.attempt),
-            tier: row.map(|r| r.tier).filter(|&tier| tier > 1),
-            round: row.map(|r| r.round).filter(|&round| round > 0),
-            repeat: repeat == Repeat::Deliberate,
-        }))
-        .await
-        .map_err(PlaceError::BeforeSending)?;
-    before_send.await;
+        };
+        let _ = journal.append(Record::Outcome(not_sent)).await;
+        return Err(PlaceError::BeforeSending(failure));
+    }
     let sent = match options.throttles {
         ThrottlePolicy::Retry => aws::create_call(client, request).await,
         ThrottlePolicy::ReturnAtOnce => aws::create_call_once(client, request).await,
@@ -177,4 +202,9 @@ pub(crate) enum PlaceError {
     BeforeSending(Failure),
     /// After the request: the result stands, but the journal lacks it.
     AfterSending(DialResult, Failure),
+    /// Another runner sharing the team journal claimed this row attempt (named): nothing was
+    /// written or sent.
+    Claimed(String),
+    /// The runners' live calls are at the shared `--max-active`: nothing was written or sent.
+    Full,
 }

@@ -1,6 +1,6 @@
 //! chimecall's own settings, so an operator selects an environment with `--profile` (or
-//! `AWS_PROFILE`) alone: `chimecall_sma_id`, `chimecall_from`, `chimecall_log_group` and
-//! `chimecall_guard` in the selected profile of the AWS shared config file (`~/.aws/config`, or `AWS_CONFIG_FILE`), set
+//! `AWS_PROFILE`) alone: `chimecall_sma_id`, `chimecall_from`, `chimecall_log_group`,
+//! `chimecall_guard` and `chimecall_journal` in the selected profile of the AWS shared config file (`~/.aws/config`, or `AWS_CONFIG_FILE`), set
 //! with `aws configure set chimecall_sma_id ... --profile ops`. A flag wins over its CHIMECALL_*
 //! variable, which wins over the profile.
 //!
@@ -26,14 +26,17 @@ pub(crate) enum Setting {
     LogGroup,
     /// The per-number guard's limits (`crate::guard`).
     Guard,
+    /// Where the call journal is: a file, or `dynamodb:TABLE` (`crate::journal`).
+    Journal,
 }
 
 impl Setting {
-    const ALL: [Setting; 4] = [
+    const ALL: [Setting; 5] = [
         Setting::SmaId,
         Setting::From,
         Setting::LogGroup,
         Setting::Guard,
+        Setting::Journal,
     ];
 
     pub(crate) fn variable(self) -> &'static str {
@@ -42,6 +45,7 @@ impl Setting {
             Setting::From => "CHIMECALL_FROM",
             Setting::LogGroup => "CHIMECALL_LOG_GROUP",
             Setting::Guard => "CHIMECALL_GUARD",
+            Setting::Journal => "CHIMECALL_JOURNAL",
         }
     }
 
@@ -51,6 +55,7 @@ impl Setting {
             Setting::From => "--from",
             Setting::LogGroup => "--log-group",
             Setting::Guard => "--guard",
+            Setting::Journal => "--journal",
         }
     }
 
@@ -60,6 +65,7 @@ impl Setting {
             Setting::From => "chimecall_from",
             Setting::LogGroup => "chimecall_log_group",
             Setting::Guard => "chimecall_guard",
+            Setting::Journal => "chimecall_journal",
         }
     }
 }

@@ -6,26 +6,68 @@ use std::path::{Path, PathBuf};
 use super::ledger::BatchLedger;
 use crate::exit::{Exit, Failure};
 
-/// The batch a name on the command line means: a file's absolute path when it names a file
-/// (that is the default batch of `dial --file`), else the name as given.
-pub(crate) fn batch_named(name: &str) -> String {
+/// The batch a name on the command line means: when it names a file, that file's batch as
+/// `dial --file` names it (its absolute path; on a team journal, its name and contents), else
+/// the name as given.
+pub(crate) fn batch_named(name: &str, shared: bool) -> String {
     match std::fs::canonicalize(name) {
-        Ok(path) if path.is_file() => path.display().to_string(),
+        Ok(path) if path.is_file() => file_batch(&path, shared),
         _ => name.to_string(),
     }
 }
 
-/// The batch of a run: `--batch`, else the file's absolute path; rows from stdin get a new name
-/// for each run (two runs of stdin are two runs, not a run and its repeat). `--again` makes the
-/// name new too.
-pub(crate) fn batch_name(file: &Option<PathBuf>, named: Option<&str>, again: bool) -> String {
+/// A file's batch: its absolute path; on a journal runners share, the file's name and the
+/// digest of its contents, so the same list from any machine (whatever its path there) is the
+/// same batch, and an edited list a new one.
+fn file_batch(path: &Path, shared: bool) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !shared {
+        return absolute.display().to_string();
+    }
+    match content_digest(&absolute) {
+        Ok(digest) => format!(
+            "{}@{digest}",
+            absolute
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+        // Unreadable: the run reports why when it reads the file.
+        Err(_) => absolute.display().to_string(),
+    }
+}
+
+/// The first 12 bytes of the file's SHA-256, in hex.
+fn content_digest(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = crate::regular_file::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    let digest = hasher.finalize();
+    Ok(digest[..12].iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The batch of a run: `--batch`, else the file's batch (`file_batch`); rows from stdin get a
+/// new name for each run (two runs of stdin are two runs, not a run and its repeat). `--again`
+/// makes the name new too.
+pub(crate) fn batch_name(
+    file: &Option<PathBuf>,
+    named: Option<&str>,
+    again: bool,
+    shared: bool,
+) -> String {
     let base = match (named, file) {
         (Some(name), _) => name.to_string(),
         (None, None) => return format!("stdin-{}", run_stamp()),
-        (None, Some(path)) => std::fs::canonicalize(path)
-            .unwrap_or_else(|_| path.clone())
-            .display()
-            .to_string(),
+        (None, Some(path)) => file_batch(path, shared),
     };
     if again {
         format!("{base}#{}", run_stamp())
@@ -109,11 +151,35 @@ mod tests {
 
     #[test]
     fn stdin_and_again_runs_get_names_of_their_own() {
-        let a = batch_name(&None, None, false);
-        let b = batch_name(&None, None, false);
+        let a = batch_name(&None, None, false, false);
+        let b = batch_name(&None, None, false, false);
         assert!(a.starts_with("stdin-") && a != b, "{a} {b}");
-        assert_eq!(batch_name(&None, Some("drill"), false), "drill");
-        assert!(batch_name(&None, Some("drill"), true).starts_with("drill#"));
+        assert_eq!(batch_name(&None, Some("drill"), false, true), "drill");
+        assert!(batch_name(&None, Some("drill"), true, false).starts_with("drill#"));
+    }
+
+    #[test]
+    fn on_a_team_journal_the_same_list_anywhere_is_one_batch() {
+        let one = tempfile::tempdir().unwrap();
+        let two = tempfile::tempdir().unwrap();
+        let list = "to\n+12065550100\n";
+        for dir in [&one, &two] {
+            std::fs::write(dir.path().join("oncall.csv"), list).unwrap();
+        }
+        let at = |dir: &tempfile::TempDir, shared| {
+            batch_name(&Some(dir.path().join("oncall.csv")), None, false, shared)
+        };
+        assert_eq!(at(&one, true), at(&two, true));
+        assert!(
+            at(&one, true).starts_with("oncall.csv@"),
+            "{}",
+            at(&one, true)
+        );
+        assert_ne!(at(&one, false), at(&two, false));
+        std::fs::write(two.path().join("oncall.csv"), "to\n+12065550101\n").unwrap();
+        assert_ne!(at(&one, true), at(&two, true));
+        let named = one.path().join("oncall.csv");
+        assert_eq!(batch_named(named.to_str().unwrap(), true), at(&one, true));
     }
 
     #[test]

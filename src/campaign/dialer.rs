@@ -1,15 +1,26 @@
 //! Dialing one job: its start claimed from the pacer, the call placed with its journal records,
 //! and the service's answer classified for the run core (which decides what comes next: a
-//! throttled dial is sent again by the core, not here).
+//! throttled dial is sent again by the core, not here). On a team journal the job's row attempt
+//! is claimed with its intent, the runners' shared `--max-active` is kept, and the request leaves
+//! in a start slot all runners share (`journal::Coordination`).
 
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::core::DialOutcome;
 use super::job::Job;
+use crate::exit::Failure;
 use crate::journal::Journal;
+use crate::output::Output;
 use crate::pacing::{AfterRefusal, Pacer};
 use crate::placing::{self, DialResult, PlaceError, RowRef, SendOptions, ThrottlePolicy};
 use crate::signals::StopWatch;
+
+/// How often a dial waiting for a shared live-call place asks again.
+const FULL_RETRY: Duration = Duration::from_secs(1);
+/// How often, at most, places held by killed runners are looked for while all are taken.
+const LAPSED_EVERY_MS: i64 = 10_000;
 
 /// What every dial of a run shares.
 pub(crate) struct DialContext {
@@ -20,6 +31,37 @@ pub(crate) struct DialContext {
     /// Put each dial's id in its ArgumentsMap (`chimecall-request-id`).
     pub(crate) request_id: bool,
     pub(crate) batch: String,
+    /// Runners sharing a team journal: their pace and their cap.
+    pub(crate) shared: Option<SharedLimits>,
+    pub(crate) output: Output,
+}
+
+/// What runners sharing a team journal keep together.
+pub(crate) struct SharedLimits {
+    /// One start per this many microseconds, among all runners (`--rate`, with a margin).
+    pub(crate) start_period_us: Option<u64>,
+    /// `--max-active` across the runners.
+    pub(crate) cap: Option<u32>,
+    /// Said once: a dial waits for a live-call place.
+    pub(crate) said_full: AtomicBool,
+    /// When places of killed runners were last looked for (epoch ms).
+    pub(crate) looked_for_lapsed_ms: AtomicI64,
+}
+
+/// Room left in each second for jitter between runners' clocks and on the way to the service:
+/// the shared slots are (1 s + this) / rate apart.
+const SHARED_MARGIN_US: u64 = 20_000;
+
+impl SharedLimits {
+    pub(crate) fn new(rate: f64, max_active: usize) -> SharedLimits {
+        SharedLimits {
+            start_period_us: (rate > 0.0)
+                .then(|| ((1_000_000 + SHARED_MARGIN_US) as f64 / rate).ceil() as u64),
+            cap: (max_active > 0).then(|| max_active.min(u32::MAX as usize) as u32),
+            said_full: AtomicBool::new(false),
+            looked_for_lapsed_ms: AtomicI64::new(0),
+        }
+    }
 }
 
 /// Sends the job's dial once, when the pacer lets it start; nothing is sent after an interrupt.
@@ -44,18 +86,42 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
     let options = SendOptions {
         throttles: ThrottlePolicy::ReturnAtOnce,
         request_id: context.request_id,
+        cap: context.shared.as_ref().and_then(|shared| shared.cap),
     };
-    let sent = placing::place_call(
-        &context.journal,
-        &context.client,
-        &job.request,
-        Some(&row),
-        options,
-        pacer.before_send(),
-    )
-    .await;
+    let sent = loop {
+        let placed = placing::place_call(
+            &context.journal,
+            &context.client,
+            &job.request,
+            Some(&row),
+            options,
+            before_send(context),
+        )
+        .await;
+        match placed {
+            Err(PlaceError::Full) => {
+                if let Some(shared) = &context.shared {
+                    give_back_lapsed(context, shared).await;
+                    if !shared.said_full.swap(true, Ordering::Relaxed) {
+                        context.output.note(format!(
+                            "the runners sharing {} have {} live calls (--max-active): rows wait for one to end",
+                            context.journal.name(),
+                            shared.cap.unwrap_or_default()
+                        ));
+                    }
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(FULL_RETRY) => continue,
+                    _ = context.stop.stopped() => return DialOutcome::NotSent,
+                }
+            }
+            other => break other,
+        }
+    };
     let (dial_id, result, journal_failed) = match sent {
         Ok((dial_id, result)) => (dial_id, result, false),
+        Err(PlaceError::Claimed(by)) => return DialOutcome::Claimed { by },
+        Err(PlaceError::Full) => return DialOutcome::NotSent,
         Err(PlaceError::BeforeSending(failure)) => {
             return DialOutcome::JournalBroken {
                 message: failure.message,
@@ -80,5 +146,72 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
         dial_id,
         result,
         journal_failed,
+    }
+}
+
+/// Every shared place is taken: now and then, those held by killed runners are given back (a
+/// failure here is only a warning: the dial waits on).
+async fn give_back_lapsed(context: &DialContext, shared: &SharedLimits) {
+    let now_ms = chimecall_model::clock::now_ms();
+    let last = shared.looked_for_lapsed_ms.load(Ordering::Relaxed);
+    if now_ms - last < LAPSED_EVERY_MS
+        || shared
+            .looked_for_lapsed_ms
+            .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let Some(team) = context.journal.coordination() else {
+        return;
+    };
+    match team.give_back_lapsed().await {
+        Ok(0) => {}
+        Ok(given) => context.output.note(format!(
+            "{} of runners no longer running (their lease lapsed) given back",
+            crate::text::count(given as usize, "live-call place", "live-call places")
+        )),
+        Err(failure) => context.output.note(format!(
+            "warning: cannot look for places of lapsed runners: {failure}"
+        )),
+    }
+}
+
+/// Holds a request whose intent is written until it may leave: this run's pace, then, on a team
+/// journal, a start slot shared by every runner (an error there stops the run, nothing sent).
+async fn before_send(context: &DialContext) -> Result<(), Failure> {
+    context.pacer.before_send().await;
+    let (Some(period_us), Some(team)) = (
+        context
+            .shared
+            .as_ref()
+            .and_then(|shared| shared.start_period_us),
+        context.journal.coordination(),
+    ) else {
+        return Ok(());
+    };
+    let now_ms = chimecall_model::clock::now_ms();
+    let at_ms = team.take_start(period_us, now_ms).await?;
+    let wait_ms = at_ms - chimecall_model::clock::now_ms();
+    if wait_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(wait_ms as u64)).await;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_slots_leave_room_in_every_second_and_no_cap_is_no_cap() {
+        let limits = SharedLimits::new(10.0, 4);
+        // 10 a second: slots 102 ms apart, so ten span 1.02 s and any second holds at most ten.
+        assert_eq!(limits.start_period_us, Some(102_000));
+        assert_eq!(limits.cap, Some(4));
+        let unlimited = SharedLimits::new(0.0, 0);
+        assert_eq!(unlimited.start_period_us, None);
+        assert_eq!(unlimited.cap, None);
+        assert_eq!(SharedLimits::new(0.5, 1).start_period_us, Some(2_040_000));
     }
 }

@@ -27,6 +27,7 @@ mod progress;
 mod report;
 mod rows;
 mod run_clock;
+mod sharing;
 mod source;
 mod summary;
 mod unknown;
@@ -45,7 +46,7 @@ use crate::journal::Journal;
 use crate::output::Output;
 use crate::pacing::Pacer;
 use crate::signals::StopWatch;
-use dialer::DialContext;
+use dialer::{DialContext, SharedLimits};
 use driver::{Driver, Following};
 use printer::Printer;
 
@@ -99,10 +100,43 @@ pub(crate) async fn run(
     config: &SdkConfig,
     output: &Output,
 ) -> anyhow::Result<()> {
-    let batch = batch::batch_name(&options.file, options.batch.as_deref(), options.again);
-    // One run per batch at a time: two runs of one file would each dial every row.
-    let _batch_lock = batch::lock_batch(journal.path(), &batch)?;
-    let (history, guard_book) = batch_history(&journal, &batch, &options).await?;
+    let batch = batch::batch_name(
+        &options.file,
+        options.batch.as_deref(),
+        options.again,
+        journal.is_shared(),
+    );
+    // One run per batch at a time on one machine: two runs of one file would each dial every
+    // row. Runners sharing a team journal claim each row attempt instead.
+    let _batch_lock = match journal.path() {
+        Some(path) => Some(batch::lock_batch(path, &batch)?),
+        None => None,
+    };
+    // On a team journal: this run's lease on the batch, and the runners already running it.
+    let sharing = sharing::enter(&journal, &batch, output).await?;
+    let joins = match &sharing {
+        Some((_, others)) if !others.is_empty() => {
+            output.note(format!(
+                "joining {} running this batch ({}): each row goes to the runner that claims it first",
+                crate::text::count(others.len(), "other runner", "other runners"),
+                others.join(", ")
+            ));
+            true
+        }
+        _ => false,
+    };
+    let mut options = options;
+    options.policy.joined_others = joins && !options.resume;
+    let history = batch_history(&journal, &batch, &options, joins).await;
+    let (history, guard_book) = match history {
+        Ok(history) => history,
+        Err(failure) => {
+            if let Some((lease, _)) = sharing {
+                lease.leave().await;
+            }
+            return Err(failure.into());
+        }
+    };
     let rows = source::open_rows(
         &source::RowSource {
             file: &options.file,
@@ -114,7 +148,6 @@ pub(crate) async fn run(
     // Named at the start, so a runbook can resume or report it.
     // A batch name is the user's: a line feed in it must not start a forged line.
     output.note(format!("batch: {}", crate::text::printable(&batch)));
-    let mut options = options;
     // A run that waits reads its rows whole before it dials any when it has tiers to order,
     // or rounds to repeat.
     options.policy.plans_ahead =
@@ -141,6 +174,10 @@ pub(crate) async fn run(
         stop: StopWatch::start(),
         request_id: options.request_id(),
         batch: batch.clone(),
+        shared: journal
+            .is_shared()
+            .then(|| SharedLimits::new(options.rate, options.policy.max_active)),
+        output: *output,
     });
     let driver = Driver {
         core: core::RunState::new(options.policy, batch.clone(), history).with_guard(guard_book),
@@ -153,6 +190,9 @@ pub(crate) async fn run(
         config,
     };
     let mut outcome = driver.run().await;
+    if let Some((lease, _)) = sharing {
+        lease.leave().await;
+    }
     printer.finish().await?;
     if outcome.tally.unknown > 0 && options.defaults.room_for_request_id && !outcome.journal_broken
     {
@@ -160,6 +200,16 @@ pub(crate) async fn run(
         unknown::look_for_calls(&batch, &mut outcome, &journal, &logs, output).await;
     }
     summarise(&outcome, started.elapsed().as_secs_f64(), output);
+    if outcome.claimed_elsewhere > 0 {
+        output.note(format!(
+            "{} claimed by other runners first, skipped here",
+            crate::text::count(
+                outcome.claimed_elsewhere as usize,
+                "row attempt was",
+                "row attempts were"
+            )
+        ));
+    }
     outcome.exit(waits, &batch).map_err(Into::into)
 }
 
@@ -182,17 +232,20 @@ fn summarise(outcome: &core::RunOutcome, elapsed: f64, output: &Output) {
     }
 }
 
-/// What the journal knows of the batch (`--resume`); a batch dialed before and not resumed is
-/// refused, so a copy of a run does not ring everyone again.
+/// What the journal knows of the batch (`--resume`, or `joins`: other runners are running it on
+/// a team journal); a batch dialed before and neither resumed nor joined is refused, so a copy
+/// of a run does not ring everyone again.
 /// And the guard's book: the calls that count to every number, from the journal (its
 /// dials since the guard's longest window).
 async fn batch_history(
     journal: &Journal,
     batch: &str,
     options: &RunOptions,
+    joins: bool,
 ) -> Result<(Option<BatchLedger>, crate::guard::Book), Failure> {
     let history = BatchLedger::of(batch, journal.batch(batch).await?);
-    if history.rows_dialed() > 0 && !options.resume {
+    let resumes = options.resume || joins;
+    if history.rows_dialed() > 0 && !resumes {
         return Err(batch::refuse_rerun(&history));
     }
     let now_ms = chimecall_model::clock::now_ms();
@@ -204,6 +257,6 @@ async fn batch_history(
             .await?
     };
     let book = crate::guard::Book::of(options.guard.clone(), &recent, now_ms);
-    let history = Some(history).filter(|h| options.resume && !h.rows.is_empty());
+    let history = Some(history).filter(|h| resumes && !h.rows.is_empty());
     Ok((history, book))
 }

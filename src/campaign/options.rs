@@ -59,6 +59,9 @@ pub(crate) struct RunPolicy {
     pub(crate) repeat_after_ms: i64,
     /// Every row is read before any is dialed: the file has tiers, or the run repeats.
     pub(crate) plans_ahead: bool,
+    /// On a team journal, the run joined other runners of its batch (no `--resume`): a dial of
+    /// unknown outcome is theirs, in flight or theirs to settle, not this run's unknown.
+    pub(crate) joined_others: bool,
 }
 
 impl RunPolicy {

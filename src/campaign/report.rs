@@ -71,6 +71,9 @@ pub(crate) struct RowReport {
     /// `--dry-run` of a file with tiers: the row's tier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) tier: Option<u32>,
+    /// A team journal's row attempt another runner claimed first: that runner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) claimed_by: Option<String>,
 }
 
 impl RowReport {
@@ -86,6 +89,7 @@ impl RowReport {
             attempt: None,
             arguments: None,
             tier: None,
+            claimed_by: None,
         }
     }
 
@@ -113,6 +117,16 @@ impl RowReport {
     /// `--resume`: a row whose outcome stands in the journal.
     pub(crate) fn skipped(row: &str, line: u64, to: &str) -> RowReport {
         RowReport::of_row(row, line, Some(to), RowOutcome::Skipped)
+    }
+
+    /// A row attempt another runner sharing the team journal claimed first: that runner's to
+    /// dial, skipped here.
+    pub(crate) fn claimed(row: &str, line: u64, to: &str, attempt: u32, by: &str) -> RowReport {
+        RowReport {
+            attempt: Some(attempt),
+            claimed_by: Some(by.to_string()),
+            ..RowReport::of_row(row, line, Some(to), RowOutcome::Skipped)
+        }
     }
 
     /// `--resume`: a row whose call from before is still live, followed rather than dialed (its
@@ -206,7 +220,10 @@ impl fmt::Display for RowReport {
                 )
                 .collect::<Vec<_>>()
                 .join(" "),
-            (None, None, None) => String::new(),
+            (None, None, None) => match &self.claimed_by {
+                Some(runner) => format!("claimed by {}", cell(runner)),
+                None => String::new(),
+            },
         };
         write!(
             f,

@@ -105,7 +105,7 @@ pub(crate) async fn run(args: CallsArgs, context: &Context) -> anyhow::Result<()
     let output = &context.output;
     let active = args.active;
     let since_ms = args.since.map(|since| since.start_ms());
-    let journal = Journal::open(&journal::default_path()?)?;
+    let journal = context.journal().await?;
     let entries = if active {
         journal.open_dials(since_ms).await?
     } else {

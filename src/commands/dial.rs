@@ -362,6 +362,8 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
                 repeat_after_ms: bulk.repeat_after.as_millis() as i64,
                 // Decided once the file's header is read: tiers, or rounds.
                 plans_ahead: false,
+                // Decided once the team journal says who else runs the batch.
+                joined_others: false,
             },
         };
         options.defaults.check()?;
@@ -370,7 +372,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
             return campaign::dry_run(&options, output).await;
         }
         let config = context.sdk_config().await?;
-        let journal = Journal::open(&journal::default_path()?)?;
+        let journal = context.journal().await?;
         return campaign::run(options, journal, &config, output).await;
     }
     arguments.extend(callout.arguments());
@@ -396,7 +398,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
     let verdict = if guard.is_off() {
         Verdict::Free
     } else {
-        let journal = Journal::open(&journal::default_path()?)?;
+        let journal = context.journal().await?;
         let history = guard::history(&journal, &request.to, guard.since_ms(now_ms)).await?;
         guard.check(&history, now_ms)
     };
@@ -442,7 +444,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
         }),
     };
     let config = context.sdk_config().await?;
-    let journal = Journal::open(&journal::default_path()?)?;
+    let journal = context.journal().await?;
     let dial = SingleDial {
         request,
         request_id,
@@ -569,15 +571,24 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
     let send = SendOptions {
         throttles: ThrottlePolicy::Retry,
         request_id,
+        cap: None,
     };
     let dial = Dial {
         request: &request,
         row: None,
     };
     let (dial_id, result) =
-        match placing::place(journal, &client, dial, send, repeat, async {}).await {
+        match placing::place(journal, &client, dial, send, repeat, async { Ok(()) }).await {
             Ok(placed) => placed,
             Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
+            // A single dial claims no row and takes no live-call place.
+            Err(PlaceError::Claimed(_) | PlaceError::Full) => {
+                return Err(Failure::new(
+                    Exit::Failure,
+                    "a single dial was refused a claim it never asks for",
+                )
+                .into())
+            }
             Err(PlaceError::AfterSending(result, failure)) => {
                 // The call's fate stands; only the record of it is missing. Say so, and report the
                 // result as usual: a non-zero exit for a placed call could make a script redial.

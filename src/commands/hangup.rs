@@ -66,9 +66,13 @@ async fn hang_up_targets(
 ) -> anyhow::Result<()> {
     let output = &context.output;
     let (targets, source) = if args.all {
-        let batch = args.batch.as_deref().map(crate::campaign::batch_named);
+        let journal = context.journal().await?;
+        let batch = args
+            .batch
+            .as_deref()
+            .map(|name| crate::campaign::batch_named(name, journal.is_shared()));
         let since_ms = args.since.map(|since| since.start_ms());
-        let targets = journal_targets(since_ms, batch, output, skipped).await?;
+        let targets = journal_targets(&journal, since_ms, batch, output, skipped).await?;
         (targets, "the journal")
     } else {
         let sma_id = context.sma_id(args.target.sma_id).await?;
@@ -104,7 +108,7 @@ async fn hang_up_targets(
         }),
     };
     let config = context.sdk_config().await?;
-    let journal = Journal::open(&journal::default_path()?)?;
+    let journal = context.journal().await?;
     // From here a first Ctrl-C or SIGTERM sends no new hangup (those in flight finish and are
     // reported and journaled); a second exits at once.
     let stop = StopWatch::start_second_exits();
@@ -126,12 +130,12 @@ async fn hang_up_targets(
 /// `--all`: every call of the journal (of one batch, with `--batch`) placed and not known to
 /// have ended.
 async fn journal_targets(
+    journal: &Journal,
     since_ms: Option<i64>,
     batch: Option<String>,
     output: &Output,
     skipped: &mut Skipped,
 ) -> Result<Vec<Target>, Failure> {
-    let journal = Journal::open(&journal::default_path()?)?;
     let entries: Vec<_> = journal
         .open_dials(since_ms)
         .await?

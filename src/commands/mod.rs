@@ -22,6 +22,7 @@ use crate::cli::GlobalArgs;
 use crate::exit::Failure;
 use crate::guard::Guard;
 use crate::ids;
+use crate::journal::{Journal, JournalLocation};
 use crate::output::{self, Output};
 use crate::settings::{self, ProfileSettings, Setting};
 
@@ -31,6 +32,8 @@ pub(crate) struct Context {
     pub(crate) aws: AwsSettings,
     /// FilterLogEvents requests per second for following calls (`--logs-rate`).
     pub(crate) logs_rate: f64,
+    /// `--journal`, as typed.
+    journal_flag: Option<String>,
     /// chimecall's own keys of the selected AWS profile, read once, when first asked for.
     profile: OnceCell<ProfileSettings>,
 }
@@ -52,6 +55,7 @@ impl Context {
                 },
             },
             logs_rate: global.logs_rate,
+            journal_flag: global.journal.clone(),
             profile: OnceCell::new(),
         }
     }
@@ -121,6 +125,50 @@ impl Context {
     /// The SDK configuration, through aws-config's standard chain overridden by the flags.
     pub(crate) async fn sdk_config(&self) -> Result<SdkConfig, Failure> {
         aws::load_config(&self.aws).await
+    }
+
+    /// Where the journal is: `--journal`, CHIMECALL_JOURNAL, `chimecall_journal`, else the
+    /// default file.
+    pub(crate) async fn journal_location(&self) -> Result<JournalLocation, Failure> {
+        if self.journal_flag.is_none() {
+            // A path in the variable may be any bytes: taken as the OS gives it.
+            if let Some(raw) = std::env::var_os("CHIMECALL_JOURNAL").filter(|v| !v.is_empty()) {
+                return match raw.into_string() {
+                    Ok(text) => JournalLocation::parse(&text, "CHIMECALL_JOURNAL"),
+                    Err(raw) => Ok(JournalLocation::Local(raw.into())),
+                };
+            }
+        }
+        let source = source_of(Setting::Journal, self.journal_flag.is_some());
+        match self
+            .setting(Setting::Journal, self.journal_flag.clone())
+            .await?
+        {
+            Some(text) => JournalLocation::parse(&text, source),
+            None => Ok(JournalLocation::Local(crate::journal::default_path()?)),
+        }
+    }
+
+    /// The journal, opened: a team's table is checked to be one.
+    pub(crate) async fn journal(&self) -> Result<Journal, Failure> {
+        match self.journal_location().await? {
+            JournalLocation::Local(path) => Journal::open(&path),
+            JournalLocation::Team { table } => {
+                Journal::open_team(self.dynamodb_client().await?, &table).await
+            }
+        }
+    }
+
+    /// A DynamoDB client: the same credentials, profile, region and timeouts as every request,
+    /// and DynamoDB's own endpoint (AWS_ENDPOINT_URL_DYNAMODB, the profile's services section,
+    /// AWS_ENDPOINT_URL), never `--endpoint-url`, which names Chime SDK Voice's.
+    pub(crate) async fn dynamodb_client(&self) -> Result<aws_sdk_dynamodb::Client, Failure> {
+        let settings = AwsSettings {
+            endpoint_url: None,
+            ..self.aws.clone()
+        };
+        let config = aws::load_config(&settings).await?;
+        Ok(aws_sdk_dynamodb::Client::new(&config))
     }
 }
 

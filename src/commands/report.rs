@@ -7,15 +7,17 @@ use crate::bad_records::Skipped;
 use crate::campaign::{self, BatchLedger, BatchSummary, RowSummary};
 use crate::cli::ReportArgs;
 use crate::exit::{Exit, Failure};
-use crate::journal::{self, Journal};
 
 pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<()> {
     let output = &context.output;
-    let journal = Journal::open(&journal::default_path()?)?;
+    let journal = context.journal().await?;
     // A bad record is reported and skipped (exit 9 at the end); the rest is reported.
     let mut skipped = Skipped::default();
     let since_ms = args.since.map(|since| since.start_ms());
-    let wanted = args.batch.as_deref().map(campaign::batch_named);
+    let wanted = args
+        .batch
+        .as_deref()
+        .map(|name| campaign::batch_named(name, journal.is_shared()));
     // One batch at a time from the journal: only `--html` keeps them all.
     let names: Vec<String> = match &wanted {
         Some(name) => vec![name.clone()],

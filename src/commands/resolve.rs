@@ -10,7 +10,7 @@ use crate::bad_records::Skipped;
 use crate::cli::ResolveArgs;
 use crate::exit::{Exit, Failure};
 use crate::follow::LogReader;
-use crate::journal::{self, DialEntry, Journal, OutcomeKind};
+use crate::journal::{DialEntry, OutcomeKind};
 use crate::settings::Setting;
 use crate::settle::{self, Proof, Resolution, ResolutionCounts};
 
@@ -54,7 +54,7 @@ async fn resolve(
 ) -> anyhow::Result<()> {
     let output = &context.output;
     let log_group = context.setting(Setting::LogGroup, args.log_group).await?;
-    let journal = Journal::open(&journal::default_path()?)?;
+    let journal = context.journal().await?;
     let all = journal
         .dials_since(args.since.map(|since| since.start_ms()))
         .await?;

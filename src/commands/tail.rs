@@ -25,6 +25,8 @@ struct TailOptions {
     follow: bool,
     interval: Option<Duration>,
     timeout: Option<Duration>,
+    /// The journal that learns how the call ended, or why it cannot be opened.
+    journal: Result<Journal, String>,
 }
 
 pub(crate) async fn run(args: TailArgs, context: &Context) -> anyhow::Result<()> {
@@ -48,6 +50,11 @@ pub(crate) async fn run(args: TailArgs, context: &Context) -> anyhow::Result<()>
         follow: args.follow,
         interval: args.interval,
         timeout: args.timeout,
+        // Opened now, so a team journal's client has the run's settings; used at the end.
+        journal: context
+            .journal()
+            .await
+            .map_err(|failure| failure.to_string()),
     };
     let config = context.sdk_config().await?;
     tail(options, &config, context.logs_rate, &context.output).await
@@ -103,6 +110,7 @@ async fn tail(
             let disposition = Disposition::of_call(&watch.tracker().facts(), &Success::Answered);
             print_summary(&disposition, output)?;
             note_in_journal(
+                &options.journal,
                 &options.transaction_id,
                 watch.tracker(),
                 &disposition,
@@ -259,23 +267,23 @@ fn warn_unreadable(count: usize, output: &Output) {
 /// `tail --follow` saw the call end: the journal learns it too (a call not in the journal is
 /// noted all the same, and ignored by `calls`). Failing to note it is only a warning.
 async fn note_in_journal(
+    journal: &Result<Journal, String>,
     transaction_id: &str,
     tracker: &CallTracker,
     disposition: &Disposition,
     output: &Output,
 ) {
-    let noted = match journal::default_path().and_then(|path| Journal::open(&path)) {
-        Ok(journal) => {
-            journal::record_phase(
-                &journal,
-                transaction_id,
-                &tracker.phase(),
-                Some(disposition),
-                "tail",
-            )
-            .await
-        }
-        Err(failure) => Err(failure),
+    let noted = match journal {
+        Ok(journal) => journal::record_phase(
+            journal,
+            transaction_id,
+            &tracker.phase(),
+            Some(disposition),
+            "tail",
+        )
+        .await
+        .map_err(|failure| failure.to_string()),
+        Err(failure) => Err(failure.clone()),
     };
     if let Err(failure) = noted {
         output.note(format!("warning: {failure}"));

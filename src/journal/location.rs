@@ -22,6 +22,52 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 pub(crate) const DEFAULT_NAME: &str = "journal.sqlite3";
 const OLD_DEFAULT_NAME: &str = "journal.jsonl";
 
+/// Where the journal is: a file on this machine (the default), or a DynamoDB table a team
+/// shares (`dynamodb:TABLE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum JournalLocation {
+    Local(PathBuf),
+    Team { table: String },
+}
+
+/// What names a team journal: `dynamodb:` and the table's name.
+pub(crate) const TEAM_PREFIX: &str = "dynamodb:";
+
+impl JournalLocation {
+    /// What a `--journal` value (or CHIMECALL_JOURNAL, or `chimecall_journal`) means: a table
+    /// after `dynamodb:`, checked against DynamoDB's rules for names, else a file path.
+    pub(crate) fn parse(text: &str, source: &str) -> Result<JournalLocation, Failure> {
+        let Some(table) = text.strip_prefix(TEAM_PREFIX) else {
+            if text.is_empty() {
+                return Err(Failure::usage(format!("{source}: an empty journal path")));
+            }
+            return Ok(JournalLocation::Local(PathBuf::from(text)));
+        };
+        let fits = (3..=255).contains(&table.len())
+            && table
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !fits {
+            return Err(Failure::usage(format!(
+                "{source} {}: a DynamoDB table's name is 3 to 255 characters of a-z, A-Z, 0-9,                  '_', '-' and '.'",
+                chimecall_model::rules::quoted(text)
+            )));
+        }
+        Ok(JournalLocation::Team {
+            table: table.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for JournalLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JournalLocation::Local(path) => write!(f, "{}", path.display()),
+            JournalLocation::Team { table } => write!(f, "{TEAM_PREFIX}{table}"),
+        }
+    }
+}
+
 /// What a journal path resolves to.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Location {
@@ -142,6 +188,27 @@ fn what_is_at(path: &Path) -> Result<Found, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_location_is_a_table_after_dynamodb_or_else_a_path() {
+        assert_eq!(
+            JournalLocation::parse("dynamodb:oncall-calls", "--journal").unwrap(),
+            JournalLocation::Team {
+                table: "oncall-calls".into()
+            }
+        );
+        assert_eq!(
+            JournalLocation::parse("calls.sqlite3", "--journal").unwrap(),
+            JournalLocation::Local(PathBuf::from("calls.sqlite3"))
+        );
+        for bad in ["dynamodb:", "dynamodb:ab", "dynamodb:a/b", "dynamodb:a b c"] {
+            let message = JournalLocation::parse(bad, "CHIMECALL_JOURNAL")
+                .unwrap_err()
+                .to_string();
+            assert!(message.starts_with("CHIMECALL_JOURNAL"), "{message}");
+        }
+        assert!(JournalLocation::parse(&format!("dynamodb:{}", "t".repeat(256)), "x").is_err());
+    }
 
     #[test]
     fn a_path_means_a_database_or_an_old_journal_to_import() {

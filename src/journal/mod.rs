@@ -15,6 +15,7 @@ mod local;
 mod location;
 mod record;
 mod store;
+mod team;
 
 use std::ops::Deref;
 use std::path::Path;
@@ -26,14 +27,15 @@ use crate::exit::Failure;
 #[cfg(test)]
 pub(crate) use fold::dials;
 pub(crate) use fold::DialEntry;
-pub(crate) use location::default_path;
+pub(crate) use location::{default_path, JournalLocation};
 #[cfg(test)]
 pub(crate) use record::Line;
 pub(crate) use record::{
     mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, RedialNote, SettledNote,
     StateNote,
 };
-pub(crate) use store::{BatchRecords, ExportFilter, JournalStore};
+pub(crate) use store::{BatchRecords, Claim, ExportFilter, JournalStore};
+pub(crate) use team::{copy_records, create_table, CopyCount, Created, TeamJournal};
 
 /// An open journal: what commands hold. Cloning shares it (and its one writer). Its questions
 /// are the `JournalStore` methods.
@@ -50,9 +52,24 @@ impl Journal {
         })
     }
 
-    /// The journal's file: lock files go beside it.
-    pub(crate) fn path(&self) -> &Path {
-        self.store.location()
+    /// The team journal in a DynamoDB table, checked to be one.
+    pub(crate) async fn open_team(
+        client: aws_sdk_dynamodb::Client,
+        table: &str,
+    ) -> Result<Journal, Failure> {
+        Ok(Journal {
+            store: Arc::new(team::TeamJournal::open(client, table).await?),
+        })
+    }
+
+    /// The journal's file, on this machine: lock files go beside it.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        self.store.local_file()
+    }
+
+    /// Whether runners on other machines share this journal.
+    pub(crate) fn is_shared(&self) -> bool {
+        self.store.coordination().is_some()
     }
 }
 

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::fold::DialEntry;
-use super::record::{Record, RedialNote, SettledNote};
+use super::record::{Intent, Record, RedialNote, SettledNote};
 use crate::exit::Failure;
 
 /// A journal's answer, later: every method is async, for journals across a network.
@@ -44,21 +44,74 @@ pub(crate) struct ExportFilter {
 }
 
 /// Records in the order they were written, each as its JSON line (no line feed); `next` is where
-/// the following page starts (`None`: there is no more).
+/// the following page starts (`None`: there is no more), a cursor only the same journal reads.
 #[derive(Debug, Default)]
 pub(crate) struct RecordPage {
     pub(crate) lines: Vec<String>,
-    pub(crate) next: Option<u64>,
+    pub(crate) next: Option<String>,
+}
+
+/// What became of an intent written with a claim (a bulk run's row attempt on a team journal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Claim {
+    /// The intent is written, the attempt is this runner's: the request may be sent.
+    Won,
+    /// Another runner (named) claimed this attempt of the row first: nothing was written, and
+    /// the row is that runner's to dial.
+    TakenBy(String),
+    /// The runners' live calls together are at `--max-active`: nothing was written; try later.
+    Full,
+}
+
+/// What runners sharing a journal agree on through it (the team journal on DynamoDB): the pace
+/// of their starts, and who is running a batch now. A journal on one machine has none.
+pub(crate) trait Coordination: Send + Sync {
+    /// Takes the next start slot free for every runner at `period_us` spacing, none earlier
+    /// than `not_before_ms`: the time (epoch ms) the request may leave.
+    fn take_start(&self, period_us: u64, not_before_ms: i64) -> Answer<'_, i64>;
+
+    /// Registers (or renews) this runner's lease on `batch`, good for `lease_ms`; the other
+    /// runners whose leases are still good.
+    fn enter<'a>(&'a self, batch: &'a str, lease_ms: i64) -> Answer<'a, Vec<String>>;
+
+    /// Gives this runner's lease on `batch` up (its run is over), and the `--max-active`
+    /// places of its calls still up (it no longer follows them).
+    fn leave<'a>(&'a self, batch: &'a str) -> Answer<'a, ()>;
+
+    /// Every `--max-active` place is taken: gives back those held by runners whose lease has
+    /// lapsed (killed, so nobody follows their calls); how many.
+    fn give_back_lapsed(&self) -> Answer<'_, u32>;
 }
 
 /// A journal. A record appended is durable when `append` returns (an intent before its request
 /// is sent); several processes may append at once.
 pub(crate) trait JournalStore: Send + Sync {
-    /// Where it is, for messages ("the call journal {location}") and for lock files beside it.
-    fn location(&self) -> &std::path::Path;
+    /// The journal as messages name it: a file's path, or `dynamodb:TABLE`.
+    fn name(&self) -> String;
+
+    /// The database file of a journal on this machine (lock files go beside it).
+    fn local_file(&self) -> Option<&std::path::Path> {
+        None
+    }
 
     /// Appends one record: on disk (or in the table) when this returns.
     fn append(&self, record: Record) -> Answer<'_, ()>;
+
+    /// Appends a dial's intent. A bulk run's (batch, row and attempt set) is a claim on that
+    /// attempt where runners share the journal, and with `cap` it also takes one of `cap` live
+    /// calls shared by the runners; a journal on one machine writes it as any record.
+    fn append_intent(&self, intent: Intent, cap: Option<u32>) -> Answer<'_, Claim> {
+        let _ = cap;
+        Box::pin(async move {
+            self.append(Record::Intent(intent)).await?;
+            Ok(Claim::Won)
+        })
+    }
+
+    /// How runners sharing this journal coordinate; `None` on one machine.
+    fn coordination(&self) -> Option<&dyn Coordination> {
+        None
+    }
 
     /// The dials of one batch and its redial decisions (`--resume`, refusing a re-run,
     /// `report --batch`); empty when the journal has no such batch.
@@ -82,7 +135,6 @@ pub(crate) trait JournalStore: Send + Sync {
 
     /// Dials to `to` (E.164, as journaled) started at or after `since_ms`, in the order they
     /// were started (the per-number guard).
-    #[allow(dead_code)] // The per-number guard (issue 17) is its first caller.
     fn dials_to<'a>(&'a self, to: &'a str, since_ms: i64) -> Answer<'a, Vec<DialEntry>>;
 
     /// Up to `limit` records from `from` on (a cursor from the previous page; `None` for the
@@ -90,7 +142,7 @@ pub(crate) trait JournalStore: Send + Sync {
     fn records<'a>(
         &'a self,
         filter: &'a ExportFilter,
-        from: Option<u64>,
+        from: Option<&'a str>,
         limit: usize,
     ) -> Answer<'a, RecordPage>;
 }

@@ -13,7 +13,7 @@ use super::{Effect, RunState};
 use crate::call::{DialRequest, Disposition, DispositionKind};
 use crate::campaign::job::Job;
 use crate::campaign::ledger::BatchLedger;
-use crate::campaign::report::{FirstSuccess, Line};
+use crate::campaign::report::{FirstSuccess, Line, RowReport};
 use crate::journal::SettledNote;
 use crate::updates::Target;
 
@@ -213,6 +213,18 @@ impl RunState {
     }
 
     /// A row's attempt ended for good (its last word in this round): `kind` says how.
+    /// A row attempt another runner claimed: skipped here, settled for this run (the other
+    /// runner dials it, follows it and decides its redials), and counted apart.
+    pub(super) fn claimed_elsewhere(&mut self, now_ms: i64, job: &Job, by: &str) {
+        self.outcome.claimed_elsewhere += 1;
+        let report = RowReport::claimed(&job.key, job.line, &job.request.to, job.attempt, by);
+        self.print(Line::Placement(report));
+        if let Some(rows) = self.escalation.unsettled.get_mut(&job.tier) {
+            rows.remove(&job.key);
+        }
+        let _ = now_ms;
+    }
+
     pub(super) fn row_settled(&mut self, now_ms: i64, job: &Job, kind: DispositionKind) {
         if let Some(rows) = self.escalation.unsettled.get_mut(&job.tier) {
             rows.remove(&job.key);

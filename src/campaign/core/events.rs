@@ -65,6 +65,9 @@ pub(crate) enum DialOutcome {
     JournalBroken { message: String, exit_code: i32 },
     /// Never sent: interrupted while it waited for its start, or the run gave up over the quota.
     NotSent,
+    /// Another runner sharing the team journal claimed this row attempt first (that runner,
+    /// named): nothing was sent, and the row is that runner's.
+    Claimed { by: String },
 }
 
 /// What a followed call did: answered, succeeded, ended, or was lost from view.

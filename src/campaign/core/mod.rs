@@ -374,7 +374,7 @@ impl RunState {
                 self.follow(job, transaction_id, since_ms);
             }
             RowPlan::Skip { unknown } => {
-                if unknown {
+                if unknown && !self.policy.joined_others {
                     self.outcome.skipped_unknown += 1;
                 }
                 self.print(Line::Placement(RowReport::skipped(key, line, &to)));
@@ -472,6 +472,7 @@ impl RunState {
             DialOutcome::OverQuota { error, give_up } => {
                 self.over_quota(now_ms, job, &error, give_up)
             }
+            DialOutcome::Claimed { by } => self.claimed_elsewhere(now_ms, &job, &by),
             DialOutcome::Sent {
                 dial_id,
                 result,

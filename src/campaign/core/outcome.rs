@@ -40,6 +40,8 @@ pub(crate) struct RunOutcome {
     pub(crate) first_success: Option<FirstSuccess>,
     /// `--until first`: a success ended the run (exit 0 whatever the other rows did).
     pub(crate) won: bool,
+    /// Row attempts another runner sharing the team journal claimed first.
+    pub(crate) claimed_elsewhere: u64,
 }
 
 impl RunOutcome {

@@ -39,6 +39,7 @@ fn policy() -> RunPolicy {
         repeats: 0,
         repeat_after_ms: 60_000,
         plans_ahead: false,
+        joined_others: false,
     }
 }
 
@@ -932,4 +933,55 @@ fn end_lines(effects: &[Effect]) -> Vec<(String, DispositionKind, bool)> {
             _ => None,
         })
         .collect()
+}
+
+#[test]
+fn a_row_attempt_another_runner_claimed_is_skipped_and_fails_nothing() {
+    let mut run = Run::new(waiting(3));
+    let jobs = dials(&run.start_with_rows(2));
+    let effects = run.on(Event::Dialed(
+        jobs[0].clone(),
+        DialOutcome::Claimed {
+            by: "ci-7-3f2a".into(),
+        },
+    ));
+    assert_eq!(
+        placements(&effects),
+        vec![("r1".into(), RowOutcome::Skipped)]
+    );
+    let claimed_by = effects.iter().find_map(|effect| match effect {
+        Effect::Print(Line::Placement(report)) => report.claimed_by.clone(),
+        _ => None,
+    });
+    assert_eq!(claimed_by.as_deref(), Some("ci-7-3f2a"));
+    // Not followed, not redialed: the row is the other runner's.
+    assert!(follows(&effects).is_empty() && redials(&effects).is_empty());
+    run.on(Event::Dialed(jobs[1].clone(), placed("tx2")));
+    run.on(ended("tx2", DispositionKind::Answered));
+    assert!(run.state.is_finished());
+    assert_eq!(run.state.outcome().claimed_elsewhere, 1);
+    assert_eq!(
+        exit_of(&run),
+        None,
+        "a claimed row is no failure of this run"
+    );
+}
+
+#[test]
+fn a_run_that_joined_others_leaves_their_unknown_dials_to_them() {
+    let in_flight = || history(vec![("r1", 2, OutcomeKind::Unknown, None)]);
+    let mut joined = policy();
+    joined.joined_others = true;
+    for (policy, unknown) in [(joined, 0), (policy(), 1)] {
+        let mut run = Run::with_history(policy, in_flight());
+        let mut effects = run.on(Event::Tick);
+        effects.extend(run.on(row(2, "r1")));
+        effects.extend(run.on(Event::RowRead(RowRead::End)));
+        assert_eq!(
+            placements(&effects),
+            vec![("r1".into(), RowOutcome::Skipped)]
+        );
+        assert!(dials(&effects).is_empty(), "never dialed again");
+        assert_eq!(run.state.outcome().skipped_unknown, unknown);
+    }
 }

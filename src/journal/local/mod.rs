@@ -167,8 +167,12 @@ fn entries(
 }
 
 impl JournalStore for LocalJournal {
-    fn location(&self) -> &Path {
-        &self.database
+    fn name(&self) -> String {
+        self.database.display().to_string()
+    }
+
+    fn local_file(&self) -> Option<&Path> {
+        Some(&self.database)
     }
 
     fn append(&self, record: Record) -> Answer<'_, ()> {
@@ -318,10 +322,12 @@ impl JournalStore for LocalJournal {
     fn records<'a>(
         &'a self,
         filter: &'a ExportFilter,
-        from: Option<u64>,
+        from: Option<&'a str>,
         limit: usize,
     ) -> Answer<'a, RecordPage> {
         let filter = filter.clone();
+        // A cursor of this journal is a sequence number; anything else starts at the beginning.
+        let from: Option<i64> = from.and_then(|text| text.parse().ok());
         self.read(move |connection| {
             let mut sql = String::from("SELECT seq, line FROM records WHERE seq >= ?1");
             if filter.batch.is_some() {
@@ -337,7 +343,7 @@ impl JournalStore for LocalJournal {
             sql.push_str(" ORDER BY seq LIMIT ?4");
             let mut statement = connection.prepare_cached(&sql)?;
             let mut rows = statement.query(params![
-                from.unwrap_or(0) as i64,
+                from.unwrap_or(0),
                 filter.batch,
                 filter.since_ms,
                 limit as i64 + 1
@@ -346,7 +352,7 @@ impl JournalStore for LocalJournal {
             while let Some(row) = rows.next()? {
                 let seq: i64 = row.get(0)?;
                 if page.lines.len() == limit {
-                    page.next = Some(seq as u64);
+                    page.next = Some(seq.to_string());
                     break;
                 }
                 page.lines.push(row.get(1)?);
