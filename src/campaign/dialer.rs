@@ -88,35 +88,8 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
         request_id: context.request_id,
         cap: context.shared.as_ref().and_then(|shared| shared.cap),
     };
-    let sent = loop {
-        let placed = placing::place_call(
-            &context.journal,
-            &context.client,
-            &job.request,
-            Some(&row),
-            options,
-            before_send(context),
-        )
-        .await;
-        match placed {
-            Err(PlaceError::Full) => {
-                if let Some(shared) = &context.shared {
-                    give_back_lapsed(context, shared).await;
-                    if !shared.said_full.swap(true, Ordering::Relaxed) {
-                        context.output.note(format!(
-                            "the runners sharing {} have {} live calls (--max-active): rows wait for one to end",
-                            context.journal.name(),
-                            shared.cap.unwrap_or_default()
-                        ));
-                    }
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(FULL_RETRY) => continue,
-                    _ = context.stop.stopped() => return DialOutcome::NotSent,
-                }
-            }
-            other => break other,
-        }
+    let Some(sent) = place_when_there_is_room(context, job, &row, options).await else {
+        return DialOutcome::NotSent;
     };
     let (dial_id, result, journal_failed) = match sent {
         Ok((dial_id, result)) => (dial_id, result, false),
@@ -146,6 +119,44 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
         dial_id,
         result,
         journal_failed,
+    }
+}
+
+/// Places the job's call; on a team journal whose `--max-active` places are all taken, asks
+/// again each second (`None`: interrupted while it waited).
+async fn place_when_there_is_room(
+    context: &DialContext,
+    job: &Job,
+    row: &RowRef,
+    options: SendOptions,
+) -> Option<Result<(String, DialResult), PlaceError>> {
+    loop {
+        let placed = placing::place_call(
+            &context.journal,
+            &context.client,
+            &job.request,
+            Some(row),
+            options,
+            before_send(context),
+        )
+        .await;
+        let Err(PlaceError::Full) = placed else {
+            return Some(placed);
+        };
+        if let Some(shared) = &context.shared {
+            give_back_lapsed(context, shared).await;
+            if !shared.said_full.swap(true, Ordering::Relaxed) {
+                context.output.note(format!(
+                    "the runners sharing {} have {} live calls (--max-active): rows wait for one to end",
+                    context.journal.name(),
+                    shared.cap.unwrap_or_default()
+                ));
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(FULL_RETRY) => {}
+            _ = context.stop.stopped() => return None,
+        }
     }
 }
 

@@ -112,39 +112,28 @@ pub(crate) async fn run(
         Some(path) => Some(batch::lock_batch(path, &batch)?),
         None => None,
     };
-    // On a team journal: this run's lease on the batch, and the runners already running it.
-    let sharing = sharing::enter(&journal, &batch, output).await?;
-    let joins = match &sharing {
-        Some((_, others)) if !others.is_empty() => {
-            output.note(format!(
-                "joining {} running this batch ({}): each row goes to the runner that claims it first",
-                crate::text::count(others.len(), "other runner", "other runners"),
-                others.join(", ")
-            ));
-            true
-        }
-        _ => false,
-    };
+    // On a team journal: this run's lease on the batch, and whether it joins others.
+    let (lease, joins) = sharing::take_part(
+        &journal,
+        &batch,
+        options.policy.redials.retry_unknown,
+        output,
+    )
+    .await?;
     let mut options = options;
     options.policy.joined_others = joins && !options.resume;
-    let history = batch_history(&journal, &batch, &options, joins).await;
-    let (history, guard_book) = match history {
-        Ok(history) => history,
+    let prepared = match prepare(&journal, &batch, &options, joins, output).await {
+        Ok(prepared) => prepared,
         Err(failure) => {
-            if let Some((lease, _)) = sharing {
-                lease.leave().await;
-            }
+            sharing::leave(lease).await;
             return Err(failure.into());
         }
     };
-    let rows = source::open_rows(
-        &source::RowSource {
-            file: &options.file,
-            defaults: &options.defaults,
-            strict: options.strict,
-        },
-        output,
-    )?;
+    let Prepared {
+        history,
+        guard_book,
+        rows,
+    } = prepared;
     // Named at the start, so a runbook can resume or report it.
     // A batch name is the user's: a line feed in it must not start a forged line.
     output.note(format!("batch: {}", crate::text::printable(&batch)));
@@ -167,18 +156,7 @@ pub(crate) async fn run(
         let log_group = options.log_group.clone();
         Following { pollers, log_group }
     });
-    let dialing = Arc::new(DialContext {
-        journal: journal.clone(),
-        client: crate::aws::voice_client(config),
-        pacer: Arc::new(Pacer::new(options.rate)),
-        stop: StopWatch::start(),
-        request_id: options.request_id(),
-        batch: batch.clone(),
-        shared: journal
-            .is_shared()
-            .then(|| SharedLimits::new(options.rate, options.policy.max_active)),
-        output: *output,
-    });
+    let dialing = dial_context(&options, &journal, config, &batch, output);
     let driver = Driver {
         core: core::RunState::new(options.policy, batch.clone(), history).with_guard(guard_book),
         rows: rows.reader,
@@ -190,9 +168,7 @@ pub(crate) async fn run(
         config,
     };
     let mut outcome = driver.run().await;
-    if let Some((lease, _)) = sharing {
-        lease.leave().await;
-    }
+    sharing::leave(lease).await;
     printer.finish().await?;
     if outcome.tally.unknown > 0 && options.defaults.room_for_request_id && !outcome.journal_broken
     {
@@ -200,20 +176,63 @@ pub(crate) async fn run(
         unknown::look_for_calls(&batch, &mut outcome, &journal, &logs, output).await;
     }
     summarise(&outcome, started.elapsed().as_secs_f64(), output);
-    if outcome.claimed_elsewhere > 0 {
-        output.note(format!(
-            "{} claimed by other runners first, skipped here",
-            crate::text::count(
-                outcome.claimed_elsewhere as usize,
-                "row attempt was",
-                "row attempts were"
-            )
-        ));
-    }
     outcome.exit(waits, &batch).map_err(Into::into)
 }
 
-/// The run's closing lines on stderr: its dials and their rate, the tally, the quota refusals.
+/// What a run starts from: what the journal knows of its batch, the guard's book, the rows.
+struct Prepared {
+    history: Option<BatchLedger>,
+    guard_book: crate::guard::Book,
+    rows: source::Rows,
+}
+
+async fn prepare(
+    journal: &Journal,
+    batch: &str,
+    options: &RunOptions,
+    joins: bool,
+    output: &Output,
+) -> Result<Prepared, Failure> {
+    let (history, guard_book) = batch_history(journal, batch, options, joins).await?;
+    let rows = source::open_rows(
+        &source::RowSource {
+            file: &options.file,
+            defaults: &options.defaults,
+            strict: options.strict,
+        },
+        output,
+    )?;
+    Ok(Prepared {
+        history,
+        guard_book,
+        rows,
+    })
+}
+
+/// What every dial of the run shares; on a team journal, the runners' pace and cap too.
+fn dial_context(
+    options: &RunOptions,
+    journal: &Journal,
+    config: &SdkConfig,
+    batch: &str,
+    output: &Output,
+) -> Arc<DialContext> {
+    Arc::new(DialContext {
+        journal: journal.clone(),
+        client: crate::aws::voice_client(config),
+        pacer: Arc::new(Pacer::new(options.rate)),
+        stop: StopWatch::start(),
+        request_id: options.request_id(),
+        batch: batch.to_string(),
+        shared: journal
+            .is_shared()
+            .then(|| SharedLimits::new(options.rate, options.policy.max_active)),
+        output: *output,
+    })
+}
+
+/// The run's closing lines on stderr: its dials and their rate, the tally, the quota refusals,
+/// the row attempts other runners claimed.
 fn summarise(outcome: &core::RunOutcome, elapsed: f64, output: &Output) {
     output.note(format!(
         "{} in {elapsed:.2} s ({:.1} calls/s): {}",
@@ -228,6 +247,16 @@ fn summarise(outcome: &core::RunOutcome, elapsed: f64, output: &Output) {
                 1 => "1 dial was".to_string(),
                 n => format!("{n} dials were"),
             }
+        ));
+    }
+    if outcome.claimed_elsewhere > 0 {
+        output.note(format!(
+            "{} claimed by other runners first, skipped here",
+            crate::text::count(
+                outcome.claimed_elsewhere as usize,
+                "row attempt was",
+                "row attempts were"
+            )
         ));
     }
 }

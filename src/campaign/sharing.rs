@@ -23,8 +23,45 @@ pub(crate) struct Lease {
     batch: String,
 }
 
+/// On a team journal: takes the run's lease on `batch`, and says whether the run joins other
+/// runners holding one (named in a note). `--retry-unknown` is refused then: a dial of unknown
+/// outcome may be another runner's, in flight.
+pub(crate) async fn take_part(
+    journal: &Journal,
+    batch: &str,
+    retry_unknown: bool,
+    output: &Output,
+) -> Result<(Option<Lease>, bool), Failure> {
+    let Some((lease, others)) = enter(journal, batch, output).await? else {
+        return Ok((None, false));
+    };
+    if others.is_empty() {
+        return Ok((Some(lease), false));
+    }
+    if retry_unknown {
+        lease.leave().await;
+        return Err(Failure::usage(
+            "--retry-unknown: other runners are running this batch, and a dial of unknown \
+             outcome may be theirs, in flight; nothing was dialed. Run it once they are done",
+        ));
+    }
+    output.note(format!(
+        "joining {} running this batch ({}): each row goes to the runner that claims it first",
+        crate::text::count(others.len(), "other runner", "other runners"),
+        others.join(", ")
+    ));
+    Ok((Some(lease), true))
+}
+
+/// Gives the run's lease up, if it has one.
+pub(crate) async fn leave(lease: Option<Lease>) {
+    if let Some(lease) = lease {
+        lease.leave().await;
+    }
+}
+
 /// Takes the run's lease on `batch` when the journal is shared; the other runners holding one.
-pub(crate) async fn enter(
+async fn enter(
     journal: &Journal,
     batch: &str,
     output: &Output,

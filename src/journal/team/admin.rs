@@ -80,6 +80,14 @@ pub(crate) async fn create_table(client: Client, table: &str) -> Result<Created,
         Err(error) => return Err(faults::failure(table, "create the table", &error)),
     };
     wait_until_active(&journal).await?;
+    turn_ttl_on(&journal).await?;
+    mark_as_journal(&journal).await?;
+    Ok(outcome)
+}
+
+/// Turns TTL on for `expires_at` (already on is nothing to change).
+async fn turn_ttl_on(journal: &TeamJournal) -> Result<(), Failure> {
+    let table = journal.table.as_str();
     journal
         .client
         .update_time_to_live()
@@ -105,7 +113,12 @@ pub(crate) async fn create_table(client: Client, table: &str) -> Result<Created,
             } else {
                 Err(faults::failure(table, "turn the TTL attribute on", &error))
             }
-        })?;
+        })
+}
+
+/// Writes the `META` item that marks the table a chimecall journal (once).
+async fn mark_as_journal(journal: &TeamJournal) -> Result<(), Failure> {
+    let table = journal.table.as_str();
     let meta = items::item(
         keys::meta(),
         [
@@ -138,8 +151,7 @@ pub(crate) async fn create_table(client: Client, table: &str) -> Result<Created,
                     &error,
                 ))
             }
-        })?;
-    Ok(outcome)
+        })
 }
 
 async fn is_empty(journal: &TeamJournal) -> Result<bool, Failure> {
