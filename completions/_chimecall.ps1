@@ -21,7 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'chimecall' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -80,7 +81,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--success', '--success', [CompletionResultType]::ParameterName, 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Calls started per second, fractions allowed; 0 means no limit')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at most')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -116,7 +118,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Updates per second when ending many calls (default: a fresh account''s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -141,7 +144,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         'chimecall;update' {
             [CompletionResult]::new('--sma-id', '--sma-id', [CompletionResultType]::ParameterName, 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -164,7 +168,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         'chimecall;calls' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only dials this recent (10m, 24h) or since this time')
             [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA''s /aws/lambda/<function>)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -191,7 +196,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--min-age', '--min-age', [CompletionResultType]::ParameterName, 'Leave alone dials younger than this: another chimecall may still be waiting for them')
             [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How far past a dial the logs must reach (with other calls'' NEW_OUTBOUND_CALL events) before their silence means "not placed"')
             [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial''s SMA''s /aws/lambda/<function>)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -215,7 +221,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only this batch: the name `dial --file` printed (by default the file''s path)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only batches dialed this recently (10m, 24h) or since this time')
             [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -237,7 +244,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;journal' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -256,13 +264,60 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record of the journal on stdout, one JSON object a line, in the order written')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy a local journal''s records into a team journal; a second copy copies nothing twice')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'chimecall;journal;export' {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Only the records of this batch (its intents, outcomes, redials and its calls'' states)')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records written this recently (10m, 24h) or since this time')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--logs-rate', '--logs-rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting to AWS after this long')
+            [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
+            [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'chimecall;journal;create' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
+            [CompletionResult]::new('--logs-rate', '--logs-rate', [CompletionResultType]::ParameterName, 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting to AWS after this long')
+            [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)')
+            [CompletionResult]::new('--operation-timeout', '--operation-timeout', [CompletionResultType]::ParameterName, 'Give up on an operation, all its retries included, after this long')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'chimecall;journal;copy' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -284,10 +339,18 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;journal;help' {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record of the journal on stdout, one JSON object a line, in the order written')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy a local journal''s records into a team journal; a second copy copies nothing twice')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'chimecall;journal;help;export' {
+            break
+        }
+        'chimecall;journal;help;create' {
+            break
+        }
+        'chimecall;journal;help;copy' {
             break
         }
         'chimecall;journal;help;help' {
@@ -299,7 +362,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --follow: give up after this long (exit 6)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -341,7 +405,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             [CompletionResult]::new('--callees', '--callees', [CompletionResultType]::ParameterName, 'Script the callees: a TOML file of [[callee]] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits')
             [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled')
             [CompletionResult]::new('--hangup-while-ringing', '--hangup-while-ringing', [CompletionResultType]::ParameterName, 'What a Hangup action does to a call that still rings: `ends` it unanswered, or `fails` (ACTION_FAILED InvalidActionParameter, and the phone rings on), as a user reports of AWS')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -365,7 +430,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;demo' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Number the demo calls (it only rings inside the sandbox)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -387,7 +453,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write the script into this directory instead of stdout')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -408,7 +475,8 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
             break
         }
         'chimecall;man' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text for people and $(...), json (one object per line) for programs')
@@ -464,9 +532,17 @@ Register-ArgumentCompleter -Native -CommandName 'chimecall' -ScriptBlock {
         }
         'chimecall;help;journal' {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record of the journal on stdout, one JSON object a line, in the order written')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy a local journal''s records into a team journal; a second copy copies nothing twice')
             break
         }
         'chimecall;help;journal;export' {
+            break
+        }
+        'chimecall;help;journal;create' {
+            break
+        }
+        'chimecall;help;journal;copy' {
             break
         }
         'chimecall;help;tail' {

@@ -15,7 +15,8 @@ _chimecall() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -69,7 +70,8 @@ _arguments "${_arguments_options[@]}" : \
 '--success=[With --wait ended\: what a row must do to succeed\: answered, or digits\:REGEX (an answered call whose digits do not all match is unacknowledged)]:answered|digits:REGEX:_default' \
 '--rate=[Calls started per second, fractions allowed; 0 means no limit]:N:_default' \
 '--concurrency=[Requests in flight at most]:N:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -106,7 +108,8 @@ _arguments "${_arguments_options[@]}" : \
 '--rate=[Updates per second when ending many calls (default\: a fresh account'\''s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)]:N:_default' \
 '--timeout=[How long --wait waits]:DURATION:_default' \
 '--log-group=[Handler log group to follow (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA'\''s LambdaArn)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -133,7 +136,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--sma-id=[SIP media application that handles the call (default\: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)]:ID:_default' \
 '*--arg=[Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})]:KEY=VALUE:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -158,7 +162,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--since=[Only dials this recent (10m, 24h) or since this time]:WHEN:_default' \
 '(--offline)--log-group=[Handler log group to ask (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA'\''s /aws/lambda/<function>)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -186,7 +191,8 @@ _arguments "${_arguments_options[@]}" : \
 '--min-age=[Leave alone dials younger than this\: another chimecall may still be waiting for them]:DURATION:_default' \
 '--settle=[How far past a dial the logs must reach (with other calls'\'' NEW_OUTBOUND_CALL events) before their silence means "not placed"]:DURATION:_default' \
 '--log-group=[Handler log group to search (default\: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial'\''s SMA'\''s /aws/lambda/<function>)]:NAME:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -211,7 +217,8 @@ _arguments "${_arguments_options[@]}" : \
 '--batch=[Only this batch\: the name \`dial --file\` printed (by default the file'\''s path)]:NAME:_default' \
 '--since=[Only batches dialed this recently (10m, 24h) or since this time]:WHEN:_default' \
 '--html=[Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file]:PATH:_files' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -234,7 +241,8 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (journal)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -266,7 +274,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--batch=[Only the records of this batch (its intents, outcomes, redials and its calls'\'' states)]:NAME:_default' \
 '--since=[Only records written this recently (10m, 24h) or since this time]:WHEN:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -286,6 +295,55 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
+'--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
+'--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
+'-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
+'--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
+'--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
+'--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
+'(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'--redact[Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':location -- The table\: dynamodb\:TABLE:_default' \
+&& ret=0
+;;
+(copy)
+_arguments "${_arguments_options[@]}" : \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
+'--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
+'--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
+'-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--output=[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
+'--logs-rate=[FilterLogEvents requests per second, at most, for following calls (the account'\''s quota, 10 to 25, is shared with everything else it runs)]:N:_default' \
+'--connect-timeout=[Give up connecting to AWS after this long]:DURATION:_default' \
+'--attempt-timeout=[Give up waiting for one request'\''s answer after this long (a dial'\''s outcome is then unknown)]:DURATION:_default' \
+'--operation-timeout=[Give up on an operation, all its retries included, after this long]:DURATION:_default' \
+'(-q --quiet)*-v[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'(-q --quiet)*--verbose[More diagnostics on stderr (-v\: chimecall and retries, -vv\: the AWS SDK too)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'--redact[Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':from -- The local journal (a SQLite journal, or an old JSON-lines one):_files' \
+':to -- The team journal\: dynamodb\:TABLE:_default' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_chimecall__subcmd__journal__subcmd__help_commands" \
@@ -299,6 +357,14 @@ _arguments "${_arguments_options[@]}" : \
         curcontext="${curcontext%:*:*}:chimecall-journal-help-command-$line[1]:"
         case $line[1] in
             (export)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(copy)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -321,7 +387,8 @@ _arguments "${_arguments_options[@]}" : \
 '--since=[How far back to look\: a duration (10m, 24h) or a time (2026-11-29T19\:00\:00Z)]:WHEN:_default' \
 '--interval=[Poll this often, 100ms at least (default\: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)]:DURATION:_default' \
 '--timeout=[With --follow\: give up after this long (exit 6)]:DURATION:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -365,7 +432,8 @@ _arguments "${_arguments_options[@]}" : \
 '--callees=[Script the callees\: a TOML file of \[\[callee\]\] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits]:FILE:_files' \
 '--time-scale=[Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled]:F:_default' \
 '--hangup-while-ringing=[What a Hangup action does to a call that still rings\: \`ends\` it unanswered, or \`fails\` (ACTION_FAILED InvalidActionParameter, and the phone rings on), as a user reports of AWS]:ends|fails:(ends fails)' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -390,7 +458,8 @@ _arguments "${_arguments_options[@]}" : \
 (demo)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Number the demo calls (it only rings inside the sandbox)]:E164:_default' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -413,7 +482,8 @@ _arguments "${_arguments_options[@]}" : \
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--dir=[Write the script into this directory instead of stdout]:DIR:_files' \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -436,7 +506,8 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (man)
 _arguments "${_arguments_options[@]}" : \
-'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--profile=[AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default\: AWS_PROFILE, then "default")]:NAME:_default' \
+'--journal=[The call journal\: a file, or dynamodb\:TABLE for a team'\''s journal shared by runners on several machines (default\: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)]:PATH|dynamodb:TABLE:_default' \
 '--region=[AWS region (default\: AWS_REGION, then the profile'\''s region)]:REGION:_default' \
 '--endpoint-url=[Send requests to this endpoint instead of AWS'\''s (default\: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)]:URL:_default' \
 '-o+[Output format\: text for people and \$(...), json (one object per line) for programs]:OUTPUT:(text json)' \
@@ -505,6 +576,14 @@ _arguments "${_arguments_options[@]}" : \
         curcontext="${curcontext%:*:*}:chimecall-help-journal-command-$line[1]:"
         case $line[1] in
             (export)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(copy)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -642,8 +721,20 @@ _chimecall__subcmd__help__subcmd__help_commands() {
 _chimecall__subcmd__help__subcmd__journal_commands() {
     local commands; commands=(
 'export:Write every record of the journal on stdout, one JSON object a line, in the order written' \
+'create:Create a team journal\: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)' \
+'copy:Copy a local journal'\''s records into a team journal; a second copy copies nothing twice' \
     )
     _describe -t commands 'chimecall help journal commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__help__subcmd__journal__subcmd__copy_commands] )) ||
+_chimecall__subcmd__help__subcmd__journal__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall help journal copy commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__help__subcmd__journal__subcmd__create_commands] )) ||
+_chimecall__subcmd__help__subcmd__journal__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall help journal create commands' commands "$@"
 }
 (( $+functions[_chimecall__subcmd__help__subcmd__journal__subcmd__export_commands] )) ||
 _chimecall__subcmd__help__subcmd__journal__subcmd__export_commands() {
@@ -684,9 +775,21 @@ _chimecall__subcmd__help__subcmd__update_commands() {
 _chimecall__subcmd__journal_commands() {
     local commands; commands=(
 'export:Write every record of the journal on stdout, one JSON object a line, in the order written' \
+'create:Create a team journal\: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)' \
+'copy:Copy a local journal'\''s records into a team journal; a second copy copies nothing twice' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'chimecall journal commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__copy_commands] )) ||
+_chimecall__subcmd__journal__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall journal copy commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__create_commands] )) ||
+_chimecall__subcmd__journal__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall journal create commands' commands "$@"
 }
 (( $+functions[_chimecall__subcmd__journal__subcmd__export_commands] )) ||
 _chimecall__subcmd__journal__subcmd__export_commands() {
@@ -697,9 +800,21 @@ _chimecall__subcmd__journal__subcmd__export_commands() {
 _chimecall__subcmd__journal__subcmd__help_commands() {
     local commands; commands=(
 'export:Write every record of the journal on stdout, one JSON object a line, in the order written' \
+'create:Create a team journal\: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)' \
+'copy:Copy a local journal'\''s records into a team journal; a second copy copies nothing twice' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'chimecall journal help commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__help__subcmd__copy_commands] )) ||
+_chimecall__subcmd__journal__subcmd__help__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall journal help copy commands' commands "$@"
+}
+(( $+functions[_chimecall__subcmd__journal__subcmd__help__subcmd__create_commands] )) ||
+_chimecall__subcmd__journal__subcmd__help__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'chimecall journal help create commands' commands "$@"
 }
 (( $+functions[_chimecall__subcmd__journal__subcmd__help__subcmd__export_commands] )) ||
 _chimecall__subcmd__journal__subcmd__help__subcmd__export_commands() {

@@ -94,14 +94,32 @@ _chimecall() {
             chimecall__subcmd__help,update)
                 cmd="chimecall__subcmd__help__subcmd__update"
                 ;;
+            chimecall__subcmd__help__subcmd__journal,copy)
+                cmd="chimecall__subcmd__help__subcmd__journal__subcmd__copy"
+                ;;
+            chimecall__subcmd__help__subcmd__journal,create)
+                cmd="chimecall__subcmd__help__subcmd__journal__subcmd__create"
+                ;;
             chimecall__subcmd__help__subcmd__journal,export)
                 cmd="chimecall__subcmd__help__subcmd__journal__subcmd__export"
+                ;;
+            chimecall__subcmd__journal,copy)
+                cmd="chimecall__subcmd__journal__subcmd__copy"
+                ;;
+            chimecall__subcmd__journal,create)
+                cmd="chimecall__subcmd__journal__subcmd__create"
                 ;;
             chimecall__subcmd__journal,export)
                 cmd="chimecall__subcmd__journal__subcmd__export"
                 ;;
             chimecall__subcmd__journal,help)
                 cmd="chimecall__subcmd__journal__subcmd__help"
+                ;;
+            chimecall__subcmd__journal__subcmd__help,copy)
+                cmd="chimecall__subcmd__journal__subcmd__help__subcmd__copy"
+                ;;
+            chimecall__subcmd__journal__subcmd__help,create)
+                cmd="chimecall__subcmd__journal__subcmd__help__subcmd__create"
                 ;;
             chimecall__subcmd__journal__subcmd__help,export)
                 cmd="chimecall__subcmd__journal__subcmd__help__subcmd__export"
@@ -116,13 +134,17 @@ _chimecall() {
 
     case "${cmd}" in
         chimecall)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version dial hangup update calls resolve report journal tail sandbox demo completions man help"
+            opts="-o -v -q -h -V --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version dial hangup update calls resolve report journal tail sandbox demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -166,7 +188,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__calls)
-            opts="-o -v -q -h -V --active --since --offline --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --active --since --offline --log-group --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +203,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -224,7 +250,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__completions)
-            opts="-o -v -q -h -V --dir --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version bash elvish fish powershell zsh"
+            opts="-o -v -q -h -V --dir --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,6 +261,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -278,7 +308,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__demo)
-            opts="-o -v -q -h -V --to --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --to --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +319,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -332,7 +366,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__dial)
-            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --say --say-ssml --ack --no-request-id --dry-run --guard --allow-repeat --wait --timeout --log-group --file --batch --again --max-active --attempts --redial-after --until --escalate-after --repeat --repeat-after --redial --success --hangup-on-interrupt --rate --concurrency --resume --retry-unknown --strict --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --to --from --sma-id --arg --sip-header --say --say-ssml --ack --no-request-id --dry-run --guard --allow-repeat --wait --timeout --log-group --file --batch --again --max-active --attempts --redial-after --until --escalate-after --repeat --repeat-after --redial --success --hangup-on-interrupt --rate --concurrency --resume --retry-unknown --strict --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -442,6 +476,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -482,7 +520,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__hangup)
-            opts="-o -v -q -h -V --all --since --batch --sma-id --arg --rate --wait --timeout --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --all --since --batch --sma-id --arg --rate --wait --timeout --log-group --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,6 +555,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -658,8 +700,36 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__help__subcmd__journal)
-            opts="export"
+            opts="export create copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__help__subcmd__journal__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__help__subcmd__journal__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -770,13 +840,125 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__journal)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version export help"
+            opts="-o -v -q -h -V --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version export create copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__journal__subcmd__copy)
+            opts="-o -v -q -h -V --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --logs-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__journal__subcmd__create)
+            opts="-o -v -q -h -V --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -820,7 +1002,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__journal__subcmd__export)
-            opts="-o -v -q -h -V --batch --since --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --batch --since --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,6 +1017,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -878,8 +1064,36 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__journal__subcmd__help)
-            opts="export help"
+            opts="export create copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__journal__subcmd__help__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chimecall__subcmd__journal__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -920,13 +1134,17 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__man)
-            opts="-o -v -q -h -V --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -970,7 +1188,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__report)
-            opts="-o -v -q -h -V --batch --since --rows --html --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --batch --since --rows --html --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,6 +1207,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1032,7 +1254,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__resolve)
-            opts="-o -v -q -h -V --since --min-age --settle --log-group --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --since --min-age --settle --log-group --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,6 +1277,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1098,7 +1324,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__sandbox)
-            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --quota --no-quotas --access-log --handler --handler-timeout --fault --handler-fault --throttle-cps --seed --detach --function-name --callees --time-scale --hangup-while-ringing --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --port --bind --sandbox-region --sip-media-applications --answer-after --ring-timeout --max-call-duration --quota --no-quotas --access-log --handler --handler-timeout --fault --handler-fault --throttle-cps --seed --detach --function-name --callees --time-scale --hangup-while-ringing --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,6 +1410,10 @@ _chimecall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1224,7 +1454,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__tail)
-            opts="-f -o -v -q -h -V --sma-id --log-group --since --follow --interval --timeout --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-f -o -v -q -h -V --sma-id --log-group --since --follow --interval --timeout --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1251,6 +1481,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1294,7 +1528,7 @@ _chimecall() {
             return 0
             ;;
         chimecall__subcmd__update)
-            opts="-o -v -q -h -V --sma-id --arg --profile --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
+            opts="-o -v -q -h -V --sma-id --arg --profile --journal --region --endpoint-url --output --verbose --quiet --redact --logs-rate --connect-timeout --attempt-timeout --operation-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1309,6 +1543,10 @@ _chimecall() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -18,7 +18,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
     }
     var completions = [
         &'chimecall'= {
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -76,7 +77,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --success 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)'
             cand --rate 'Calls started per second, fractions allowed; 0 means no limit'
             cand --concurrency 'Requests in flight at most'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -111,7 +113,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --rate 'Updates per second when ending many calls (default: a fresh account''s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)'
             cand --timeout 'How long --wait waits'
             cand --log-group 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA''s LambdaArn)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -135,7 +138,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;update'= {
             cand --sma-id 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)'
             cand --arg 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -157,7 +161,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         &'chimecall;calls'= {
             cand --since 'Only dials this recent (10m, 24h) or since this time'
             cand --log-group 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA''s /aws/lambda/<function>)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -183,7 +188,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --min-age 'Leave alone dials younger than this: another chimecall may still be waiting for them'
             cand --settle 'How far past a dial the logs must reach (with other calls'' NEW_OUTBOUND_CALL events) before their silence means "not placed"'
             cand --log-group 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial''s SMA''s /aws/lambda/<function>)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -206,7 +212,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --batch 'Only this batch: the name `dial --file` printed (by default the file''s path)'
             cand --since 'Only batches dialed this recently (10m, 24h) or since this time'
             cand --html 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -227,7 +234,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --version 'Print version'
         }
         &'chimecall;journal'= {
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -246,12 +254,57 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand export 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+            cand create 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)'
+            cand copy 'Copy a local journal''s records into a team journal; a second copy copies nothing twice'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'chimecall;journal;export'= {
             cand --batch 'Only the records of this batch (its intents, outcomes, redials and its calls'' states)'
             cand --since 'Only records written this recently (10m, 24h) or since this time'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
+            cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --logs-rate 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)'
+            cand --connect-timeout 'Give up connecting to AWS after this long'
+            cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
+            cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
+            cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand --redact 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'chimecall;journal;create'= {
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
+            cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --output 'Output format: text for people and $(...), json (one object per line) for programs'
+            cand --logs-rate 'FilterLogEvents requests per second, at most, for following calls (the account''s quota, 10 to 25, is shared with everything else it runs)'
+            cand --connect-timeout 'Give up connecting to AWS after this long'
+            cand --attempt-timeout 'Give up waiting for one request''s answer after this long (a dial''s outcome is then unknown)'
+            cand --operation-timeout 'Give up on an operation, all its retries included, after this long'
+            cand -v 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand --verbose 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand --redact 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'chimecall;journal;copy'= {
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -272,9 +325,15 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;journal;help'= {
             cand export 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+            cand create 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)'
+            cand copy 'Copy a local journal''s records into a team journal; a second copy copies nothing twice'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'chimecall;journal;help;export'= {
+        }
+        &'chimecall;journal;help;create'= {
+        }
+        &'chimecall;journal;help;copy'= {
         }
         &'chimecall;journal;help;help'= {
         }
@@ -284,7 +343,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --since 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)'
             cand --interval 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)'
             cand --timeout 'With --follow: give up after this long (exit 6)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -325,7 +385,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --callees 'Script the callees: a TOML file of [[callee]] entries (number, answer_after, busy, no_answer, reject, press, hangup_after, weight); numbers it does not match keep the rules by their last digits'
             cand --time-scale 'Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled'
             cand --hangup-while-ringing 'What a Hangup action does to a call that still rings: `ends` it unanswered, or `fails` (ACTION_FAILED InvalidActionParameter, and the phone rings on), as a user reports of AWS'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -348,7 +409,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;demo'= {
             cand --to 'Number the demo calls (it only rings inside the sandbox)'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -369,7 +431,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;completions'= {
             cand --dir 'Write the script into this directory instead of stdout'
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -389,7 +452,8 @@ set edit:completion:arg-completer[chimecall] = {|@words|
             cand --version 'Print version'
         }
         &'chimecall;man'= {
-            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")'
+            cand --profile 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")'
+            cand --journal 'The call journal: a file, or dynamodb:TABLE for a team''s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)'
             cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS''s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)'
             cand -o 'Output format: text for people and $(...), json (one object per line) for programs'
@@ -437,8 +501,14 @@ set edit:completion:arg-completer[chimecall] = {|@words|
         }
         &'chimecall;help;journal'= {
             cand export 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+            cand create 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)'
+            cand copy 'Copy a local journal''s records into a team journal; a second copy copies nothing twice'
         }
         &'chimecall;help;journal;export'= {
+        }
+        &'chimecall;help;journal;create'= {
+        }
+        &'chimecall;help;journal;copy'= {
         }
         &'chimecall;help;tail'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_chimecall_global_optspecs
-    string join \n profile= region= endpoint-url= o/output= v/verbose q/quiet redact logs-rate= connect-timeout= attempt-timeout= operation-timeout= h/help V/version
+    string join \n profile= journal= region= endpoint-url= o/output= v/verbose q/quiet redact logs-rate= connect-timeout= attempt-timeout= operation-timeout= h/help V/version
 end
 
 function __fish_chimecall_needs_command
@@ -24,7 +24,8 @@ function __fish_chimecall_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c chimecall -n "__fish_chimecall_needs_command" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_needs_command" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_needs_command" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -78,7 +79,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l redial -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l success -d 'With --wait ended: what a row must do to succeed: answered, or digits:REGEX (an answered call whose digits do not all match is unacknowledged)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l rate -d 'Calls started per second, fractions allowed; 0 means no limit' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l concurrency -d 'Requests in flight at most' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand dial" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -107,7 +109,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l arg -d 'A
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l rate -d 'Updates per second when ending many calls (default: a fresh account\'s UpdateSipMediaApplicationCall quota, 5; 0 for no limit of our own)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l timeout -d 'How long --wait waits' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l log-group -d 'Handler log group to follow (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -125,7 +128,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s h -l help
 complete -c chimecall -n "__fish_chimecall_using_subcommand hangup" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l arg -d 'Entry of Arguments, given to the handler in CALL_UPDATE_REQUESTED (repeatable, at most 20; none sends {})' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -141,7 +145,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s h -l help
 complete -c chimecall -n "__fish_chimecall_using_subcommand update" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l since -d 'Only dials this recent (10m, 24h) or since this time' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l log-group -d 'Handler log group to ask (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each SMA\'s /aws/lambda/<function>)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand calls" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -161,7 +166,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l since -d
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l min-age -d 'Leave alone dials younger than this: another chimecall may still be waiting for them' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l settle -d 'How far past a dial the logs must reach (with other calls\' NEW_OUTBOUND_CALL events) before their silence means "not placed"' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l log-group -d 'Handler log group to search (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then each dial\'s SMA\'s /aws/lambda/<function>)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -178,7 +184,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand resolve" -s V -l ver
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l batch -d 'Only this batch: the name `dial --file` printed (by default the file\'s path)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l since -d 'Only batches dialed this recently (10m, 24h) or since this time' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l html -d 'Also write a self-contained HTML page (outcomes, a timeline of the calls, rows needing attention) to this file' -r -F
-complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -193,25 +200,29 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s q -l quie
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand report" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
 json\t''"
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -s q -l quiet -d 'Only errors on stderr'
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -s h -l help -d 'Print help'
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -f -a "export" -d 'Write every record of the journal on stdout, one JSON object a line, in the order written'
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -f -a "export" -d 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -f -a "create" -d 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -f -a "copy" -d 'Copy a local journal\'s records into a team journal; a second copy copies nothing twice'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and not __fish_seen_subcommand_from export create copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l batch -d 'Only the records of this batch (its intents, outcomes, redials and its calls\' states)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l since -d 'Only records written this recently (10m, 24h) or since this time' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -225,14 +236,47 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
+json\t''"
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l logs-rate -d 'FilterLogEvents requests per second, at most, for following calls (the account\'s quota, 10 to 25, is shared with everything else it runs)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l connect-timeout -d 'Give up connecting to AWS after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l attempt-timeout -d 'Give up waiting for one request\'s answer after this long (a dial\'s outcome is then unknown)' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l operation-timeout -d 'Give up on an operation, all its retries included, after this long' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -s v -l verbose -d 'More diagnostics on stderr (-v: chimecall and retries, -vv: the AWS SDK too)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -s q -l quiet -d 'Only errors on stderr'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from copy" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy a local journal\'s records into a team journal; a second copy copies nothing twice'
 complete -c chimecall -n "__fish_chimecall_using_subcommand journal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l sma-id -d 'SIP media application that handles the call (default: CHIMECALL_SMA_ID, then chimecall_sma_id in the AWS profile)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l log-group -d 'Handler log group to read (default: CHIMECALL_LOG_GROUP, then chimecall_log_group in the AWS profile, then /aws/lambda/<function> from the SMA\'s LambdaArn)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l since -d 'How far back to look: a duration (10m, 24h) or a time (2026-11-29T19:00:00Z)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l interval -d 'Poll this often, 100ms at least (default: 250 ms after activity, backing off to 1 s; never faster than --logs-rate)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l timeout -d 'With --follow: give up after this long (exit 6)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand tail" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -267,7 +311,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l callees 
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l time-scale -d 'Run simulated time F times faster (ringing, answers, presses, prompts, pauses, digit timeouts, the ring timeout, the maximum call duration); the handler timeout is not scaled' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l hangup-while-ringing -d 'What a Hangup action does to a call that still rings: `ends` it unanswered, or `fails` (ACTION_FAILED InvalidActionParameter, and the phone rings on), as a user reports of AWS' -r -f -a "ends\t''
 fails\t''"
-complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -284,7 +329,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -l redact -
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chimecall -n "__fish_chimecall_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l to -d 'Number the demo calls (it only rings inside the sandbox)' -r
-complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -299,7 +345,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -l redact -d '
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l dir -d 'Write the script into this directory instead of stdout' -r -F
-complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -313,7 +360,8 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s q -l
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -l redact -d 'Mask phone numbers (+12*******23) in text output, messages and logs; JSON output is left exact'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c chimecall -n "__fish_chimecall_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group and chimecall_guard (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l profile -d 'AWS profile from ~/.aws/config to use, with its chimecall_sma_id, chimecall_from, chimecall_log_group, chimecall_guard and chimecall_journal (default: AWS_PROFILE, then "default")' -r
+complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l journal -d 'The call journal: a file, or dynamodb:TABLE for a team\'s journal shared by runners on several machines (default: CHIMECALL_JOURNAL, then chimecall_journal in the AWS profile, then journal.sqlite3 in the XDG state directory)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -l endpoint-url -d 'Send requests to this endpoint instead of AWS\'s (default: AWS_ENDPOINT_URL_CHIME_SDK_VOICE, then AWS_ENDPOINT_URL)' -r
 complete -c chimecall -n "__fish_chimecall_using_subcommand man" -s o -l output -d 'Output format: text for people and $(...), json (one object per line) for programs' -r -f -a "text\t''
@@ -341,3 +389,5 @@ complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish
 complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report journal tail sandbox demo completions man help" -f -a "man" -d 'Print the man page (roff)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand help; and not __fish_seen_subcommand_from dial hangup update calls resolve report journal tail sandbox demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chimecall -n "__fish_chimecall_using_subcommand help; and __fish_seen_subcommand_from journal" -f -a "export" -d 'Write every record of the journal on stdout, one JSON object a line, in the order written'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and __fish_seen_subcommand_from journal" -f -a "create" -d 'Create a team journal: a DynamoDB table (on-demand capacity, TTL on expires_at, keys pk and sk) that runners on several machines share (docs/team-journal.md)'
+complete -c chimecall -n "__fish_chimecall_using_subcommand help; and __fish_seen_subcommand_from journal" -f -a "copy" -d 'Copy a local journal\'s records into a team journal; a second copy copies nothing twice'

@@ -50,7 +50,7 @@ pub(crate) struct SharedLimits {
 
 /// Room left in each second for jitter between runners' clocks and on the way to the service:
 /// the shared slots are (1 s + this) / rate apart.
-const SHARED_MARGIN_US: u64 = 20_000;
+const SHARED_MARGIN_US: u64 = 50_000;
 
 impl SharedLimits {
     pub(crate) fn new(rate: f64, max_active: usize) -> SharedLimits {
@@ -217,12 +217,12 @@ mod tests {
     #[test]
     fn shared_slots_leave_room_in_every_second_and_no_cap_is_no_cap() {
         let limits = SharedLimits::new(10.0, 4);
-        // 10 a second: slots 102 ms apart, so ten span 1.02 s and any second holds at most ten.
-        assert_eq!(limits.start_period_us, Some(102_000));
+        // 10 a second: slots 105 ms apart, so ten span 1.05 s and any second holds at most ten.
+        assert_eq!(limits.start_period_us, Some(105_000));
         assert_eq!(limits.cap, Some(4));
         let unlimited = SharedLimits::new(0.0, 0);
         assert_eq!(unlimited.start_period_us, None);
         assert_eq!(unlimited.cap, None);
-        assert_eq!(SharedLimits::new(0.5, 1).start_period_us, Some(2_040_000));
+        assert_eq!(SharedLimits::new(0.5, 1).start_period_us, Some(2_100_000));
     }
 }

@@ -24,8 +24,8 @@ use crate::journal::store::{Answer, Coordination};
 const MIN_LEAD_MS: i64 = 15;
 const MAX_LEAD_MS: i64 = 1_000;
 /// A slot taken this late may still be used: the slots' margin (`SHARED_MARGIN_US` in the
-/// dialer, 20 ms a second) leaves room for it without more than `--rate` in any second.
-const LATE_OK_MS: i64 = 10;
+/// dialer, 50 ms a second) leaves room for it without more than `--rate` in any second.
+const LATE_OK_MS: i64 = 5;
 /// Slots tried one after the other before the search starts again from the clock.
 const MAX_TRIES: u32 = 64;
 
