@@ -130,6 +130,23 @@ impl Guard {
     }
 
     /// Where `history` should start looking for calls that count at `now_ms`.
+    /// The guard as a journal runners share asks it when it writes an intent to `to`: of the
+    /// dials to the number it holds, when is the number free and by which limit (`None`: the
+    /// call may go now).
+    pub(crate) fn holds_call_to<'a>(
+        &'a self,
+        to: &'a str,
+    ) -> impl Fn(&[crate::journal::DialEntry], i64) -> Option<(i64, String)> + Send + Sync + 'a
+    {
+        move |dials, now_ms| {
+            let times = history::counted_times(dials, to, self.since_ms(now_ms));
+            match self.check(&times, now_ms) {
+                Verdict::Free => None,
+                Verdict::HeldUntil { at_ms, limit, .. } => Some((at_ms, limit.to_string())),
+            }
+        }
+    }
+
     pub(crate) fn since_ms(&self, now_ms: i64) -> i64 {
         now_ms.saturating_sub(self.longest_window().as_millis() as i64)
     }

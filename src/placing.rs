@@ -4,7 +4,9 @@
 use crate::aws::{self, ApiError};
 use crate::call::DialRequest;
 use crate::exit::{Exit, Failure};
-use crate::journal::{self, Claim, ErrorNote, Intent, Journal, Outcome, OutcomeKind, Record};
+use crate::journal::{
+    self, Claim, ErrorNote, GuardTest, Intent, Journal, Outcome, OutcomeKind, Record,
+};
 
 /// Which row of which file a bulk dial came from.
 #[derive(Debug, Clone)]
@@ -76,21 +78,6 @@ pub(crate) struct SendOptions {
     pub(crate) cap: Option<u32>,
 }
 
-/// Places `call`: intent record, `before_send` (a bulk run's pacing), request, outcome record;
-/// returns the dial's id and result. An error means the journal failed; if it failed before the
-/// request, nothing was sent.
-pub(crate) async fn place_call(
-    journal: &Journal,
-    client: &aws_sdk_chimesdkvoice::Client,
-    request: &DialRequest,
-    row: Option<&RowRef>,
-    options: SendOptions,
-    before_send: impl std::future::Future<Output = Result<(), Failure>>,
-) -> Result<(String, DialResult), PlaceError> {
-    let dial = Dial { request, row };
-    place(journal, client, dial, options, Repeat::No, before_send).await
-}
-
 /// Whether a dial is a deliberate repeat: placed with `--allow-repeat` although the guard would
 /// have held it. Its intent says so (`"repeat": true`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,13 +86,19 @@ pub(crate) enum Repeat {
     Deliberate,
 }
 
-/// What is dialed: the request, and the row it came from (bulk runs).
+/// What is dialed: the request, the row it came from (bulk runs), and the per-number guard a
+/// journal runners share checks once more as it writes the intent (`None`: not checked there).
 pub(crate) struct Dial<'a> {
     pub(crate) request: &'a DialRequest,
     pub(crate) row: Option<&'a RowRef>,
+    pub(crate) guard: Option<GuardTest<'a>>,
 }
 
-/// [`place_call`], with the intent marked as a deliberate repeat when `repeat` says so.
+/// Places a call: intent record (a claim, a cap and the guard checked with it on a team
+/// journal), `before_send` (a bulk run's pacing), request, outcome record; returns the dial's id
+/// and result. The intent is marked a deliberate repeat when `repeat` says so. An error means
+/// nothing was sent (the journal failed, or a claim, cap or guard said no) or, after the
+/// request, that the journal lacks its outcome.
 pub(crate) async fn place(
     journal: &Journal,
     client: &aws_sdk_chimesdkvoice::Client,
@@ -114,7 +107,11 @@ pub(crate) async fn place(
     repeat: Repeat,
     before_send: impl std::future::Future<Output = Result<(), Failure>>,
 ) -> Result<(String, DialResult), PlaceError> {
-    let Dial { request, row } = dial;
+    let Dial {
+        request,
+        row,
+        guard,
+    } = dial;
     // A request that cannot be built is never journaled: its intent would wait for an outcome
     // that never comes. Every caller has checked the id already; this keeps it so.
     crate::ids::check_sma_id(&request.sma_id, "dial").map_err(PlaceError::BeforeSending)?;
@@ -141,10 +138,11 @@ pub(crate) async fn place(
         round: row.map(|r| r.round).filter(|&round| round > 0),
         repeat: repeat == Repeat::Deliberate,
     };
-    match journal.append_intent(intent, options.cap).await {
+    match journal.append_intent(intent, options.cap, guard).await {
         Ok(Claim::Won) => {}
         Ok(Claim::TakenBy(runner)) => return Err(PlaceError::Claimed(runner)),
         Ok(Claim::Full) => return Err(PlaceError::Full),
+        Ok(Claim::Held { until_ms, limit }) => return Err(PlaceError::Held { until_ms, limit }),
         Err(failure) => return Err(PlaceError::BeforeSending(failure)),
     }
     if let Err(failure) = before_send.await {
@@ -207,4 +205,7 @@ pub(crate) enum PlaceError {
     Claimed(String),
     /// The runners' live calls are at the shared `--max-active`: nothing was written or sent.
     Full,
+    /// The per-number guard holds the call, counting another runner's calls the shared journal
+    /// holds now: nothing was written or sent; the number is free at `until_ms`, by `limit`.
+    Held { until_ms: i64, limit: String },
 }

@@ -11,10 +11,13 @@ use std::time::Duration;
 use super::core::DialOutcome;
 use super::job::Job;
 use crate::exit::Failure;
-use crate::journal::Journal;
+use crate::guard::Guard;
+use crate::journal::{GuardTest, Journal};
 use crate::output::Output;
 use crate::pacing::{AfterRefusal, Pacer};
-use crate::placing::{self, DialResult, PlaceError, RowRef, SendOptions, ThrottlePolicy};
+use crate::placing::{
+    self, Dial, DialResult, PlaceError, Repeat, RowRef, SendOptions, ThrottlePolicy,
+};
 use crate::signals::StopWatch;
 
 /// How often a dial waiting for a shared live-call place asks again.
@@ -33,6 +36,10 @@ pub(crate) struct DialContext {
     pub(crate) batch: String,
     /// Runners sharing a team journal: their pace and their cap.
     pub(crate) shared: Option<SharedLimits>,
+    /// On a team journal, the per-number guard checked once more as each intent is written,
+    /// counting every runner's calls (the run core's book knows only those from before the run
+    /// and its own); `None` when the guard is off or the journal is this machine's.
+    pub(crate) guard: Option<Guard>,
     pub(crate) output: Output,
 }
 
@@ -94,6 +101,7 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
     let (dial_id, result, journal_failed) = match sent {
         Ok((dial_id, result)) => (dial_id, result, false),
         Err(PlaceError::Claimed(by)) => return DialOutcome::Claimed { by },
+        Err(PlaceError::Held { until_ms, limit }) => return DialOutcome::Held { until_ms, limit },
         Err(PlaceError::Full) => return DialOutcome::NotSent,
         Err(PlaceError::BeforeSending(failure)) => {
             return DialOutcome::JournalBroken {
@@ -130,13 +138,26 @@ async fn place_when_there_is_room(
     row: &RowRef,
     options: SendOptions,
 ) -> Option<Result<(String, DialResult), PlaceError>> {
+    let now_ms = chimecall_model::clock::now_ms();
+    // A throttled dial sent again is the same attempt: the guard let it go already.
+    let guard = context.guard.as_ref().filter(|_| job.throttled == 0);
+    let holds = guard.map(|guard| guard.holds_call_to(&job.request.to));
+    let test = guard.zip(holds.as_ref()).map(|(guard, holds)| GuardTest {
+        since_ms: guard.since_ms(now_ms),
+        holds,
+    });
     loop {
-        let placed = placing::place_call(
+        let dial = Dial {
+            request: &job.request,
+            row: Some(row),
+            guard: test,
+        };
+        let placed = placing::place(
             &context.journal,
             &context.client,
-            &job.request,
-            Some(row),
+            dial,
             options,
+            Repeat::No,
             before_send(context),
         )
         .await;

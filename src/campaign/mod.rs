@@ -227,6 +227,7 @@ fn dial_context(
         shared: journal
             .is_shared()
             .then(|| SharedLimits::new(options.rate, options.policy.max_active)),
+        guard: Some(options.guard.clone()).filter(|guard| journal.is_shared() && !guard.is_off()),
         output: *output,
     })
 }

@@ -449,6 +449,7 @@ pub(crate) async fn run(args: DialArgs, context: &Context) -> anyhow::Result<()>
         request,
         request_id,
         repeat,
+        guard,
         wait,
         success: success_of(&callout, "answered")?,
     };
@@ -468,6 +469,8 @@ struct SingleDial {
     request_id: bool,
     /// Placed over the guard's limit with `--allow-repeat`.
     repeat: Repeat,
+    /// The per-number guard (checked before; a team journal checks it again as it writes).
+    guard: Guard,
     wait: Option<WaitPlan>,
     success: Success,
 }
@@ -537,6 +540,60 @@ struct DialContext<'a> {
     output: &'a Output,
 }
 
+/// Places a single dial with its journal records; an error if nothing was sent. A placed call
+/// whose outcome the journal could not take is reported as placed (a non-zero exit could make a
+/// script redial), with the missing record said on stderr.
+async fn place_single(
+    journal: &Journal,
+    client: &aws_sdk_chimesdkvoice::Client,
+    request: &DialRequest,
+    send: SendOptions,
+    repeat: Repeat,
+    guard: &Guard,
+    output: &Output,
+) -> anyhow::Result<(String, DialResult)> {
+    // On a team journal the guard looks once more as the intent is written, counting every
+    // runner's calls to the number (a repeat placed on purpose is not held).
+    let now_ms = chimecall_model::clock::now_ms();
+    let holds = guard.holds_call_to(&request.to);
+    let checks = journal.is_shared() && !guard.is_off() && repeat == Repeat::No;
+    let dial = Dial {
+        request,
+        row: None,
+        guard: checks.then_some(crate::journal::GuardTest {
+            since_ms: guard.since_ms(now_ms),
+            holds: &holds,
+        }),
+    };
+    match placing::place(journal, client, dial, send, repeat, async { Ok(()) }).await {
+        Ok(placed) => Ok(placed),
+        Err(PlaceError::BeforeSending(failure)) => Err(failure.into()),
+        Err(PlaceError::Held { until_ms, limit }) => {
+            let free = chimecall_model::clock::rfc3339_ms(until_ms).unwrap_or_default();
+            Err(Failure::usage(format!(
+                "--guard {guard} holds this call: {} was called by another chimecall sharing {} \
+                 a moment ago ({limit}); the number is free at {free}. Nothing was sent. \
+                 --allow-repeat places it anyway (journaled as a deliberate repeat)",
+                request.to,
+                journal.name()
+            ))
+            .into())
+        }
+        // A single dial claims no row and takes no live-call place.
+        Err(PlaceError::Claimed(_) | PlaceError::Full) => Err(Failure::new(
+            Exit::Failure,
+            "a single dial was refused a claim it never asks for",
+        )
+        .into()),
+        Err(PlaceError::AfterSending(result, failure)) => {
+            output.error(format!(
+                "{failure}; this dial's outcome is not in the journal"
+            ));
+            Ok((String::new(), result))
+        }
+    }
+}
+
 /// A dial whose answer was lost: it may or may not have placed a call.
 struct LostAnswer<'a> {
     dial_id: &'a str,
@@ -553,6 +610,7 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
         request,
         request_id,
         repeat,
+        guard,
         wait,
         success,
     } = dial;
@@ -573,31 +631,8 @@ async fn dial_and_report(dial: SingleDial, around: &DialContext<'_>) -> anyhow::
         request_id,
         cap: None,
     };
-    let dial = Dial {
-        request: &request,
-        row: None,
-    };
     let (dial_id, result) =
-        match placing::place(journal, &client, dial, send, repeat, async { Ok(()) }).await {
-            Ok(placed) => placed,
-            Err(PlaceError::BeforeSending(failure)) => return Err(failure.into()),
-            // A single dial claims no row and takes no live-call place.
-            Err(PlaceError::Claimed(_) | PlaceError::Full) => {
-                return Err(Failure::new(
-                    Exit::Failure,
-                    "a single dial was refused a claim it never asks for",
-                )
-                .into())
-            }
-            Err(PlaceError::AfterSending(result, failure)) => {
-                // The call's fate stands; only the record of it is missing. Say so, and report the
-                // result as usual: a non-zero exit for a placed call could make a script redial.
-                output.error(format!(
-                    "{failure}; this dial's outcome is not in the journal"
-                ));
-                (String::new(), result)
-            }
-        };
+        place_single(journal, &client, &request, send, repeat, &guard, output).await?;
     // A lost answer: the handler's logs may already say whether the call was placed.
     let result = match result {
         DialResult::Unknown(error) if request_id && !dial_id.is_empty() => {

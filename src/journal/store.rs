@@ -61,6 +61,19 @@ pub(crate) enum Claim {
     TakenBy(String),
     /// The runners' live calls together are at `--max-active`: nothing was written; try later.
     Full,
+    /// The per-number guard holds the call, counting the calls the journal holds now (another
+    /// runner's among them): nothing was written; the number is free at `until_ms`, by `limit`.
+    Held { until_ms: i64, limit: String },
+}
+
+/// The per-number guard, asked by a journal runners share just before it writes an intent: of
+/// the dials to the number started since `since_ms`, does the guard hold a call now? (`None`:
+/// it may go; else when the number is free, and the limit that holds it.)
+#[derive(Clone, Copy)]
+pub(crate) struct GuardTest<'a> {
+    pub(crate) since_ms: i64,
+    #[allow(clippy::type_complexity)]
+    pub(crate) holds: &'a (dyn Fn(&[DialEntry], i64) -> Option<(i64, String)> + Send + Sync),
 }
 
 /// What runners sharing a journal agree on through it (the team journal on DynamoDB): the pace
@@ -97,11 +110,19 @@ pub(crate) trait JournalStore: Send + Sync {
     /// Appends one record: on disk (or in the table) when this returns.
     fn append(&self, record: Record) -> Answer<'_, ()>;
 
-    /// Appends a dial's intent. A bulk run's (batch, row and attempt set) is a claim on that
-    /// attempt where runners share the journal, and with `cap` it also takes one of `cap` live
-    /// calls shared by the runners; a journal on one machine writes it as any record.
-    fn append_intent(&self, intent: Intent, cap: Option<u32>) -> Answer<'_, Claim> {
-        let _ = cap;
+    /// Appends a dial's intent. Where runners share the journal, a bulk run's (batch, row and
+    /// attempt set) is a claim on that attempt; with `cap` it also takes one of `cap` live calls
+    /// shared by the runners; with `guard`, it is written only if the guard lets the call go,
+    /// counting the dials to the number the journal holds at that moment (atomically: a dial to
+    /// the number written meanwhile by anyone makes it look again). A journal on one machine
+    /// writes it as any record (its runs and dials check the guard before).
+    fn append_intent<'a>(
+        &'a self,
+        intent: Intent,
+        cap: Option<u32>,
+        guard: Option<GuardTest<'a>>,
+    ) -> Answer<'a, Claim> {
+        let _ = (cap, guard);
         Box::pin(async move {
             self.append(Record::Intent(intent)).await?;
             Ok(Claim::Won)

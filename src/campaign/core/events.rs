@@ -68,6 +68,9 @@ pub(crate) enum DialOutcome {
     /// Another runner sharing the team journal claimed this row attempt first (that runner,
     /// named): nothing was sent, and the row is that runner's.
     Claimed { by: String },
+    /// On a team journal, the per-number guard held it as its intent was to be written, counting
+    /// another runner's calls to the number: nothing was sent; free at `until_ms`, by `limit`.
+    Held { until_ms: i64, limit: String },
 }
 
 /// What a followed call did: answered, succeeded, ended, or was lost from view.

@@ -473,6 +473,10 @@ impl RunState {
                 self.over_quota(now_ms, job, &error, give_up)
             }
             DialOutcome::Claimed { by } => self.claimed_elsewhere(now_ms, &job, &by),
+            // Another runner called the number: the row waits for its slot, as any held row.
+            DialOutcome::Held { until_ms, limit } => {
+                self.held_by_guard(job, until_ms, &limit, now_ms)
+            }
             DialOutcome::Sent {
                 dial_id,
                 result,

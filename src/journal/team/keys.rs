@@ -11,6 +11,7 @@
 //! | `A` | `<time ms>#<dial id>` | every dial, by start time (`calls`, `resolve`, the guard's book) |
 //! | `L` | `<time ms>#<dial id>` | dials that may be live (`calls --active`, `hangup --all`) |
 //! | `N#<number>` | `<time ms>#<dial id>` | dials to one number (the per-number guard) |
+//! | `N#<number>` | `#head` | how many dials to the number (a guarded intent checks it) |
 //! | `B#<batch>` | `D#<time ms>#<dial id>` | a batch's dials |
 //! | `B#<batch>` | `E#<time ms>#<id>` | a batch's redial decisions and settled rows |
 //! | `B#<batch>` | `C#<attempt>#<row>` | a row attempt's claim: the runner that dials it |
@@ -65,6 +66,12 @@ pub(super) fn pointer(list: &str, time_ms: i64, dial_id: &str) -> Key {
 
 pub(super) fn number(to: &str) -> String {
     format!("N#{to}")
+}
+
+/// The count of dials to a number, which a guarded intent's transaction checks (it sorts before
+/// the number's dials: `#` before digits).
+pub(super) fn number_head(to: &str) -> Key {
+    (number(to), "#head".into())
 }
 
 pub(super) fn batch(batch: &str) -> String {

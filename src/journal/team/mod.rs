@@ -9,6 +9,7 @@
 mod admin;
 mod coordination;
 mod faults;
+mod intents;
 mod items;
 mod keys;
 mod places;
@@ -24,11 +25,13 @@ use aws_sdk_dynamodb::Client;
 use super::fold::DialEntry;
 use super::record::{Intent, Line, Record, RedialNote, FORMAT_VERSION};
 use super::store::{
-    Answer, BatchInfo, BatchRecords, Claim, Coordination, ExportFilter, JournalStore, RecordPage,
+    Answer, BatchInfo, BatchRecords, Claim, Coordination, ExportFilter, GuardTest, JournalStore,
+    RecordPage,
 };
 use crate::exit::{Exit, Failure};
+use intents::IntentMode;
 use reads::Range;
-use writes::{DialRef, IntentMode, Written};
+use writes::{DialRef, Written};
 
 pub(crate) use admin::{copy_records, create_table, CopyCount, Created};
 
@@ -115,7 +118,10 @@ impl TeamJournal {
                 let mode = if copying {
                     IntentMode::Copy
                 } else {
-                    IntentMode::Dial { cap: None }
+                    IntentMode::Dial {
+                        cap: None,
+                        guard: None,
+                    }
                 };
                 self.write_intent(&intent.clone(), &written, mode).await
             }
@@ -179,14 +185,20 @@ impl JournalStore for TeamJournal {
                     format!("the dial was claimed by {runner} first"),
                 )),
                 Claim::Full => Err(Failure::new(Exit::Failure, "no live-call slot")),
+                Claim::Held { .. } => Err(Failure::new(Exit::Failure, "held by the guard")),
             }
         })
     }
 
-    fn append_intent(&self, intent: Intent, cap: Option<u32>) -> Answer<'_, Claim> {
+    fn append_intent<'a>(
+        &'a self,
+        intent: Intent,
+        cap: Option<u32>,
+        guard: Option<GuardTest<'a>>,
+    ) -> Answer<'a, Claim> {
         Box::pin(async move {
             let written = self.written(Record::Intent(intent.clone()), None, None)?;
-            self.write_intent(&intent, &written, IntentMode::Dial { cap })
+            self.write_intent(&intent, &written, IntentMode::Dial { cap, guard })
                 .await
         })
     }

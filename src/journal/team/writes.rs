@@ -15,8 +15,7 @@ use super::keys::{self, Key, EXPIRES_AT, PK, SK};
 use super::TeamJournal;
 use crate::exit::{Exit, Failure};
 use crate::journal::fold::DialEntry;
-use crate::journal::record::{Intent, Line, Record};
-use crate::journal::store::Claim;
+use crate::journal::record::{Line, Record};
 
 /// Version conflicts in a row on one dial before a write gives up (each is another process's
 /// record landing first: they are rare, and short).
@@ -29,15 +28,6 @@ pub(super) struct Written {
     pub(super) time_ms: i64,
     /// Unique per record: a new id, or (`journal copy`) the digest of the line.
     pub(super) id: String,
-}
-
-/// How an intent is written: a run's claim and cap, or as history (`journal copy`).
-#[derive(Debug, Clone, Copy)]
-pub(super) enum IntentMode {
-    /// A new dial: its row attempt is claimed for this runner, and with a cap, a live-call slot.
-    Dial { cap: Option<u32> },
-    /// A record copied in: no claim is contested, and a record already there is left.
-    Copy,
 }
 
 /// Why a transaction did not go through.
@@ -75,7 +65,7 @@ impl TeamJournal {
             .expect("a delete has its table and key")
     }
 
-    fn record_item(&self, written: &Written, batch: Option<&str>) -> Item {
+    pub(super) fn record_item(&self, written: &Written, batch: Option<&str>) -> Item {
         let mut item = items::item(
             keys::record(written.time_ms, &written.id),
             [
@@ -110,131 +100,9 @@ impl TeamJournal {
         Ok(item)
     }
 
-    fn pointer(&self, key: Key, dial_id: &str) -> TransactWriteItem {
+    pub(super) fn pointer(&self, key: Key, dial_id: &str) -> TransactWriteItem {
         let item = items::item(key, [("dial", s(dial_id))]);
         TransactWriteItem::builder().put(self.put(item)).build()
-    }
-
-    /// Writes an intent with its dial, its pointers and, for a bulk run's row, its claim.
-    pub(super) async fn write_intent(
-        &self,
-        intent: &Intent,
-        written: &Written,
-        mode: IntentMode,
-    ) -> Result<Claim, Failure> {
-        let time_ms = written.time_ms;
-        let entry = DialEntry::of_intent(intent, &written.line.time);
-        let id = &intent.dial_id;
-        let cap = match mode {
-            IntentMode::Dial { cap } => cap,
-            IntentMode::Copy => None,
-        };
-        let mut writes = vec![
-            TransactWriteItem::builder()
-                .put(self.put_new(self.record_item(written, intent.batch.as_deref())))
-                .build(),
-            TransactWriteItem::builder()
-                .put(self.put(self.dial_item(
-                    &entry,
-                    1,
-                    cap.is_some().then_some(self.runner.as_str()),
-                )?))
-                .build(),
-            self.pointer(keys::pointer(keys::ALL_DIALS, time_ms, id), id),
-            self.pointer(keys::pointer(keys::LIVE_DIALS, time_ms, id), id),
-            self.pointer(
-                (keys::number(&intent.to), keys::time(time_ms) + "#" + id),
-                id,
-            ),
-        ];
-        let mut claim_at = None;
-        let mut cap_at = None;
-        if let Some(batch) = &intent.batch {
-            keys::check_sizes(batch, intent.row.as_deref())
-                .map_err(|problem| Failure::new(Exit::Usage, problem))?;
-            writes.push(self.pointer(keys::batch_dial(batch, time_ms, id), id));
-            writes.push(self.batch_listed(batch, &written.line.time));
-            if let Some(row) = &intent.row {
-                let claim = keys::claim(batch, row, intent.attempt.unwrap_or(1));
-                // A claim another runner holds already is seen by a read (1 read unit), not
-                // learned from a cancelled transaction (as many write units as a won one).
-                if let IntentMode::Dial { .. } = mode {
-                    let held = self.get(claim.clone(), "read a row's claim").await?;
-                    let holder = held.as_ref().and_then(|item| items::text(item, "runner"));
-                    if let Some(holder) = holder.filter(|holder| *holder != self.runner) {
-                        return Ok(Claim::TakenBy(holder.to_string()));
-                    }
-                }
-                claim_at = Some(writes.len());
-                writes.push(self.claim(claim, id, time_ms, mode));
-            }
-        }
-        if let Some(cap) = cap {
-            cap_at = Some(writes.len());
-            writes.push(self.count_active(1, Some(cap)));
-        }
-        match self.transact(writes, "write a dial's intent").await {
-            Ok(()) => {
-                if cap.is_some() {
-                    self.counted_here
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(id.clone());
-                }
-                Ok(Claim::Won)
-            }
-            Err(Cancelled::Condition(0, _)) if matches!(mode, IntentMode::Copy) => Ok(Claim::Won),
-            Err(Cancelled::Condition(at, old)) if Some(at) == claim_at => Ok(Claim::TakenBy(
-                old.as_ref()
-                    .and_then(|item| items::text(item, "runner"))
-                    .unwrap_or("another runner")
-                    .to_string(),
-            )),
-            Err(Cancelled::Condition(at, _)) if Some(at) == cap_at => Ok(Claim::Full),
-            Err(Cancelled::Condition(at, _)) => Err(self.unexpected_condition(at)),
-            Err(Cancelled::Failure(failure)) => Err(failure),
-        }
-    }
-
-    fn claim(&self, key: Key, dial_id: &str, time_ms: i64, mode: IntentMode) -> TransactWriteItem {
-        let runner = match mode {
-            IntentMode::Dial { .. } => self.runner.clone(),
-            IntentMode::Copy => "journal copy".to_string(),
-        };
-        let item = items::item(
-            key,
-            [
-                ("runner", s(&runner)),
-                ("dial", s(dial_id)),
-                ("time_ms", n(time_ms)),
-            ],
-        );
-        let put = match mode {
-            // The runner's own claim again (a throttled dial sent anew) is still its own.
-            IntentMode::Dial { .. } => Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(pk) OR runner = :me")
-                .expression_attribute_values(":me", s(&runner))
-                .return_values_on_condition_check_failure(
-                    ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .build()
-                .expect("a put has its table and item"),
-            IntentMode::Copy => self.put(item),
-        };
-        TransactWriteItem::builder().put(put).build()
-    }
-
-    fn batch_listed(&self, batch: &str, time: &str) -> TransactWriteItem {
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(items::key_of((keys::BATCHES.into(), batch.into()))))
-            .update_expression("SET first_time = if_not_exists(first_time, :t), last_time = :t")
-            .expression_attribute_values(":t", s(time))
-            .build()
-            .expect("an update has its table, key and expression");
-        TransactWriteItem::builder().update(update).build()
     }
 
     /// Adds `by` to the count of capped live calls; with `cap`, only while it is below it.
