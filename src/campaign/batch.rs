@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::ledger::BatchLedger;
 use crate::exit::{Exit, Failure};
+use crate::journal::Journal;
 
 /// The batch a name on the command line means: when it names a file, that file's batch as
 /// `dial --file` names it (its absolute path; on a team journal, its name and contents), else
@@ -14,6 +15,27 @@ pub(crate) fn batch_named(name: &str, shared: bool) -> String {
         Ok(path) if path.is_file() => file_batch(&path, shared),
         _ => name.to_string(),
     }
+}
+
+/// The batch a name on the command line means in this journal: on a team journal, a file's
+/// batch by its contents, or else by its absolute path (a batch `journal copy` brought in from
+/// a local journal keeps its path), whichever the journal holds; else as [`batch_named`].
+pub(crate) async fn batch_in(journal: &Journal, name: &str) -> Result<String, Failure> {
+    let named = batch_named(name, journal.is_shared());
+    let by_path = std::fs::canonicalize(name)
+        .ok()
+        .filter(|path| path.is_file())
+        .map(|path| path.display().to_string())
+        .filter(|path| *path != named);
+    match by_path {
+        Some(path) if holds(journal, &path).await? && !holds(journal, &named).await? => Ok(path),
+        _ => Ok(named),
+    }
+}
+
+async fn holds(journal: &Journal, batch: &str) -> Result<bool, Failure> {
+    let records = journal.batch(batch).await?;
+    Ok(!records.dials.is_empty() || !records.settled.is_empty())
 }
 
 /// A file's batch: its absolute path; on a journal runners share, the file's name and the

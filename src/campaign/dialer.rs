@@ -40,6 +40,8 @@ pub(crate) struct DialContext {
     /// counting every runner's calls (the run core's book knows only those from before the run
     /// and its own); `None` when the guard is off or the journal is this machine's.
     pub(crate) guard: Option<Guard>,
+    /// The journal could not take a record: no dial waiting for its start writes an intent.
+    pub(crate) journal_broken: AtomicBool,
     pub(crate) output: Output,
 }
 
@@ -78,8 +80,8 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
         started = pacer.until_ready() => started,
         _ = context.stop.stopped() => return DialOutcome::NotSent,
     };
-    // The run gave up over the quota while this job waited for its start.
-    if pacer.gave_up() {
+    // The run gave up over the quota, or the journal broke, while this job waited for its start.
+    if pacer.gave_up() || context.journal_broken.load(Ordering::Relaxed) {
         return DialOutcome::NotSent;
     }
     let row = RowRef {
@@ -99,18 +101,19 @@ pub(crate) async fn dial(context: &DialContext, job: &Job) -> DialOutcome {
         return DialOutcome::NotSent;
     };
     let (dial_id, result, journal_failed) = match sent {
-        Ok((dial_id, result)) => (dial_id, result, false),
+        Ok((dial_id, result)) => (dial_id, result, None),
         Err(PlaceError::Claimed(by)) => return DialOutcome::Claimed { by },
         Err(PlaceError::Held { until_ms, limit }) => return DialOutcome::Held { until_ms, limit },
         Err(PlaceError::Full) => return DialOutcome::NotSent,
         Err(PlaceError::BeforeSending(failure)) => {
-            return DialOutcome::JournalBroken {
-                message: failure.message,
-                exit_code: failure.exit.code(),
-            }
+            context.journal_broken.store(true, Ordering::Relaxed);
+            return DialOutcome::JournalBroken(failure.into());
         }
         // The run stops; with the journal broken, nothing looks for this dial's call later.
-        Err(PlaceError::AfterSending(result, _)) => (String::new(), result, true),
+        Err(PlaceError::AfterSending(result, failure)) => {
+            context.journal_broken.store(true, Ordering::Relaxed);
+            (String::new(), result, Some(failure.into()))
+        }
     };
     match &result {
         DialResult::Failed(error) if error.is_throttle() => pacer.throttled(),
@@ -147,6 +150,12 @@ async fn place_when_there_is_room(
         holds,
     });
     loop {
+        // Each try takes its own start slot: a place waited for leaves a slot behind.
+        match shared_start(context, job).await {
+            Ok(None) => {}
+            Ok(Some(by)) => return Some(Err(PlaceError::Claimed(by))),
+            Err(failure) => return Some(Err(PlaceError::BeforeSending(failure))),
+        }
         let dial = Dial {
             request: &job.request,
             row: Some(row),
@@ -158,7 +167,10 @@ async fn place_when_there_is_room(
             dial,
             options,
             Repeat::No,
-            before_send(context),
+            async {
+                context.pacer.before_send().await;
+                Ok(())
+            },
         )
         .await;
         let Err(PlaceError::Full) = placed else {
@@ -209,18 +221,26 @@ async fn give_back_lapsed(context: &DialContext, shared: &SharedLimits) {
     }
 }
 
-/// Holds a request whose intent is written until it may leave: this run's pace, then, on a team
-/// journal, a start slot shared by every runner (an error there stops the run, nothing sent).
-async fn before_send(context: &DialContext) -> Result<(), Failure> {
-    context.pacer.before_send().await;
-    let (Some(period_us), Some(team)) = (
-        context
-            .shared
-            .as_ref()
-            .and_then(|shared| shared.start_period_us),
-        context.journal.coordination(),
-    ) else {
-        return Ok(());
+/// On a team journal, before the intent: a row attempt another runner claimed is theirs (a
+/// read, no start slot spent), and the request's start slot among all runners is taken and
+/// waited for, so the intent is written just before the request leaves (a runner killed
+/// meanwhile leaves few intents that were never sent). `Err`: the table failed, nothing written.
+async fn shared_start(context: &DialContext, job: &Job) -> Result<Option<String>, Failure> {
+    let Some(team) = context.journal.coordination() else {
+        return Ok(None);
+    };
+    let held = team
+        .claimed_by(&context.batch, &job.key, job.attempt)
+        .await?;
+    if held.is_some() {
+        return Ok(held);
+    }
+    let Some(period_us) = context
+        .shared
+        .as_ref()
+        .and_then(|shared| shared.start_period_us)
+    else {
+        return Ok(None);
     };
     let now_ms = chimecall_model::clock::now_ms();
     let at_ms = team.take_start(period_us, now_ms).await?;
@@ -228,7 +248,7 @@ async fn before_send(context: &DialContext) -> Result<(), Failure> {
     if wait_ms > 0 {
         tokio::time::sleep(Duration::from_millis(wait_ms as u64)).await;
     }
-    Ok(())
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -152,8 +152,9 @@ impl Driver<'_> {
                     match self.dialing.journal.append(Record::Redial(note)).await {
                         Ok(()) => Event::RedialJournaled(job, not_before_ms),
                         Err(failure) => {
-                            self.output.error(failure);
-                            Event::JournalFailed
+                            self.output.error(&failure);
+                            self.dialing.journal_broken.store(true, Ordering::Relaxed);
+                            Event::JournalFailed(failure.into())
                         }
                     },
                 )
@@ -176,8 +177,9 @@ impl Driver<'_> {
             }
             Effect::JournalSettled(note) => {
                 if let Err(failure) = self.dialing.journal.append(Record::Settled(note)).await {
-                    self.output.error(failure);
-                    return Some(Event::JournalFailed);
+                    self.output.error(&failure);
+                    self.dialing.journal_broken.store(true, Ordering::Relaxed);
+                    return Some(Event::JournalFailed(failure.into()));
                 }
             }
         }

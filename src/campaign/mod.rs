@@ -33,7 +33,7 @@ mod summary;
 mod unknown;
 
 use std::collections::BTreeSet;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -50,7 +50,7 @@ use dialer::{DialContext, SharedLimits};
 use driver::{Driver, Following};
 use printer::Printer;
 
-pub(crate) use batch::batch_named;
+pub(crate) use batch::batch_in;
 pub(crate) use html::page as html_page;
 pub(crate) use ledger::BatchLedger;
 pub(crate) use options::{RunOptions, RunPolicy};
@@ -100,12 +100,7 @@ pub(crate) async fn run(
     config: &SdkConfig,
     output: &Output,
 ) -> anyhow::Result<()> {
-    let batch = batch::batch_name(
-        &options.file,
-        options.batch.as_deref(),
-        options.again,
-        journal.is_shared(),
-    );
+    let batch = run_batch(&options, &journal).await?;
     // One run per batch at a time on one machine: two runs of one file would each dial every
     // row. Runners sharing a team journal claim each row attempt instead.
     let _batch_lock = match journal.path() {
@@ -158,7 +153,8 @@ pub(crate) async fn run(
     });
     let dialing = dial_context(&options, &journal, config, &batch, output);
     let driver = Driver {
-        core: core::RunState::new(options.policy, batch.clone(), history).with_guard(guard_book),
+        core: core::RunState::new(options.policy.clone(), batch.clone(), history)
+            .with_guard(guard_book),
         rows: rows.reader,
         bytes_read,
         dialing,
@@ -170,13 +166,47 @@ pub(crate) async fn run(
     let mut outcome = driver.run().await;
     sharing::leave(lease).await;
     printer.finish().await?;
-    if outcome.tally.unknown > 0 && options.defaults.room_for_request_id && !outcome.journal_broken
-    {
-        let logs = LogReader::new(config, options.logs_rate);
-        unknown::look_for_calls(&batch, &mut outcome, &journal, &logs, output).await;
-    }
+    look_for_unknown_calls(&batch, &mut outcome, &journal, config, &options, output).await;
     summarise(&outcome, started.elapsed().as_secs_f64(), output);
     outcome.exit(waits, &batch).map_err(Into::into)
+}
+
+/// The run's batch (`batch::batch_name`); on a team journal, a file's batch copied in from a
+/// local journal keeps its path.
+async fn run_batch(options: &RunOptions, journal: &Journal) -> Result<String, Failure> {
+    match (
+        &options.file,
+        &options.batch,
+        options.again,
+        journal.is_shared(),
+    ) {
+        (Some(file), None, false, true) => batch::batch_in(journal, &file.to_string_lossy()).await,
+        (file, named, again, shared) => {
+            Ok(batch::batch_name(file, named.as_deref(), again, shared))
+        }
+    }
+}
+
+/// After the run: the calls of its unknown outcomes, and (`--resume`) of the batch's unknown
+/// outcomes from before, looked for in the handler's logs.
+async fn look_for_unknown_calls(
+    batch: &str,
+    outcome: &mut core::RunOutcome,
+    journal: &Journal,
+    config: &SdkConfig,
+    options: &RunOptions,
+    output: &Output,
+) {
+    if !options.defaults.room_for_request_id || outcome.journal_broken {
+        return;
+    }
+    let logs = LogReader::new(config, options.logs_rate);
+    if outcome.tally.unknown > 0 {
+        unknown::look_for_calls(batch, outcome, journal, &logs, output).await;
+    }
+    if outcome.skipped_unknown > 0 && options.resume {
+        unknown::look_for_earlier_calls(batch, outcome, journal, &logs, output).await;
+    }
 }
 
 /// What a run starts from: what the journal knows of its batch, the guard's book, the rows.
@@ -228,6 +258,7 @@ fn dial_context(
             .is_shared()
             .then(|| SharedLimits::new(options.rate, options.policy.max_active)),
         guard: Some(options.guard.clone()).filter(|guard| journal.is_shared() && !guard.is_off()),
+        journal_broken: AtomicBool::new(false),
         output: *output,
     })
 }

@@ -67,10 +67,10 @@ async fn hang_up_targets(
     let output = &context.output;
     let (targets, source) = if args.all {
         let journal = context.journal().await?;
-        let batch = args
-            .batch
-            .as_deref()
-            .map(|name| crate::campaign::batch_named(name, journal.is_shared()));
+        let batch = match args.batch.as_deref() {
+            Some(name) => Some(crate::campaign::batch_in(&journal, name).await?),
+            None => None,
+        };
         let since_ms = args.since.map(|since| since.start_ms());
         let targets = journal_targets(&journal, since_ms, batch, output, skipped).await?;
         (targets, "the journal")

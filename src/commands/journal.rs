@@ -16,11 +16,12 @@ pub(crate) async fn run(args: JournalArgs, context: &Context) -> anyhow::Result<
     match args.command {
         JournalCommand::Export(export) => {
             let journal = context.journal().await?;
+            let batch = match export.batch.as_deref() {
+                Some(name) => Some(crate::campaign::batch_in(&journal, name).await?),
+                None => None,
+            };
             let filter = ExportFilter {
-                batch: export
-                    .batch
-                    .as_deref()
-                    .map(|name| crate::campaign::batch_named(name, journal.is_shared())),
+                batch,
                 since_ms: export.since.map(|since| since.start_ms()),
             };
             let mut from: Option<String> = None;

@@ -14,10 +14,10 @@ pub(crate) async fn run(args: ReportArgs, context: &Context) -> anyhow::Result<(
     // A bad record is reported and skipped (exit 9 at the end); the rest is reported.
     let mut skipped = Skipped::default();
     let since_ms = args.since.map(|since| since.start_ms());
-    let wanted = args
-        .batch
-        .as_deref()
-        .map(|name| campaign::batch_named(name, journal.is_shared()));
+    let wanted = match args.batch.as_deref() {
+        Some(name) => Some(campaign::batch_in(&journal, name).await?),
+        None => None,
+    };
     // One batch at a time from the journal: only `--html` keeps them all.
     let names: Vec<String> = match &wanted {
         Some(name) => vec![name.clone()],

@@ -49,7 +49,8 @@ impl JournalLocation {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
         if !fits {
             return Err(Failure::usage(format!(
-                "{source} {}: a DynamoDB table's name is 3 to 255 characters of a-z, A-Z, 0-9,                  '_', '-' and '.'",
+                "{source} {}: a DynamoDB table's name is 3 to 255 characters of a-z, A-Z, 0-9, \
+                 '_', '-' and '.'",
                 chimecall_model::rules::quoted(text)
             )));
         }

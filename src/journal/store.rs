@@ -79,6 +79,15 @@ pub(crate) struct GuardTest<'a> {
 /// What runners sharing a journal agree on through it (the team journal on DynamoDB): the pace
 /// of their starts, and who is running a batch now. A journal on one machine has none.
 pub(crate) trait Coordination: Send + Sync {
+    /// The runner holding a claim on this row attempt, if another than this one: a look before
+    /// a start slot is taken for a row that is not this runner's to dial.
+    fn claimed_by<'a>(
+        &'a self,
+        batch: &'a str,
+        row: &'a str,
+        attempt: u32,
+    ) -> Answer<'a, Option<String>>;
+
     /// Takes the next start slot free for every runner at `period_us` spacing, none earlier
     /// than `not_before_ms`: the time (epoch ms) the request may leave.
     fn take_start(&self, period_us: u64, not_before_ms: i64) -> Answer<'_, i64>;

@@ -28,3 +28,5 @@ mod runbooks;
 mod sandbox;
 mod secrets;
 mod support;
+mod team_journal;
+mod team_runs;

@@ -25,9 +25,9 @@ pub(crate) enum Event {
     FollowFailed { why: String },
     /// [`Effect::JournalRedial`] is on disk: the redial may be made.
     RedialJournaled(Job, i64),
-    /// [`Effect::JournalRedial`] could not be written: the run stops before any further call is
-    /// placed.
-    JournalFailed,
+    /// [`Effect::JournalRedial`] (or [`Effect::JournalSettled`]) could not be written: the run
+    /// stops before any further call is placed.
+    JournalFailed(JournalFailure),
     /// Time has passed (a due job may start).
     Tick,
     /// Ctrl-C or SIGTERM: the first, or a later one.
@@ -56,13 +56,13 @@ pub(crate) enum DialOutcome {
     Sent {
         dial_id: String,
         result: DialResult,
-        journal_failed: bool,
+        journal_failed: Option<JournalFailure>,
     },
     /// Refused over the account's active-call quota: the service did not act on it. `give_up`:
     /// the account stayed full through refusal after refusal (the pacer's verdict).
     OverQuota { error: ApiError, give_up: bool },
     /// The intent could not be journaled: nothing was sent, and the run stops.
-    JournalBroken { message: String, exit_code: i32 },
+    JournalBroken(JournalFailure),
     /// Never sent: interrupted while it waited for its start, or the run gave up over the quota.
     NotSent,
     /// Another runner sharing the team journal claimed this row attempt first (that runner,
@@ -71,6 +71,23 @@ pub(crate) enum DialOutcome {
     /// On a team journal, the per-number guard held it as its intent was to be written, counting
     /// another runner's calls to the number: nothing was sent; free at `until_ms`, by `limit`.
     Held { until_ms: i64, limit: String },
+}
+
+/// Why the journal could not take a record: the exit code of its kind (3 for a file or a table
+/// that cannot be reached, 4 for a throttled table) and what it said.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct JournalFailure {
+    pub(crate) exit: crate::exit::Exit,
+    pub(crate) message: String,
+}
+
+impl From<crate::exit::Failure> for JournalFailure {
+    fn from(failure: crate::exit::Failure) -> JournalFailure {
+        JournalFailure {
+            exit: failure.exit,
+            message: failure.message,
+        }
+    }
 }
 
 /// What a followed call did: answered, succeeded, ended, or was lost from view.

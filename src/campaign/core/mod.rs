@@ -22,7 +22,9 @@ mod tests;
 use std::collections::{BTreeMap, VecDeque};
 
 use escalation::{Escalation, HeldRow};
-pub(crate) use events::{CallNews, DialOutcome, Effect, Event, Lost, News, Progress, RowRead};
+pub(crate) use events::{
+    CallNews, DialOutcome, Effect, Event, JournalFailure, Lost, News, Progress, RowRead,
+};
 use followed::LiveCall;
 pub(crate) use outcome::{RunOutcome, UnknownDial};
 
@@ -141,9 +143,9 @@ impl RunState {
                 self.redials_being_journaled -= 1;
                 self.schedule(job, not_before_ms)
             }
-            Event::JournalFailed => {
+            Event::JournalFailed(failure) => {
                 self.redials_being_journaled = self.redials_being_journaled.saturating_sub(1);
-                self.outcome.journal_broken = true
+                self.journal_broke(failure)
             }
             Event::Tick => {}
             Event::Interrupted { signals } => self.interrupted(now_ms, signals),
@@ -457,13 +459,13 @@ impl RunState {
                     self.dial_ended(now_ms, job, String::new(), DialResult::Failed(error));
                 }
             }
-            DialOutcome::JournalBroken { message, exit_code } => {
-                self.outcome.journal_broken = true;
+            DialOutcome::JournalBroken(failure) => {
+                self.journal_broke(failure.clone());
                 let error = ErrorNote {
                     code: None,
-                    message,
+                    message: failure.message,
                     request_id: None,
-                    exit_code,
+                    exit_code: failure.exit.code(),
                 };
                 let report =
                     RowReport::failed(&job.key, job.line, &job.request.to, job.attempt, error);
@@ -482,12 +484,19 @@ impl RunState {
                 result,
                 journal_failed,
             } => {
-                if journal_failed {
-                    self.outcome.journal_broken = true;
+                if let Some(failure) = journal_failed {
+                    self.journal_broke(failure);
                 }
                 self.sent(now_ms, job, dial_id, result)
             }
         }
+    }
+
+    /// The journal could not take a record: no further call is placed; the first failure is
+    /// what the run exits with.
+    fn journal_broke(&mut self, failure: JournalFailure) {
+        self.outcome.journal_broken = true;
+        self.outcome.journal_failure.get_or_insert(failure);
     }
 
     /// A dial the service answered (or whose answer was lost). A throttled one was not acted

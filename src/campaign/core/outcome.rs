@@ -33,8 +33,10 @@ pub(crate) struct RunOutcome {
     pub(crate) over_quota: u64,
     /// The account stayed over its active-call quota: the run stopped (exit 4).
     pub(crate) gave_up_over_quota: bool,
-    /// The journal could not be written: the run stopped (exit 3).
+    /// The journal could not be written: the run stopped (the failure's exit: 3, or 4 for a
+    /// throttled table). The first failure, when known.
     pub(crate) journal_broken: bool,
+    pub(crate) journal_failure: Option<super::events::JournalFailure>,
     pub(crate) unknown_dials: Vec<UnknownDial>,
     /// The first row to succeed, and when.
     pub(crate) first_success: Option<FirstSuccess>,
@@ -74,6 +76,15 @@ impl RunOutcome {
     /// ended unsuccessfully after their attempts.
     pub(crate) fn exit(&self, waits: bool, batch: &str) -> Result<(), Failure> {
         let counts = ExitCounts::of(self, waits);
+        if let (true, Some(failure)) = (self.journal_broken, &self.journal_failure) {
+            return Err(Failure::new(
+                failure.exit,
+                format!(
+                    "the run was stopped before any further call, the journal could not be written: {}",
+                    failure.message
+                ),
+            ));
+        }
         let exit = if self.journal_broken {
             Exit::Config
         } else if self.interrupted {

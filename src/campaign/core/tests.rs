@@ -94,7 +94,7 @@ fn sent(result: DialResult) -> DialOutcome {
     DialOutcome::Sent {
         dial_id: "dial-1".into(),
         result,
-        journal_failed: false,
+        journal_failed: None,
     }
 }
 
@@ -661,7 +661,10 @@ fn a_redial_the_journal_could_not_take_is_never_dialed() {
     run.on(Event::Dialed(job, placed("tx1")));
     let effects = run.on(ended("tx1", DispositionKind::NotPlaced));
     assert_eq!(redials(&effects).len(), 1);
-    let effects = run.on(Event::JournalFailed);
+    let effects = run.on(Event::JournalFailed(JournalFailure {
+        exit: Exit::Config,
+        message: "cannot write the call journal j: disk full".into(),
+    }));
     assert!(dials(&effects).is_empty());
     assert!(run.state.is_finished());
     assert_eq!(exit_of(&run), Some(Exit::Config));
@@ -671,10 +674,10 @@ fn a_redial_the_journal_could_not_take_is_never_dialed() {
 fn a_journal_that_cannot_take_an_intent_stops_the_run() {
     let mut run = Run::new(policy());
     let jobs = dials(&run.start_with_rows(1));
-    let broken = DialOutcome::JournalBroken {
-        message: "cannot write the journal".into(),
-        exit_code: 3,
-    };
+    let broken = DialOutcome::JournalBroken(JournalFailure {
+        exit: Exit::Throttled,
+        message: "the team journal dynamodb:t is throttled (cannot write a dial's intent)".into(),
+    });
     let effects = run.on(Event::Dialed(jobs[0].clone(), broken));
     assert_eq!(
         placements(&effects),
@@ -683,7 +686,14 @@ fn a_journal_that_cannot_take_an_intent_stops_the_run() {
     let effects = run.on(row(3, "r2"));
     assert!(dials(&effects).is_empty(), "nothing after a broken journal");
     assert!(run.state.is_finished());
-    assert_eq!(exit_of(&run), Some(Exit::Config));
+    // The run exits as the journal's failure says, and names it.
+    assert_eq!(exit_of(&run), Some(Exit::Throttled));
+    let failure = run.state.outcome().exit(false, "batch").unwrap_err();
+    assert!(
+        failure.message.contains("dynamodb:t is throttled"),
+        "{}",
+        failure.message
+    );
 }
 
 #[test]
@@ -984,4 +994,33 @@ fn a_run_that_joined_others_leaves_their_unknown_dials_to_them() {
         assert!(dials(&effects).is_empty(), "never dialed again");
         assert_eq!(run.state.outcome().skipped_unknown, unknown);
     }
+}
+
+#[test]
+fn a_row_the_shared_guard_holds_waits_for_its_slot_or_ends_guarded_past_the_timeout() {
+    let held = |until_ms| DialOutcome::Held {
+        until_ms,
+        limit: "1/1m".into(),
+    };
+    // Another runner called the number a moment ago: the row waits, then is dialed again.
+    let mut run = Run::new(waiting(1));
+    let jobs = dials(&run.start_with_rows(1));
+    let effects = run.on(Event::Dialed(jobs[0].clone(), held(T0 + 30_000)));
+    assert!(dials(&effects).is_empty() && placements(&effects).is_empty());
+    assert!(
+        notes(&effects)
+            .iter()
+            .any(|n| n.contains("waits for its slot")),
+        "{effects:?}"
+    );
+    let effects = run.at(T0 + 30_000).on(Event::Tick);
+    assert_eq!(dials(&effects).len(), 1, "dialed once the number is free");
+    // Free only after the run's --timeout (60 s): the row ends guarded, journaled first.
+    let mut run = Run::new(waiting(1));
+    let jobs = dials(&run.start_with_rows(1));
+    let effects = run.on(Event::Dialed(jobs[0].clone(), held(T0 + 120_000)));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::JournalSettled(note) if note.disposition == DispositionKind::Guarded)),
+        "{effects:?}"
+    );
 }

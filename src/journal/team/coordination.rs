@@ -30,6 +30,15 @@ const LATE_OK_MS: i64 = 5;
 const MAX_TRIES: u32 = 64;
 
 impl Coordination for TeamJournal {
+    fn claimed_by<'a>(
+        &'a self,
+        batch: &'a str,
+        row: &'a str,
+        attempt: u32,
+    ) -> Answer<'a, Option<String>> {
+        Box::pin(self.claim_holder(batch, row, attempt))
+    }
+
     fn take_start(&self, period_us: u64, not_before_ms: i64) -> Answer<'_, i64> {
         Box::pin(async move {
             let period_us = period_us.max(1) as i64;

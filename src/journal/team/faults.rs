@@ -69,12 +69,25 @@ where
             (Fault::of_code(err.code()), detail)
         }
         SdkError::TimeoutError(_) => (Fault::Unreachable, "no answer in time".to_string()),
-        other => (
-            Fault::Unreachable,
-            aws_smithy_types::error::display::DisplayErrorContext(other).to_string(),
-        ),
+        other => (Fault::Unreachable, causes(other)),
     };
     failure_of(table, what, fault, &detail)
+}
+
+/// An error and its causes, one after the other ("dispatch failure: io error: ...: Connection
+/// refused (os error 111)"), without the debug dump.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 /// The failure of a fault, told for the table and the operation.

@@ -105,8 +105,22 @@ impl TeamJournal {
         else {
             return Ok(None);
         };
-        let claim = keys::claim(batch, row, intent.attempt.unwrap_or(1));
-        let held = self.get(claim, "read a row's claim").await?;
+        self.claim_holder(batch, row, intent.attempt.unwrap_or(1))
+            .await
+    }
+
+    /// The runner holding the claim on a row attempt, if another than this one.
+    pub(super) async fn claim_holder(
+        &self,
+        batch: &str,
+        row: &str,
+        attempt: u32,
+    ) -> Result<Option<String>, Failure> {
+        keys::check_sizes(batch, Some(row))
+            .map_err(|problem| Failure::new(Exit::Usage, problem))?;
+        let held = self
+            .get(keys::claim(batch, row, attempt), "read a row's claim")
+            .await?;
         let holder = held.as_ref().and_then(|item| items::text(item, "runner"));
         Ok(holder
             .filter(|holder| *holder != self.runner)

@@ -50,7 +50,15 @@ impl TeamJournal {
     /// The journal in `table`, checked: the table exists, and is a chimecall journal.
     pub(crate) async fn open(client: Client, table: &str) -> Result<TeamJournal, Failure> {
         let journal = TeamJournal::unchecked(client, table);
-        let meta = journal.get(keys::meta(), "open the journal").await?;
+        let meta = journal.get(keys::meta(), "open the journal").await;
+        // A table keyed otherwise than pk and sk answers the read with a ValidationException.
+        let meta =
+            meta.map_err(
+                |failure| match failure.message.contains("ValidationException") {
+                    true => not_a_journal(table, "its key is not pk and sk"),
+                    false => failure,
+                },
+            )?;
         match meta.as_ref().and_then(|item| items::number(item, "schema")) {
             Some(schema) if schema <= i64::from(keys::SCHEMA) => Ok(journal),
             Some(schema) => Err(Failure::new(
@@ -61,13 +69,7 @@ impl TeamJournal {
                     keys::SCHEMA
                 ),
             )),
-            None => Err(Failure::new(
-                Exit::Config,
-                format!(
-                    "the table {table} is not a chimecall journal (it has no META item): create \
-                     one with `chimecall journal create dynamodb:{table}`, or name another table"
-                ),
-            )),
+            None => Err(not_a_journal(table, "it has no META item")),
         }
     }
 
@@ -149,6 +151,16 @@ impl TeamJournal {
             }
         }
     }
+}
+
+pub(super) fn not_a_journal(table: &str, why: &str) -> Failure {
+    Failure::new(
+        Exit::Config,
+        format!(
+            "the table dynamodb:{table} is not a chimecall journal ({why}): name another table, \
+             or create a new one with `chimecall journal create dynamodb:NAME`"
+        ),
+    )
 }
 
 /// This machine's name, for claims and leases a person reads ("claimed by ci-7-3f2a…").

@@ -62,7 +62,9 @@ impl TeamJournal {
             };
             if let Some(batch) = filter_batch {
                 query = query
-                    .filter_expression("batch = :batch")
+                    // `batch` is one of DynamoDB's reserved words: named through `#batch`.
+                    .filter_expression("#batch = :batch")
+                    .expression_attribute_names("#batch", "batch")
                     .expression_attribute_values(":batch", s(batch));
             }
             let page = query

@@ -25,10 +25,14 @@
 //!   does not play (a broken AWS endpoint, a Lambda Invoke API) and the HTTP server under them.
 //! - `deployable.rs`: the deployable call-out handler (`deploy/handler.py`) behind the Lambda
 //!   Invoke API (`deploy/local_runner.py`), for a sandbox's `--handler`.
+//! - `dynamodb.rs`: moto's server as the team journal's DynamoDB (`--journal dynamodb:TABLE`),
+//!   the machines of a team that share it, and a fault proxy in front of it
+//!   (`ddb_fault_proxy.py`).
 
 pub mod access_log;
 mod children;
 pub mod deployable;
+pub mod dynamodb;
 pub mod fake_endpoint;
 pub mod fake_http;
 pub mod fake_lambda;
@@ -40,6 +44,7 @@ mod sandbox;
 
 pub use children::{signal, Spawned, Stream};
 pub use deployable::DeployableHandler;
+pub use dynamodb::{DynamoDb, FaultProxy};
 pub use hermetic::{
     chimecall, csv_of, fresh_dir, hermetic_command, journal_export, path_str, rewrite_journal,
     with_default_guard, Journal, BIN,

@@ -25,7 +25,10 @@ from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import TransactionCanceledException
 from moto.dynamodb.models import DynamoDBBackend
 
-from moto.moto_server.threaded_moto_server import MotoRequestHandler
+try:  # moto 5.1 on: its handler (keeps the connection's headers as moto expects).
+    from moto.moto_server.threaded_moto_server import MotoRequestHandler
+except ImportError:  # older moto: werkzeug's own.
+    MotoRequestHandler = None
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 
