@@ -49,6 +49,6 @@ batch=$(grep -m1 '^batch: ' m1/err | cut -d' ' -f2)
 mkdir -p m4/home
 echo "calls --active from a fourth: $(HOME=$D/m4/home $B --journal dynamodb:bench calls --active --offline | tail -n +2 | wc -l) live"
 start=$(date +%s.%N)
-HOME=$D/m4/home $B --journal dynamodb:bench hangup --all --batch "$batch" --rate 100 > h.out 2> h.err
+HOME=$D/m4/home $B --journal dynamodb:bench hangup --all --batch "$batch" > h.out 2> h.err
 echo "hangup --all --batch from a fourth: exit $? in $(echo "$(date +%s.%N)-$start"|bc) s, ended $(wc -l < h.out)"
 kill $CHIMECALL_SANDBOX_PID $MOTO_PID

@@ -30,6 +30,7 @@ mod run_clock;
 mod sharing;
 mod source;
 mod summary;
+mod team_start;
 mod unknown;
 
 use std::collections::BTreeSet;
@@ -46,9 +47,10 @@ use crate::journal::Journal;
 use crate::output::Output;
 use crate::pacing::Pacer;
 use crate::signals::StopWatch;
-use dialer::{DialContext, SharedLimits};
+use dialer::DialContext;
 use driver::{Driver, Following};
 use printer::Printer;
+use team_start::SharedLimits;
 
 pub(crate) use batch::batch_in;
 pub(crate) use html::page as html_page;

@@ -34,7 +34,9 @@ pub(crate) use record::{
     mask_values, ErrorNote, Intent, Outcome, OutcomeKind, Record, RedialNote, SettledNote,
     StateNote,
 };
-pub(crate) use store::{BatchRecords, Claim, ExportFilter, GuardTest, JournalStore};
+pub(crate) use store::{
+    BatchRecords, Claim, ExportFilter, GuardTest, JournalStore, Reservation, RowAttempt,
+};
 pub(crate) use team::{copy_records, create_table, CopyCount, Created, TeamJournal};
 
 /// An open journal: what commands hold. Cloning shares it (and its one writer). Its questions

@@ -76,17 +76,36 @@ pub(crate) struct GuardTest<'a> {
     pub(crate) holds: &'a (dyn Fn(&[DialEntry], i64) -> Option<(i64, String)> + Send + Sync),
 }
 
+/// A bulk run's row attempt: the batch, the row's key, the attempt.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowAttempt<'a> {
+    pub(crate) batch: &'a str,
+    pub(crate) row: &'a str,
+    pub(crate) attempt: u32,
+}
+
+/// What a reservation found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Reservation {
+    /// Reserved for this runner.
+    Mine,
+    /// Claimed by another runner's intent: theirs to dial.
+    Claimed(String),
+    /// Reserved by another runner, not claimed yet: look again soon (it is claimed, or lapses
+    /// at `until_ms`).
+    ReservedBy { runner: String, until_ms: i64 },
+}
+
 /// What runners sharing a journal agree on through it (the team journal on DynamoDB): the pace
 /// of their starts, and who is running a batch now. A journal on one machine has none.
 pub(crate) trait Coordination: Send + Sync {
-    /// The runner holding a claim on this row attempt, if another than this one: a look before
-    /// a start slot is taken for a row that is not this runner's to dial.
-    fn claimed_by<'a>(
-        &'a self,
-        batch: &'a str,
-        row: &'a str,
-        attempt: u32,
-    ) -> Answer<'a, Option<String>>;
+    /// Reserves a row attempt for this runner for `hold_ms`, before it takes a start slot for
+    /// it: a slot is spent only on a row this runner will dial. The intent's claim makes the
+    /// reservation a claim; one never claimed lapses (its runner was stopped or killed).
+    fn reserve<'a>(&'a self, row: RowAttempt<'a>, hold_ms: i64) -> Answer<'a, Reservation>;
+
+    /// Gives back a reservation this runner did not claim (its dial was not sent).
+    fn release<'a>(&'a self, row: RowAttempt<'a>) -> Answer<'a, ()>;
 
     /// Takes the next start slot free for every runner at `period_us` spacing, none earlier
     /// than `not_before_ms`: the time (epoch ms) the request may leave.

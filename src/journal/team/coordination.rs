@@ -17,7 +17,7 @@ use super::keys;
 use super::reads::Range;
 use super::TeamJournal;
 use crate::exit::Failure;
-use crate::journal::store::{Answer, Coordination};
+use crate::journal::store::{Answer, Coordination, Reservation, RowAttempt};
 
 /// Lead time when taking a start slot, at least: a slot whose time is this close is not tried,
 /// so the put lands before the slot's time has passed. Twice the last put's time when longer.
@@ -30,24 +30,30 @@ const LATE_OK_MS: i64 = 5;
 const MAX_TRIES: u32 = 64;
 
 impl Coordination for TeamJournal {
-    fn claimed_by<'a>(
-        &'a self,
-        batch: &'a str,
-        row: &'a str,
-        attempt: u32,
-    ) -> Answer<'a, Option<String>> {
-        Box::pin(self.claim_holder(batch, row, attempt))
+    fn reserve<'a>(&'a self, row: RowAttempt<'a>, hold_ms: i64) -> Answer<'a, Reservation> {
+        Box::pin(self.reserve_row(row, hold_ms))
+    }
+
+    fn release<'a>(&'a self, row: RowAttempt<'a>) -> Answer<'a, ()> {
+        Box::pin(self.release_row(row))
     }
 
     fn take_start(&self, period_us: u64, not_before_ms: i64) -> Answer<'_, i64> {
         Box::pin(async move {
             let period_us = period_us.max(1) as i64;
+            // One search at a time in this process, from past the last slot it saw: its dials
+            // do not race each other over the same slots, only other runners.
+            let mut cursor = self.slot_cursor.lock().await;
             let mut lead_ms = self.slot_lead_ms.load(Ordering::Relaxed).max(MIN_LEAD_MS);
             loop {
                 let now_ms = chimecall_model::clock::now_ms();
                 let earliest_us = (now_ms.max(not_before_ms) + lead_ms) * 1000;
                 let mut slot = (earliest_us + period_us - 1) / period_us;
+                if cursor.0 == period_us {
+                    slot = slot.max(cursor.1 + 1);
+                }
                 for _ in 0..MAX_TRIES {
+                    *cursor = (period_us, slot);
                     let at_ms = slot * period_us / 1000;
                     let item = TeamJournal::expiring(
                         keys::start_slot(period_us as u64, slot),

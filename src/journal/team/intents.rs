@@ -52,9 +52,6 @@ impl TeamJournal {
             keys::check_sizes(batch, intent.row.as_deref())
                 .map_err(|problem| Failure::new(Exit::Usage, problem))?;
         }
-        if let Some(holder) = self.claimed_by_another(intent, mode).await? {
-            return Ok(Claim::TakenBy(holder));
-        }
         for _ in 0..MAX_GUARD_CONFLICTS {
             let seen = match mode {
                 IntentMode::Dial {
@@ -92,39 +89,6 @@ impl TeamJournal {
                 self.table, intent.to
             ),
         ))
-    }
-
-    /// A bulk run's row attempt another runner holds already: seen by a read (1 read unit),
-    /// not learned from a cancelled transaction (as many write units as a won one).
-    async fn claimed_by_another(
-        &self,
-        intent: &Intent,
-        mode: IntentMode<'_>,
-    ) -> Result<Option<String>, Failure> {
-        let (IntentMode::Dial { .. }, Some(batch), Some(row)) = (mode, &intent.batch, &intent.row)
-        else {
-            return Ok(None);
-        };
-        self.claim_holder(batch, row, intent.attempt.unwrap_or(1))
-            .await
-    }
-
-    /// The runner holding the claim on a row attempt, if another than this one.
-    pub(super) async fn claim_holder(
-        &self,
-        batch: &str,
-        row: &str,
-        attempt: u32,
-    ) -> Result<Option<String>, Failure> {
-        keys::check_sizes(batch, Some(row))
-            .map_err(|problem| Failure::new(Exit::Usage, problem))?;
-        let held = self
-            .get(keys::claim(batch, row, attempt), "read a row's claim")
-            .await?;
-        let holder = held.as_ref().and_then(|item| items::text(item, "runner"));
-        Ok(holder
-            .filter(|holder| *holder != self.runner)
-            .map(str::to_string))
     }
 
     /// The guard's look at the number: the head's count it saw (`Ok`), or the call is held.
@@ -250,7 +214,9 @@ impl TeamJournal {
             ],
         );
         let put = match mode {
-            // The runner's own claim again (a throttled dial sent anew) is still its own.
+            // Its own reservation becomes its claim, and its own claim again (a throttled dial
+            // sent anew) is still its own; another runner's, even a lapsed reservation, is not
+            // taken here (only `reserve` takes a lapsed one over).
             IntentMode::Dial { .. } => Put::builder()
                 .table_name(&self.table)
                 .set_item(Some(item))

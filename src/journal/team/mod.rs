@@ -14,6 +14,7 @@ mod items;
 mod keys;
 mod places;
 mod reads;
+mod reservations;
 mod writes;
 
 use std::collections::HashSet;
@@ -42,6 +43,9 @@ pub(crate) struct TeamJournal {
     runner: String,
     /// How long before a start slot's time its put is sent (`coordination`), learned.
     slot_lead_ms: AtomicI64,
+    /// The start slot grid (its period, µs) and the last slot this process took or found
+    /// taken; held while a dial of this process looks for its slot.
+    slot_cursor: tokio::sync::Mutex<(i64, i64)>,
     /// The dials whose live-call places this process took (`places`).
     counted_here: Mutex<HashSet<String>>,
 }
@@ -81,6 +85,7 @@ impl TeamJournal {
             table: table.to_string(),
             runner: format!("{}-{}", hostname(), &id[..8]),
             slot_lead_ms: AtomicI64::new(0),
+            slot_cursor: tokio::sync::Mutex::new((0, 0)),
             counted_here: Mutex::new(HashSet::new()),
         }
     }
