@@ -33,6 +33,8 @@ impl Fault {
                 "ProvisionedThroughputExceededException"
                 | "ThrottlingException"
                 | "RequestLimitExceeded"
+                | "ThrottlingError"
+                | "ProvisionedThroughputExceeded"
                 | "LimitExceededException",
             ) => Fault::Throttled,
             _ => Fault::Other,

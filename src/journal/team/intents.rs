@@ -148,7 +148,11 @@ impl TeamJournal {
         writes.push(self.number_counted(&intent.to, seen));
         if let Some(batch) = &intent.batch {
             writes.push(self.pointer(keys::batch_dial(batch, time_ms, id), id));
-            writes.push(self.batch_listed(batch, &written.line.time));
+            // Listed once per runner: the listing is an item every runner would otherwise
+            // rewrite with every intent (a transaction conflict each time two meet).
+            if !self.listed_here(batch) {
+                writes.push(self.batch_listed(batch, &written.line.time));
+            }
             if let Some(row) = &intent.row {
                 at.claim = Some(writes.len());
                 let claim = keys::claim(batch, row, intent.attempt.unwrap_or(1));
@@ -162,7 +166,20 @@ impl TeamJournal {
         Ok((writes, at))
     }
 
+    fn listed_here(&self, batch: &str) -> bool {
+        self.listed_here
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(batch)
+    }
+
     fn won(&self, intent: &Intent, mode: IntentMode<'_>) -> Claim {
+        if let Some(batch) = &intent.batch {
+            self.listed_here
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(batch.clone());
+        }
         if let IntentMode::Dial { cap: Some(_), .. } = mode {
             self.counted_here
                 .lock()
@@ -236,7 +253,7 @@ impl TeamJournal {
         let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(items::key_of((keys::BATCHES.into(), batch.into()))))
-            .update_expression("SET first_time = if_not_exists(first_time, :t), last_time = :t")
+            .update_expression("SET first_time = if_not_exists(first_time, :t)")
             .expression_attribute_values(":t", s(time))
             .build()
             .expect("an update has its table, key and expression");

@@ -16,7 +16,7 @@
 //! | `B#<batch>` | `E#<time ms>#<id>` | a batch's redial decisions and settled rows |
 //! | `B#<batch>` | `C#<attempt>#<row>` | a row attempt's claim: the runner that dials it |
 //! | `B#<batch>` | `R#<runner>` | a runner's lease on the batch (it is running it now) |
-//! | `BATCHES` | `<batch>` | the list of batches, with their first and last dial times |
+//! | `BATCHES` | `<batch>` | the list of batches, with their first dial times (the last is the last `D#` pointer's) |
 //! | `ACTIVE` | `ACTIVE` | the live calls of capped runs, counted (`--max-active`) |
 //! | `P#<period µs>` | `<slot>` | a start slot taken (the shared `--rate`) |
 //!

@@ -48,6 +48,8 @@ pub(crate) struct TeamJournal {
     slot_cursor: tokio::sync::Mutex<(i64, i64)>,
     /// The dials whose live-call places this process took (`places`).
     counted_here: Mutex<HashSet<String>>,
+    /// The batches this process listed in `BATCHES` (once each).
+    listed_here: Mutex<HashSet<String>>,
 }
 
 impl TeamJournal {
@@ -87,6 +89,7 @@ impl TeamJournal {
             slot_lead_ms: AtomicI64::new(0),
             slot_cursor: tokio::sync::Mutex::new((0, 0)),
             counted_here: Mutex::new(HashSet::new()),
+            listed_here: Mutex::new(HashSet::new()),
         }
     }
 
@@ -253,18 +256,26 @@ impl JournalStore for TeamJournal {
     fn batches(&self) -> Answer<'_, Vec<BatchInfo>> {
         Box::pin(async move {
             let listed = self.query(keys::BATCHES, Range::All, None, None).await?;
-            Ok(listed
-                .iter()
-                .filter_map(|item| {
-                    let last = items::text(item, "last_time")?.to_string();
-                    Some(BatchInfo {
-                        name: items::text(item, keys::SK)?.to_string(),
-                        first: items::text(item, "first_time")?.to_string(),
-                        last_ms: chimecall_model::clock::parse_rfc3339_ms(&last),
-                        last,
-                    })
-                })
-                .collect())
+            let mut batches = Vec::new();
+            for item in &listed {
+                let (Some(name), Some(first)) =
+                    (items::text(item, keys::SK), items::text(item, "first_time"))
+                else {
+                    continue;
+                };
+                // The last dial's time, from the batch's last pointer.
+                let last_ms = self.last_dial_ms(name).await?;
+                let last = last_ms
+                    .and_then(chimecall_model::clock::rfc3339_ms)
+                    .unwrap_or_else(|| first.to_string());
+                batches.push(BatchInfo {
+                    name: name.to_string(),
+                    first: first.to_string(),
+                    last_ms: chimecall_model::clock::parse_rfc3339_ms(&last),
+                    last,
+                });
+            }
+            Ok(batches)
         })
     }
 

@@ -149,6 +149,31 @@ impl TeamJournal {
         Ok(found)
     }
 
+    /// When the batch's last dial started (its last pointer's time), if it has one.
+    pub(super) async fn last_dial_ms(&self, batch: &str) -> Result<Option<i64>, Failure> {
+        let page = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :sk)")
+            .expression_attribute_values(":pk", s(keys::batch(batch)))
+            .expression_attribute_values(":sk", s("D#"))
+            .scan_index_forward(false)
+            .limit(1)
+            .send()
+            .await
+            .map_err(|e| faults::failure(&self.table, "read the journal", &e))?;
+        Ok(page
+            .items
+            .unwrap_or_default()
+            .first()
+            .and_then(|item| items::text(item, SK))
+            .and_then(|sk| sk.strip_prefix("D#"))
+            .and_then(|rest| rest.split('#').next())
+            .and_then(|time| time.parse().ok()))
+    }
+
     /// The dials of a time-ordered list (`A`, `L`, `N#…`) started at or after `since_ms`.
     pub(super) async fn list_since(
         &self,

@@ -30,6 +30,16 @@ pub(super) struct Written {
     pub(super) id: String,
 }
 
+/// One try of a transaction: through, in the way of another (sent again), or cancelled.
+enum Try {
+    /// Another transaction on the same items was in the way (or this one, under its token,
+    /// is still in progress): sent again by `transact`.
+    Busy {
+        in_progress: bool,
+    },
+    Cancelled(Cancelled),
+}
+
 /// Why a transaction did not go through.
 pub(super) enum Cancelled {
     /// The item at this index failed its condition; the item there, when the table said.
@@ -268,15 +278,52 @@ impl TeamJournal {
     }
 
     /// Sends one transaction; a cancellation says which item's condition failed.
+    /// A transaction another one touching the same item cancelled (TransactionConflict: the
+    /// `ACTIVE` count, a number's count and a batch's listing are shared by every runner), or
+    /// one still in progress under the same token, is sent again after a short pause; the
+    /// first is sent under a token of its own, kept while it is in progress, so it is applied
+    /// once.
     pub(super) async fn transact(
         &self,
         writes: Vec<TransactWriteItem>,
         what: &str,
     ) -> Result<(), Cancelled> {
+        let mut token = uuid::Uuid::new_v4().to_string();
+        let mut pause = std::time::Duration::from_millis(10);
+        for _ in 0..MAX_CONFLICTS {
+            match self.transact_once(writes.clone(), &token, what).await {
+                Err(Try::Busy { in_progress }) => {
+                    if !in_progress {
+                        // Cancelled, nothing applied: a new token for a new attempt.
+                        token = uuid::Uuid::new_v4().to_string();
+                    }
+                    let jitter = rand_ms(pause.as_millis() as u64);
+                    tokio::time::sleep(pause + std::time::Duration::from_millis(jitter)).await;
+                    pause = (pause * 2).min(std::time::Duration::from_millis(500));
+                }
+                Err(Try::Cancelled(cancelled)) => return Err(cancelled),
+                Ok(()) => return Ok(()),
+            }
+        }
+        Err(Cancelled::Failure(faults::failure_of(
+            &self.table,
+            what,
+            faults::Fault::Throttled,
+            &format!("{MAX_CONFLICTS} transactions in a row cancelled by others on the same items"),
+        )))
+    }
+
+    async fn transact_once(
+        &self,
+        writes: Vec<TransactWriteItem>,
+        token: &str,
+        what: &str,
+    ) -> Result<(), Try> {
         let sent = self
             .client
             .transact_write_items()
             .set_transact_items(Some(writes))
+            .client_request_token(token)
             .send()
             .await;
         match sent {
@@ -291,7 +338,17 @@ impl TeamJournal {
                         .enumerate()
                         .find(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"));
                     if let Some((at, reason)) = failed {
-                        return Err(Cancelled::Condition(at, reason.item().cloned()));
+                        return Err(Try::Cancelled(Cancelled::Condition(
+                            at,
+                            reason.item().cloned(),
+                        )));
+                    }
+                    let conflict = cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .any(|reason| reason.code() == Some("TransactionConflict"));
+                    if conflict {
+                        return Err(Try::Busy { in_progress: false });
                     }
                     let codes: Vec<&str> = cancelled
                         .cancellation_reasons()
@@ -305,24 +362,27 @@ impl TeamJournal {
                         .find(|fault| *fault != faults::Fault::Other)
                         .unwrap_or(faults::Fault::Other);
                     let detail = format!("transaction cancelled: {}", codes.join(", "));
-                    return Err(Cancelled::Failure(faults::failure_of(
+                    return Err(Try::Cancelled(Cancelled::Failure(faults::failure_of(
                         &self.table,
                         what,
                         fault,
                         &detail,
-                    )));
+                    ))));
                 }
-                Err(Cancelled::Failure(faults::failure(
+                if service.err().is_transaction_in_progress_exception() {
+                    return Err(Try::Busy { in_progress: true });
+                }
+                Err(Try::Cancelled(Cancelled::Failure(faults::failure(
                     &self.table,
                     what,
                     &SdkError::<_, aws_smithy_runtime_api::http::Response>::ServiceError(service),
-                )))
+                ))))
             }
-            Err(other) => Err(Cancelled::Failure(faults::failure(
+            Err(other) => Err(Try::Cancelled(Cancelled::Failure(faults::failure(
                 &self.table,
                 what,
                 &other,
-            ))),
+            )))),
         }
     }
 
@@ -369,6 +429,15 @@ impl TeamJournal {
 pub(super) enum DialRef<'a> {
     Id(&'a str),
     Transaction(&'a str),
+}
+
+/// Up to `below` milliseconds of jitter, so runners that met do not meet again.
+fn rand_ms(below: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    u64::from(nanos) % below.max(1)
 }
 
 pub(super) fn record_type(record: &Record) -> &'static str {
