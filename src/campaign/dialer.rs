@@ -112,8 +112,9 @@ async fn place_when_there_is_room(
     options: SendOptions,
 ) -> Option<Result<(String, DialResult), PlaceError>> {
     let now_ms = chimecall_model::clock::now_ms();
-    // A throttled dial sent again is the same attempt: the guard let it go already.
-    let guard = context.guard.as_ref().filter(|_| job.throttled == 0);
+    // A dial sent again (throttled, over the quota) is looked at too: its first try was not
+    // placed, and another runner may have called the number since.
+    let guard = context.guard.as_ref();
     let holds = guard.map(|guard| guard.holds_call_to(&job.request.to));
     let test = guard.zip(holds.as_ref()).map(|(guard, holds)| GuardTest {
         since_ms: guard.since_ms(now_ms),
@@ -127,6 +128,13 @@ async fn place_when_there_is_room(
             None => None,
         };
         let (reserved, slot) = match team_start::before_intent(context, job).await {
+            // The journal broke while this dial waited: it writes nothing more.
+            Ok(Start::Go { reserved, .. }) if context.journal_broken.load(Ordering::Relaxed) => {
+                if reserved {
+                    team_start::release(context, job).await;
+                }
+                return None;
+            }
             Ok(Start::Go { reserved, slot }) => (reserved, slot),
             Ok(Start::Claimed(by)) => return Some(Err(PlaceError::Claimed(by))),
             Ok(Start::Stopped) => return None,

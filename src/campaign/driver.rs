@@ -13,7 +13,9 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
-use super::core::{CallNews, DialOutcome, Effect, Event, Progress, RowRead, RunOutcome, RunState};
+use super::core::{
+    CallNews, DialOutcome, Effect, Event, News, Progress, RowRead, RunOutcome, RunState,
+};
 use super::dialer::{self, DialContext};
 use super::following;
 use super::job::Job;
@@ -93,7 +95,12 @@ impl Driver<'_> {
             );
             let event = tokio::select! {
                 Some((job, outcome)) = inboxes.dialed_in.recv() => Event::Dialed(job, outcome),
-                Some(news) = inboxes.news_in.recv() => Event::CallNews(news),
+                Some(news) = inboxes.news_in.recv() => {
+                    if matches!(news.news, News::Lost(_)) {
+                        self.no_longer_followed(news.transaction_id.clone());
+                    }
+                    Event::CallNews(news)
+                }
                 Some(()) = inboxes.hung_up_in.recv() => Event::HangUpsDone,
                 _ = tokio::time::sleep_until(wake) => Event::Tick,
                 _ = stop.signalled(signals_seen + 1) => {
@@ -136,6 +143,7 @@ impl Driver<'_> {
                 if let Some(task) = inboxes.follow_tasks.remove(&transaction_id) {
                     task.abort();
                 }
+                self.no_longer_followed(transaction_id);
             }
             Effect::Print(line) => {
                 let tally = self.core.outcome().tally.clone();
@@ -164,7 +172,8 @@ impl Driver<'_> {
                 progress,
                 disposition,
             } => {
-                self.journal_call(&transaction_id, progress, &disposition)
+                return self
+                    .journal_call(&transaction_id, progress, &disposition)
                     .await
             }
             Effect::HangUp(targets) => {
@@ -234,6 +243,20 @@ impl Driver<'_> {
         None
     }
 
+    /// The run stopped following a call that may go on: on a team journal its `--max-active`
+    /// place goes back (a failure leaves it to the run's end, which gives back the rest).
+    fn no_longer_followed(&self, transaction_id: String) {
+        if !self.dialing.journal.is_shared() {
+            return;
+        }
+        let journal = self.dialing.journal.clone();
+        tokio::spawn(async move {
+            if let Some(team) = journal.coordination() {
+                let _ = team.give_back_call(&transaction_id).await;
+            }
+        });
+    }
+
     /// Journals what a call did: answered and acknowledged as they happen (`calls --active`
     /// shows them), its end with its disposition.
     async fn journal_call(
@@ -241,7 +264,7 @@ impl Driver<'_> {
         transaction_id: &str,
         progress: Progress,
         disposition: &Disposition,
-    ) {
+    ) -> Option<Event> {
         let journal = &self.dialing.journal;
         let source = "dial --file";
         let noted = match progress {
@@ -261,9 +284,10 @@ impl Driver<'_> {
                     .await
             }
         };
-        if let Err(failure) = noted {
-            self.output.error(failure);
-        }
+        let failure = noted.err()?;
+        self.output.error(&failure);
+        self.dialing.journal_broken.store(true, Ordering::Relaxed);
+        Some(Event::CallRecordFailed(failure.into()))
     }
 }
 

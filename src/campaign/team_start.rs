@@ -127,7 +127,11 @@ pub(crate) async fn before_intent(context: &DialContext, job: &Job) -> Result<St
         (Some(period_us), Some(shared)) => {
             // The intent is written this long before the slot: it lands as the slot comes.
             let lead_ms = shared.intent_lead_ms.load(Ordering::Relaxed);
-            let at_ms = wait_for_slot(context, period_us, lead_ms).await?;
+            let at_ms = take_slot(context, period_us, lead_ms).await?;
+            if reserved {
+                hold_until_slot(context, job, at_ms).await?;
+            }
+            sleep_until_ms(at_ms - lead_ms).await;
             Some(Slot {
                 period_us,
                 at_ms,
@@ -146,14 +150,31 @@ async fn wait_for_slot(
     period_us: u64,
     lead_ms: i64,
 ) -> Result<i64, Failure> {
+    let at_ms = take_slot(context, period_us, lead_ms).await?;
+    sleep_until_ms(at_ms - lead_ms).await;
+    Ok(at_ms)
+}
+
+/// Takes the next start slot free for every runner, `lead_ms` or more from now; its time.
+async fn take_slot(context: &DialContext, period_us: u64, lead_ms: i64) -> Result<i64, Failure> {
     let Some(team) = context.journal.coordination() else {
         return Ok(chimecall_model::clock::now_ms());
     };
-    let at_ms = team
-        .take_start(period_us, chimecall_model::clock::now_ms() + lead_ms)
-        .await?;
-    sleep_until_ms(at_ms - lead_ms).await;
-    Ok(at_ms)
+    team.take_start(period_us, chimecall_model::clock::now_ms() + lead_ms)
+        .await
+}
+
+/// A slot far ahead (many runners at a low rate) would outlast the row's reservation: it is
+/// held on until the slot's time and a margin.
+async fn hold_until_slot(context: &DialContext, job: &Job, at_ms: i64) -> Result<(), Failure> {
+    let Some(team) = context.journal.coordination() else {
+        return Ok(());
+    };
+    let hold_ms = at_ms - chimecall_model::clock::now_ms() + RESERVATION_MS / 2;
+    if hold_ms > RESERVATION_MS / 2 + 1_000 {
+        team.reserve(row_of(context, job), hold_ms).await?;
+    }
+    Ok(())
 }
 
 async fn sleep_until_ms(at_ms: i64) {
@@ -167,6 +188,12 @@ async fn sleep_until_ms(at_ms: i64) {
 /// One later than that by more than a few milliseconds (the intent took longer than its lead)
 /// would crowd the next slots: it waits for a new slot. The lead learns from each intent.
 pub(crate) async fn on_time(context: &DialContext, slot: Option<Slot>) -> Result<(), Failure> {
+    if context.journal_broken.load(Ordering::Relaxed) {
+        return Err(Failure::new(
+            crate::exit::Exit::Config,
+            "not sent: the run stopped, the journal could not take another record",
+        ));
+    }
     let (Some(slot), Some(shared)) = (slot, &context.shared) else {
         return Ok(());
     };

@@ -119,6 +119,11 @@ pub(crate) trait Coordination: Send + Sync {
     /// places of its calls still up (it no longer follows them).
     fn leave<'a>(&'a self, batch: &'a str) -> Answer<'a, ()>;
 
+    /// Gives back the `--max-active` place of this runner's call `transaction_id`: the run
+    /// stopped following it (it succeeded and goes on, or `--timeout` passed), so it no longer
+    /// counts against the run's cap, as on one machine.
+    fn give_back_call<'a>(&'a self, transaction_id: &'a str) -> Answer<'a, ()>;
+
     /// Every `--max-active` place is taken: gives back those held by runners whose lease has
     /// lapsed (killed, so nobody follows their calls); how many.
     fn give_back_lapsed(&self) -> Answer<'_, u32>;

@@ -28,6 +28,9 @@ pub(crate) enum Event {
     /// [`Effect::JournalRedial`] (or [`Effect::JournalSettled`]) could not be written: the run
     /// stops before any further call is placed.
     JournalFailed(JournalFailure),
+    /// [`Effect::JournalCall`] could not be written (what a call did is not in the journal):
+    /// the run stops before any further call is placed, as for any record.
+    CallRecordFailed(JournalFailure),
     /// Time has passed (a due job may start).
     Tick,
     /// Ctrl-C or SIGTERM: the first, or a later one.

@@ -147,6 +147,7 @@ impl RunState {
                 self.redials_being_journaled = self.redials_being_journaled.saturating_sub(1);
                 self.journal_broke(failure)
             }
+            Event::CallRecordFailed(failure) => self.journal_broke(failure),
             Event::Tick => {}
             Event::Interrupted { signals } => self.interrupted(now_ms, signals),
             Event::StdoutClosed => self.stdout_closed = true,

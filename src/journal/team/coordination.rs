@@ -133,6 +133,15 @@ impl Coordination for TeamJournal {
         })
     }
 
+    fn give_back_call<'a>(&'a self, transaction_id: &'a str) -> Answer<'a, ()> {
+        Box::pin(async move {
+            if let Some(dial_id) = self.dial_of(transaction_id).await? {
+                self.give_back(&dial_id).await?;
+            }
+            Ok(())
+        })
+    }
+
     fn give_back_lapsed(&self) -> Answer<'_, u32> {
         Box::pin(TeamJournal::give_back_lapsed(self))
     }

@@ -105,7 +105,7 @@ pub(super) fn failure_of(table: &str, what: &str, fault: Fault, detail: &str) ->
              lists what chimecall needs"
         ),
         Fault::Throttled => {
-            format!("{journal} is throttled (cannot {what}): {detail}; nothing further was sent")
+            format!("{journal} is throttled (cannot {what}): {detail}")
         }
         Fault::Unreachable => format!("cannot reach {journal} to {what}: {detail}"),
         Fault::Other => format!("cannot {what} in {journal}: {detail}"),

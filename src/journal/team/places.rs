@@ -20,7 +20,7 @@ const MAX_CONFLICTS: u32 = 10;
 
 impl TeamJournal {
     /// Gives back the place a dial holds, if it holds one: true if this did.
-    async fn give_back(&self, dial_id: &str) -> Result<bool, Failure> {
+    pub(super) async fn give_back(&self, dial_id: &str) -> Result<bool, Failure> {
         for _ in 0..MAX_CONFLICTS {
             let Some(found) = self.get(keys::dial(dial_id), "read a dial").await? else {
                 return Ok(false);

@@ -15,6 +15,8 @@ use crate::journal::fold::DialEntry;
 
 /// Keys BatchGetItem takes at once.
 const BATCH_GET: usize = 100;
+/// BatchGetItem rounds for the keys the table left unprocessed (throttled), at most.
+const MAX_UNPROCESSED_ROUNDS: u32 = 12;
 
 /// Which part of a partition a query reads.
 pub(super) enum Range<'a> {
@@ -119,7 +121,20 @@ impl TeamJournal {
             .collect();
         let mut found = Vec::new();
         let mut pause = std::time::Duration::from_millis(50);
+        let mut rounds = 0;
         while !keys.is_empty() {
+            rounds += 1;
+            if rounds > MAX_UNPROCESSED_ROUNDS {
+                return Err(faults::failure_of(
+                    &self.table,
+                    "read dials",
+                    faults::Fault::Throttled,
+                    &format!(
+                        "{} keys still unprocessed after {MAX_UNPROCESSED_ROUNDS} tries",
+                        keys.len()
+                    ),
+                ));
+            }
             let wanted = KeysAndAttributes::builder()
                 .set_keys(Some(std::mem::take(&mut keys)))
                 .consistent_read(true)

@@ -52,6 +52,13 @@ impl TeamJournal {
             Some(PutItemError::ConditionalCheckFailedException(failed)) => {
                 Some(failed.item.clone().unwrap_or_default())
             }
+            // Another runner's intent is being written over the row this instant: look again.
+            Some(PutItemError::TransactionConflictException(_)) => {
+                return Ok(Reservation::ReservedBy {
+                    runner: "another runner".to_string(),
+                    until_ms: now_ms,
+                })
+            }
             _ => None,
         };
         let Some(held) = held else {
@@ -59,8 +66,9 @@ impl TeamJournal {
         };
         let runner = items::text(&held, "runner").unwrap_or("another runner");
         Ok(match items::text(&held, "dial") {
-            // Claimed: this runner's own (a dial already sent) counts as another's here, as
-            // the attempt is not to be dialed again.
+            // This runner's own claim: the run sends the same attempt again (the service did
+            // not act on it: throttled, or over the live-call quota); it stays this runner's.
+            Some(_) if runner == self.runner => Reservation::Mine,
             Some(_) => Reservation::Claimed(runner.to_string()),
             None => Reservation::ReservedBy {
                 runner: runner.to_string(),

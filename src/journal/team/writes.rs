@@ -270,7 +270,7 @@ impl TeamJournal {
     }
 
     /// The dial a TransactionId names, if the journal has it.
-    async fn dial_of(&self, transaction_id: &str) -> Result<Option<String>, Failure> {
+    pub(super) async fn dial_of(&self, transaction_id: &str) -> Result<Option<String>, Failure> {
         let found = self
             .get(keys::transaction(transaction_id), "find a call's dial")
             .await?;
