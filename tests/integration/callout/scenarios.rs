@@ -778,7 +778,10 @@ fn check_call(scenario: &Scenario, call: &[Invocation], problems: &mut Vec<Strin
     let answered_at = call.iter().find(|i| i.kind() == "CALL_ANSWERED");
     if let (Some(answered_at), Some(last)) = (answered_at, call.last()) {
         let took = last.logged_ms - answered_at.logged_ms;
-        let least = (scenario.at_least / TIME_SCALE).as_millis() as i64;
+        // Each time is when the handler logged the event: an invocation logged late under load
+        // (2 cores, 8 tests at once) shortens the span seen, so a quarter is allowed for it; a
+        // wait skipped altogether still shows.
+        let least = (scenario.at_least / TIME_SCALE).as_millis() as i64 * 3 / 4;
         if took < least {
             problems.push(format!(
                 "{name}: ended {took} ms after CALL_ANSWERED, sooner than {least} ms"
