@@ -65,14 +65,7 @@ pub(crate) async fn create_table(client: Client, table: &str) -> Result<Created,
                 .as_service_error()
                 .is_some_and(|e| e.is_resource_in_use_exception()) =>
         {
-            let meta = journal.get(keys::meta(), "read the table").await;
-            let meta =
-                meta.map_err(
-                    |failure| match failure.message.contains("ValidationException") {
-                        true => super::not_a_journal(table, "its key is not pk and sk"),
-                        false => failure,
-                    },
-                )?;
+            let meta = journal.meta("read the table").await?;
             if meta.is_none() && !is_empty(&journal).await? {
                 return Err(Failure::new(
                     Exit::Config,

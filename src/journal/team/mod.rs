@@ -56,15 +56,7 @@ impl TeamJournal {
     /// The journal in `table`, checked: the table exists, and is a chimecall journal.
     pub(crate) async fn open(client: Client, table: &str) -> Result<TeamJournal, Failure> {
         let journal = TeamJournal::unchecked(client, table);
-        let meta = journal.get(keys::meta(), "open the journal").await;
-        // A table keyed otherwise than pk and sk answers the read with a ValidationException.
-        let meta =
-            meta.map_err(
-                |failure| match failure.message.contains("ValidationException") {
-                    true => not_a_journal(table, "its key is not pk and sk"),
-                    false => failure,
-                },
-            )?;
+        let meta = journal.meta("open the journal").await?;
         match meta.as_ref().and_then(|item| items::number(item, "schema")) {
             Some(schema) if schema <= i64::from(keys::SCHEMA) => Ok(journal),
             Some(schema) => Err(Failure::new(
@@ -161,7 +153,21 @@ impl TeamJournal {
     }
 }
 
-pub(super) fn not_a_journal(table: &str, why: &str) -> Failure {
+impl TeamJournal {
+    /// The `META` item, if the table has one; a table keyed otherwise than `pk` and `sk`
+    /// (which answers the read with a ValidationException) is not a chimecall journal.
+    async fn meta(&self, what: &str) -> Result<Option<items::Item>, Failure> {
+        self.get(keys::meta(), what).await.map_err(|failure| {
+            if failure.message.contains("ValidationException") {
+                not_a_journal(&self.table, "its key is not pk and sk")
+            } else {
+                failure
+            }
+        })
+    }
+}
+
+fn not_a_journal(table: &str, why: &str) -> Failure {
     Failure::new(
         Exit::Config,
         format!(

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
 use super::faults;
 use super::items::{self, s, Item};
-use super::keys::{self, PK, SK};
+use super::keys::{self, SK};
 use super::writes::decode;
 use super::TeamJournal;
 use crate::exit::Failure;
@@ -160,7 +160,6 @@ impl TeamJournal {
                 pause = (pause * 2).min(std::time::Duration::from_secs(2));
             }
         }
-        let _ = (PK, SK);
         Ok(found)
     }
 

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{
 
 use super::faults;
 use super::items::{self, n, s, Item};
-use super::keys::{self, Key, EXPIRES_AT, PK, SK};
+use super::keys::{self, Key, EXPIRES_AT};
 use super::TeamJournal;
 use crate::exit::{Exit, Failure};
 use crate::journal::fold::DialEntry;
@@ -420,7 +420,6 @@ impl TeamJournal {
         let mut item = items::item(key, more);
         item.insert(EXPIRES_AT.into(), n(until_ms / 1000 + 3600));
         item.insert("until_ms".into(), n(until_ms));
-        let _ = (PK, SK);
         item
     }
 }
