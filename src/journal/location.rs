@@ -30,6 +30,9 @@ pub(crate) enum JournalLocation {
     Team { table: String },
 }
 
+/// The longest journal path taken (Linux's PATH_MAX).
+const MAX_PATH_BYTES: usize = 4096;
+
 /// What names a team journal: `dynamodb:` and the table's name.
 pub(crate) const TEAM_PREFIX: &str = "dynamodb:";
 
@@ -40,6 +43,13 @@ impl JournalLocation {
         let Some(table) = text.strip_prefix(TEAM_PREFIX) else {
             if text.is_empty() {
                 return Err(Failure::usage(format!("{source}: an empty journal path")));
+            }
+            // Longer than any path the system opens (PATH_MAX): refused with a short quote.
+            if text.len() > MAX_PATH_BYTES {
+                return Err(Failure::usage(format!(
+                    "{source} {}: a path is at most {MAX_PATH_BYTES} bytes",
+                    chimecall_model::rules::quoted(text)
+                )));
             }
             return Ok(JournalLocation::Local(PathBuf::from(text)));
         };
@@ -209,6 +219,10 @@ mod tests {
             assert!(message.starts_with("CHIMECALL_JOURNAL"), "{message}");
         }
         assert!(JournalLocation::parse(&format!("dynamodb:{}", "t".repeat(256)), "x").is_err());
+        let message = JournalLocation::parse(&"a".repeat(70_000), "--journal")
+            .unwrap_err()
+            .to_string();
+        assert!(message.len() < 300, "{}", message.len());
     }
 
     #[test]

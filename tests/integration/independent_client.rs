@@ -9,7 +9,7 @@
 //! `target/test-venv`, created once (with botocore from PyPI) when it is missing.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -49,126 +49,25 @@ fn run_script(flags: &[&str], args: &[&str]) {
     assert!(stdout.contains(" passed, 0 failed"), "{report}");
 }
 
-/// The interpreter to run the script with; the venv is built at most once per test binary,
-/// and a lock directory keeps concurrent test binaries from building it at the same time.
 fn python_with_botocore() -> PathBuf {
     static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match PYTHON.get_or_init(find_or_build_python) {
+    let found = PYTHON.get_or_init(|| {
+        if let Some(python) = std::env::var_os("CHIMECALL_TEST_PYTHON") {
+            let python = PathBuf::from(python);
+            return if support::test_venv::imports(&python, "botocore") {
+                Ok(python)
+            } else {
+                Err(format!(
+                    "CHIMECALL_TEST_PYTHON={} cannot `import botocore`",
+                    python.display()
+                ))
+            };
+        }
+        support::test_venv::python_with("botocore", "botocore")
+    });
+    match found {
         Ok(python) => python.clone(),
         Err(why) => panic!("no Python with botocore for the independent-client test: {why}"),
-    }
-}
-
-fn find_or_build_python() -> Result<PathBuf, String> {
-    if let Some(python) = std::env::var_os("CHIMECALL_TEST_PYTHON") {
-        let python = PathBuf::from(python);
-        return if imports_botocore(&python) {
-            Ok(python)
-        } else {
-            Err(format!(
-                "CHIMECALL_TEST_PYTHON={} cannot `import botocore`",
-                python.display()
-            ))
-        };
-    }
-
-    let target = support::repo_root().join("target");
-    let venv = target.join("test-venv");
-    let python = venv.join("bin").join("python");
-    if imports_botocore(&python) {
-        return Ok(python);
-    }
-
-    std::fs::create_dir_all(&target).map_err(|e| format!("create {}: {e}", target.display()))?;
-    let _lock = DirLock::acquire(&target.join("test-venv.lock"))?;
-    // Another process may have built it while we waited for the lock.
-    if imports_botocore(&python) {
-        return Ok(python);
-    }
-
-    // Tooling, not the code under test: these run with the ambient environment (pip needs the
-    // network and whatever proxy or index settings the developer has).
-    if !python.exists() {
-        let venv_arg = venv.to_string_lossy().into_owned();
-        run_tool(Command::new("python3").args(["-m", "venv", "--clear", &venv_arg]))?;
-    }
-    run_tool(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", "botocore"]))?;
-
-    if imports_botocore(&python) {
-        Ok(python)
-    } else {
-        Err(format!(
-            "{} still cannot `import botocore` after pip install",
-            python.display()
-        ))
-    }
-}
-
-fn imports_botocore(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import botocore"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map(|status| status.success())
-        .unwrap_or(false)
-}
-
-fn run_tool(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!("{cmd:?}");
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("run {shown}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{shown} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
-/// A lock held by creating a directory (atomic on every platform), removed on drop.
-/// A lock older than `STALE` is taken to belong to a process that died while holding it.
-struct DirLock(PathBuf);
-
-impl DirLock {
-    const STALE: Duration = Duration::from_secs(600);
-    const WAIT: Duration = Duration::from_secs(900);
-
-    fn acquire(path: &Path) -> Result<DirLock, String> {
-        let deadline = Instant::now() + Self::WAIT;
-        loop {
-            match std::fs::create_dir(path) {
-                Ok(()) => return Ok(DirLock(path.to_path_buf())),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let age = std::fs::metadata(path)
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|modified| modified.elapsed().ok());
-                    if age.is_some_and(|age| age > Self::STALE) {
-                        let _ = std::fs::remove_dir(path);
-                        continue;
-                    }
-                    if Instant::now() > deadline {
-                        return Err(format!("timed out waiting for the lock {}", path.display()));
-                    }
-                    std::thread::sleep(Duration::from_millis(250));
-                }
-                Err(e) => return Err(format!("create lock {}: {e}", path.display())),
-            }
-        }
-    }
-}
-
-impl Drop for DirLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir(&self.0);
     }
 }
 

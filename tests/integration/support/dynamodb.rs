@@ -18,6 +18,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -33,9 +34,16 @@ pub const REGION: &str = "us-east-1";
 /// 8 tests at once on 2 cores.
 const START_WITHIN: Duration = Duration::from_secs(90);
 
-/// Where `.ci/run` installs moto's server.
-pub fn moto_server_path() -> PathBuf {
-    repo_root().join("target/test-venv/bin/moto_server")
+/// moto as `.ci/run` installs it (the launcher patches its transactions: one version).
+const MOTO: &str = "moto[server]==5.2.6";
+
+/// The test venv's python with moto's server, installed there the first time it is missing.
+fn python_with_moto() -> PathBuf {
+    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match PYTHON.get_or_init(|| super::test_venv::python_with("moto.server", MOTO)) {
+        Ok(python) => python.clone(),
+        Err(why) => panic!("no Python with moto's server for the team journal's tests: {why}"),
+    }
 }
 
 /// The Python the fault proxy runs on: the test venv's, else python3 on PATH.
@@ -68,14 +76,7 @@ pub struct DynamoDb {
 impl DynamoDb {
     /// Starts moto's server on a free loopback port and waits until a ListTables answers.
     pub fn start() -> DynamoDb {
-        let moto = moto_server_path();
-        assert!(
-            moto.exists(),
-            "moto_server not found: run .ci/run, or target/test-venv/bin/pip install 'moto[server]' \
-             (looked for {})",
-            moto.display()
-        );
-        let python = moto.with_file_name("python3");
+        let python = python_with_moto();
         let script = repo_root().join("tests/integration/support/moto_serial.py");
         let dir = fresh_dir("moto");
         let mut failures = Vec::new();

@@ -41,6 +41,7 @@ mod logs;
 mod profiles;
 mod running;
 mod sandbox;
+pub mod test_venv;
 
 pub use children::{signal, Spawned, Stream};
 pub use deployable::DeployableHandler;
